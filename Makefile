@@ -1,0 +1,85 @@
+# vsys - a V-style distributed operating system. `make help` lists the targets.
+BUILD   ?= build
+CC      ?= gcc
+HOSTCC  ?= gcc
+QEMU    ?= qemu-system-i386
+
+GCCINC  := $(shell $(CC) -m32 -print-file-name=include)
+LIBGCC  := $(shell $(CC) -m32 -print-libgcc-file-name)
+
+# Freestanding i686 code: kernel and programs. No FPU/SSE state is kept per process,
+# so neither may use those registers (-mgeneral-regs-only).
+TFLAGS  := -m32 -march=i686 -std=c11 -ffreestanding -fno-builtin -fno-pie -fno-stack-protector \
+           -fno-asynchronous-unwind-tables -mgeneral-regs-only -nostdinc -isystem $(GCCINC) \
+           -Ilibv/include -O2 -g -Wall -Wextra -Werror -MMD -MP
+KFLAGS  := $(TFLAGS) -Ikernel -DKERNEL
+UFLAGS  := $(TFLAGS)
+TLDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none
+
+# Pure libv pieces the kernel links too (no system calls in them).
+LIBV_SHARED := libv/string.c libv/fmt.c libv/msg.c libv/elf.c
+KERNEL_SRCS := $(wildcard kernel/arch/x86/*.S kernel/arch/x86/*.c kernel/*.c kernel/dev/*.c) $(LIBV_SHARED)
+KERNEL_OBJS := $(patsubst %,$(BUILD)/k/%.o,$(basename $(KERNEL_SRCS)))
+LIBV_SRCS   := $(wildcard libv/*.c libv/*.S)
+LIBV_OBJS   := $(patsubst %,$(BUILD)/u/%.o,$(basename $(LIBV_SRCS)))
+PROGS       := $(notdir $(patsubst %/,%,$(dir $(wildcard servers/*/main.c))))
+PROG_ELFS   := $(PROGS:%=$(BUILD)/user/%.elf)
+
+.PHONY: all deps kernel programs test unit guest-test run bench clean help
+all: $(BUILD)/kernel.elf $(PROG_ELFS)
+kernel: $(BUILD)/kernel.elf
+programs: $(PROG_ELFS)
+
+help:
+	@echo "make deps    install the Debian packages the project needs (root)"
+	@echo "make         build the kernel and the boot bundle into $(BUILD)/"
+	@echo "make run     set up, build, and boot a node with its shell on this terminal"
+	@echo "make test    set up, build, and run the whole test suite"
+	@echo "make bench   run the benchmarks (tables on the terminal, JSON in $(BUILD)/bench/)"
+
+deps:
+	@bash tools/deps.sh
+
+$(BUILD)/k/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KFLAGS) -c $< -o $@
+$(BUILD)/k/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KFLAGS) -c $< -o $@
+$(BUILD)/u/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(UFLAGS) -c $< -o $@
+$(BUILD)/u/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(UFLAGS) -c $< -o $@
+
+$(BUILD)/kernel.elf: $(KERNEL_OBJS) kernel/arch/x86/kernel.ld
+	$(CC) $(TLDFLAGS) -T kernel/arch/x86/kernel.ld -o $@ $(KERNEL_OBJS) $(LIBGCC)
+
+$(BUILD)/libv.a: $(LIBV_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+# One program per servers/<name>/ folder holding a main.c: every .c there is linked.
+define PROG_template
+$(BUILD)/user/$(1).elf: $(patsubst %,$(BUILD)/u/%.o,$(basename $(wildcard servers/$(1)/*.c))) $(BUILD)/libv.a libv/user.ld
+	@mkdir -p $$(dir $$@)
+	$(CC) $(TLDFLAGS) -T libv/user.ld -o $$@ $$(filter %.o,$$^) $(BUILD)/libv.a $(LIBGCC)
+endef
+$(foreach p,$(PROGS),$(eval $(call PROG_template,$(p))))
+
+-include tests/unit/unit.mk
+
+test: deps all
+	@bash tests/run-all.sh
+
+run: deps all
+	@bash cluster/run-node.sh $(RUNARGS)
+
+bench: deps all
+	@bash tests/bench/run-bench.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

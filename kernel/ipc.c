@@ -1,0 +1,271 @@
+/*
+ * ipc.c - Send, Receive, Reply, Forward, MoveTo, MoveFrom and the segment variants
+ * between processes of this node. Entry points in ipc.h.
+ *
+ * States (v/ksrv.h): a sender is SEND_BLOCKED while queued on the receiver's `senders`
+ * list, then AWAITING_REPLY once received; in both, blocked_on is the receiver. A
+ * receiver waits RECEIVE_BLOCKED with blocked_on = the sender it wants (0 = any).
+ * The sender's segment grant is kept apart from the message (grant_*), so that no
+ * forwarder can widen it. All functions run with interrupts off.
+ */
+#include "ipc.h"
+#include "kernel.h"
+#include "ksrv.h"
+#include "sched.h"
+#include "vm.h"
+#include <string.h>
+#include <v/err.h>
+#include <v/startup.h>
+
+int ipc_is_pseudo(v_pid_t pid)
+{
+    return !v_pid_is_group(pid) && v_pid_lhost(pid) == node_lhost &&
+           v_local_is_wellknown(v_pid_local(pid));
+}
+
+int ipc_grant_check(const struct proc *p, uint32_t addr, uint32_t len, uint32_t access)
+{
+    struct v_msg g = { .flags = (uint16_t)p->grant_flags, .seg_ptr = p->grant_ptr, .seg_len = p->grant_len };
+    return v_msg_seg_check(&g, addr, len, access);
+}
+
+static void set_grant(struct proc *p, const struct v_msg *m)
+{
+    p->grant_flags = m->flags & V_MSG_SEG_MASK;
+    p->grant_ptr = p->grant_flags ? m->seg_ptr : 0;
+    p->grant_len = p->grant_flags ? m->seg_len : 0;
+}
+
+void ipc_enqueue_sender(struct proc *dst, struct proc *p)
+{
+    p->state = V_PS_SEND_BLOCKED;
+    p->blocked_on = dst->pid;
+    list_push_back(&dst->senders, &p->qlink);
+    if (dst->state == V_PS_RECEIVE_BLOCKED && (!dst->blocked_on || dst->blocked_on == p->pid))
+        sched_ready(dst);
+}
+
+void ipc_complete(struct proc *p, const struct v_msg *m, int status, v_pid_t replier)
+{
+    p->msg = *m;
+    p->ipc_status = status;
+    p->ipc_pid = replier;
+    p->grant_flags = p->grant_ptr = p->grant_len = 0;
+    p->blocked_on = 0;
+    sched_ready(p);
+}
+
+void ipc_fail(struct proc *p, int err)
+{
+    struct v_msg m = { .code = (uint16_t)err };
+    if (p->state == V_PS_SEND_BLOCKED)
+        list_remove(&p->qlink);
+    ipc_complete(p, &m, err, 0);
+}
+
+/* Segments granted with a Send must lie inside user space. */
+static int grant_valid(const struct v_msg *m)
+{
+    if (!(m->flags & V_MSG_SEG_MASK))
+        return V_OK;
+    if (m->seg_ptr < V_USER_BASE || m->seg_len > V_USER_LIMIT - m->seg_ptr)
+        return V_EBADADDR;
+    return V_OK;
+}
+
+/* Send to a kernel pseudo-process on behalf of client (current or a forwarded sender). */
+static int pseudo_send(struct proc *client, struct v_msg *m, v_pid_t to)
+{
+    int r = ksrv_request(client, m, to);
+    if (r == IPC_DEFERRED) {
+        client->state = V_PS_AWAITING_REPLY;
+        client->blocked_on = to;
+    }
+    return r;
+}
+
+int ipc_send(struct v_msg *m, v_pid_t to, v_pid_t *replier)
+{
+    struct proc *me = current;
+    int err = grant_valid(m);
+    if (err)
+        return err;
+    if (to == me->pid)
+        return V_EDEADLOCK;
+    kstats.sends++;
+    me->msg = *m;
+    set_grant(me, m);
+    me->await = AWAIT_SEND;
+    if (ipc_is_pseudo(to)) {
+        err = pseudo_send(me, &me->msg, to);
+        if (err != IPC_DEFERRED) {          /* answered at once; the code is in the reply */
+            *m = me->msg;
+            *replier = to;
+            me->grant_flags = 0;
+            return V_OK;
+        }
+        sched_block(V_PS_AWAITING_REPLY);
+    } else {
+        struct proc *dst = proc_lookup(to);
+        if (!dst)
+            return V_ENOPROC;
+        ipc_enqueue_sender(dst, me);
+        sched_block(V_PS_SEND_BLOCKED);
+    }
+    *m = me->msg;
+    *replier = me->ipc_pid;
+    return me->ipc_status;
+}
+
+static struct proc *take_sender(struct proc *me, v_pid_t from)
+{
+    struct list *e;
+    list_for_each(e, &me->senders) {
+        struct proc *s = list_entry(e, struct proc, qlink);
+        if (!from || s->pid == from) {
+            list_remove(e);
+            s->state = V_PS_AWAITING_REPLY;
+            return s;
+        }
+    }
+    return NULL;
+}
+
+int ipc_receive(v_pid_t from, struct proc **sender)
+{
+    struct proc *me = current;
+    if (from && !proc_lookup(from))
+        return V_ENOPROC;
+    for (;;) {
+        struct proc *s = take_sender(me, from);
+        if (s) {
+            *sender = s;
+            return V_OK;
+        }
+        me->blocked_on = from;
+        me->ipc_status = V_OK;
+        sched_block(V_PS_RECEIVE_BLOCKED);
+        me->blocked_on = 0;
+        if (me->ipc_status)
+            return me->ipc_status;
+    }
+}
+
+void ipc_receive_segment(struct proc *s, uint32_t buf, uint32_t *len)
+{
+    uint32_t n = *len;
+    if (!(s->grant_flags & V_MSG_SEG_READ))
+        n = 0;
+    if (n > s->grant_len)
+        n = s->grant_len;
+    if (n && vm_copy(current->team, buf, s->team, s->grant_ptr, n))
+        n = 0;               /* the sender's segment is unmapped: its problem, not ours */
+    *len = n;
+}
+
+/* The process `pid` if it awaits a reply from the caller, else an error. */
+static int awaiting_me(v_pid_t pid, struct proc **out)
+{
+    struct proc *p = proc_lookup(pid);
+    if (!p)
+        return V_ENOPROC;
+    if (p->state != V_PS_AWAITING_REPLY || p->blocked_on != current->pid)
+        return V_ENOTAWAITING;
+    *out = p;
+    return V_OK;
+}
+
+int ipc_reply(const struct v_msg *m, v_pid_t to)
+{
+    struct proc *p;
+    int err = awaiting_me(to, &p);
+    if (!err)
+        ipc_complete(p, m, V_OK, current->pid);
+    return err;
+}
+
+int ipc_reply_with_segment(const struct v_msg *m, v_pid_t to, uint32_t dest, uint32_t src,
+                           uint32_t len)
+{
+    struct proc *p;
+    int err = awaiting_me(to, &p);
+    if (!err)
+        err = ipc_grant_check(p, dest, len, V_MSG_SEG_WRITE);
+    if (!err)
+        err = vm_copy(p->team, dest, current->team, src, len);
+    if (!err)
+        ipc_complete(p, m, V_OK, current->pid);
+    return err;
+}
+
+int ipc_forward(const struct v_msg *m, v_pid_t from, v_pid_t to)
+{
+    struct proc *s;
+    int err = awaiting_me(from, &s);
+    if (err)
+        return err;
+    if (s->await != AWAIT_SEND)
+        return V_ENOTAWAITING;     /* an exception or a new process is not a message */
+    if (to == from)
+        return V_EDEADLOCK;
+    struct proc *dst = NULL;
+    if (!ipc_is_pseudo(to) && !(dst = proc_lookup(to)))
+        return V_ENOPROC;
+    s->msg = *m;
+    s->msg.flags = (uint16_t)((m->flags & ~V_MSG_SEG_MASK) | s->grant_flags);
+    s->msg.seg_ptr = s->grant_ptr;
+    s->msg.seg_len = s->grant_len;
+    if (dst) {
+        ipc_enqueue_sender(dst, s);
+        return V_OK;
+    }
+    if (pseudo_send(s, &s->msg, to) != IPC_DEFERRED)
+        ipc_complete(s, &s->msg, V_OK, to);
+    return V_OK;
+}
+
+int ipc_move_to(v_pid_t to, uint32_t dest, uint32_t src, uint32_t len)
+{
+    struct proc *p;
+    int err = awaiting_me(to, &p);
+    if (!err)
+        err = ipc_grant_check(p, dest, len, V_MSG_SEG_WRITE);
+    if (!err)
+        err = vm_copy(p->team, dest, current->team, src, len);
+    return err;
+}
+
+int ipc_move_from(v_pid_t from, uint32_t dest, uint32_t src, uint32_t len)
+{
+    struct proc *p;
+    int err = awaiting_me(from, &p);
+    if (!err)
+        err = ipc_grant_check(p, src, len, V_MSG_SEG_READ);
+    if (!err)
+        err = vm_copy(current->team, dest, p->team, src, len);
+    return err;
+}
+
+/* p is going away: whoever is blocked on it learns so now rather than never. */
+void ipc_abandon(struct proc *p)
+{
+    if (p->state == V_PS_SEND_BLOCKED)
+        list_remove(&p->qlink);
+    struct list *e;
+    while ((e = list_pop_front(&p->senders)))
+        ipc_fail(list_entry(e, struct proc, qlink), V_EDESTROYED);
+    for (uint32_t i = 0; proc_slot(i); i++) {
+        struct proc *q = proc_slot(i);
+        if (!q->pid || q == p || q->state == V_PS_DEAD)
+            continue;
+        if (q->state == V_PS_AWAITING_REPLY && q->blocked_on == p->pid) {
+            if (q->await == AWAIT_START)
+                proc_destroy(q);           /* its creator is gone: it can never start */
+            else
+                ipc_fail(q, V_EDESTROYED);
+        } else if (q->state == V_PS_RECEIVE_BLOCKED && q->blocked_on == p->pid) {
+            q->ipc_status = V_ENOPROC;
+            sched_ready(q);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+/*
+ * proc.h - processes (threads of control) and teams (address spaces), the process
+ * module's objects. Entry points: proc_init, proc_lookup, proc_create, proc_destroy,
+ * team_create, team_of. All of them run with interrupts off (the whole kernel does).
+ */
+#ifndef KERNEL_PROC_H
+#define KERNEL_PROC_H
+
+#include <stdint.h>
+#include "arch.h"
+#include "list.h"
+#include "timerq.h"
+#include <v/msg.h>
+#include <v/pid.h>
+#include <v/ksrv.h>
+
+#define NPROC      64           /* process slots on a node (the slot is 8 bits of a pid) */
+#define NTEAM      32
+#define KSTACK_SIZE 8192
+
+struct team {
+    int used;
+    v_pid_t root;               /* pid of its first process; the team's id */
+    uint32_t pd;                /* page directory */
+    uint32_t size;              /* bytes mapped from V_USER_BASE */
+    v_pid_t exc_handler;        /* 0: the node's V_LOGICAL_EXCEPTION */
+    uint32_t nproc;
+    char name[V_NAME_LEN];
+};
+
+/* Why a process that awaits a reply is blocked, beyond an ordinary Send. */
+enum await_kind { AWAIT_SEND = 0, AWAIT_START, AWAIT_EXCEPTION };
+
+struct proc {
+    v_pid_t pid;                /* 0 when the slot is free */
+    uint32_t state;             /* enum v_proc_state */
+    uint32_t prio;
+    uint32_t slot_gen;          /* generation of the slot, bumped on each reuse */
+    struct team *team;
+    struct list qlink;          /* on a ready queue, or on a receiver's sender queue */
+    struct arch_context ctx;
+    uint32_t ticks;             /* timer ticks spent running */
+
+    /* Communication (ipc.c). msg is the message sent, then the reply received. */
+    struct v_msg msg;
+    v_pid_t blocked_on;         /* receiver / replier / sender awaited, 0 = any */
+    uint32_t await;             /* enum await_kind, when AWAITING_REPLY */
+    uint32_t grant_flags, grant_ptr, grant_len;   /* segment granted with msg */
+    struct list senders;        /* processes that sent to us, not yet received */
+    int ipc_status;             /* result handed over by whoever woke us */
+    v_pid_t ipc_pid;
+
+    struct timer timer;         /* Delay */
+    uint8_t kstack[KSTACK_SIZE] __attribute__((aligned(16)));
+};
+
+extern struct proc *current;
+
+void proc_init(void);
+struct proc *proc_lookup(v_pid_t pid);
+struct proc *proc_slot(uint32_t i);     /* for table walks; NULL past the end */
+int proc_create(struct team *t, uint32_t entry, uint32_t esp, uint32_t prio, uint32_t eax,
+                struct proc **out);
+int proc_create_kernel(void (*fn)(void), uint32_t prio, struct proc **out);
+void proc_destroy(struct proc *p);
+static inline uint32_t proc_kstack_top(struct proc *p) { return (uint32_t)(p->kstack + KSTACK_SIZE); }
+
+int team_create(uint32_t size, struct team **out);
+struct team *team_lookup(v_pid_t any_pid_in_team);
+uint32_t team_count(void);
+
+#endif

@@ -1,0 +1,109 @@
+/*
+ * sched.c - choosing who runs. Entry points in sched.h. Everything runs with interrupts
+ * off; a process gives up the CPU only inside the kernel (blocking, or at trap exit when
+ * need_resched is set by a tick or by waking a more urgent process).
+ */
+#include "sched.h"
+#include "kernel.h"
+
+struct proc *current;
+static struct list readyq[PRIO_IDLE + 1];
+static int need_resched;
+static struct proc *idle_proc;
+
+void sched_init(struct proc *idle)
+{
+    for (int i = 0; i <= PRIO_IDLE; i++)
+        list_init(&readyq[i]);
+    idle_proc = idle;
+    current = idle;
+    idle->state = V_PS_RUNNING;
+}
+
+void sched_ready(struct proc *p)
+{
+    KASSERT(!list_linked(&p->qlink));
+    p->state = V_PS_READY;
+    list_push_back(&readyq[p->prio], &p->qlink);
+    if (p->prio < current->prio)
+        need_resched = 1;
+}
+
+void sched_unready(struct proc *p)
+{
+    if (p->state == V_PS_READY)
+        list_remove(&p->qlink);
+}
+
+static struct proc *pick(void)
+{
+    for (int i = 0; i <= PRIO_IDLE; i++) {
+        struct list *e = list_pop_front(&readyq[i]);
+        if (e)
+            return list_entry(e, struct proc, qlink);
+    }
+    return idle_proc;   /* idle is never queued while it runs; it is the fallback */
+}
+
+static void switch_to(struct proc *next)
+{
+    struct proc *prev = current;
+    if (prev == idle_proc)
+        prev->state = V_PS_READY;       /* idle waits off-queue: it is the fallback */
+    next->state = V_PS_RUNNING;
+    if (next == prev)
+        return;
+    current = next;
+    kstats.switches++;
+    uint32_t pd = next->team ? next->team->pd : arch_kernel_pd();
+    arch_switch_to(&prev->ctx, &next->ctx, pd, proc_kstack_top(next));
+}
+
+void sched_schedule(void)
+{
+    need_resched = 0;
+    if (current->state == V_PS_RUNNING && current != idle_proc) {
+        current->state = V_PS_READY;
+        list_push_back(&readyq[current->prio], &current->qlink);
+    }
+    switch_to(pick());
+}
+
+void sched_block(uint32_t state)
+{
+    current->state = state;
+    sched_schedule();
+}
+
+void sched_exit(void)
+{
+    need_resched = 0;
+    switch_to(pick());
+    panic("a dead process was scheduled");
+}
+
+/* A timer tick: round robin among processes of the running one's priority or better. */
+void sched_tick(void)
+{
+    current->ticks++;
+    for (uint32_t i = 0; i <= current->prio && i <= PRIO_IDLE; i++)
+        if (!list_empty(&readyq[i])) {
+            need_resched = 1;
+            return;
+        }
+}
+
+void sched_trap_exit(void)
+{
+    if (need_resched)
+        sched_schedule();
+}
+
+void sched_idle_loop(void)
+{
+    for (;;) {
+        if (need_resched)
+            sched_schedule();
+        arch_idle();
+    }
+}

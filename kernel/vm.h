@@ -1,0 +1,21 @@
+/*
+ * vm.h - team address spaces, and copying between them and the kernel. Every user
+ * pointer a program hands the kernel goes through these: they check each page's
+ * mapping and access first and change nothing when any page is bad (V_EBADADDR).
+ */
+#ifndef KERNEL_VM_H
+#define KERNEL_VM_H
+
+#include <stdint.h>
+#include "proc.h"
+
+int vm_create(struct team *t);
+void vm_destroy(struct team *t);
+int vm_resize(struct team *t, uint32_t size);
+int vm_check(struct team *t, uint32_t va, uint32_t len, int write);
+int vm_copy_in(struct team *t, void *dst, uint32_t src_va, uint32_t len);
+int vm_copy_out(struct team *t, uint32_t dst_va, const void *src, uint32_t len);
+int vm_copy(struct team *dt, uint32_t dst_va, struct team *st, uint32_t src_va, uint32_t len);
+uint32_t vm_pages_in_use(void);
+
+#endif

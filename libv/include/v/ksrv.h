@@ -1,0 +1,70 @@
+/*
+ * v/ksrv.h - the kernel server protocol. The kernel server of logical host L is the
+ * pid v_pid_make(L, V_LOCAL_KERNEL_SERVER); it is reached by an ordinary Send, so the
+ * same request works for a remote node. Unless noted, the reply code is V_OK or an
+ * error and results come back in w[]. Requests that return a table write it into the
+ * segment the sender granted with V_MSG_SEG_WRITE.
+ */
+#ifndef V_KSRV_H
+#define V_KSRV_H
+
+#include <stdint.h>
+#include "pid.h"
+
+enum v_ks_req {
+    KS_PROCESS_INFO = 0x100, /* w0=pid -> struct v_proc_info in w[]: see v_proc_info_unpack */
+    KS_PROCESS_LIST,         /* seg W <- struct v_proc_info[];  -> w0=total, w1=written     */
+    KS_MEMORY_STATS,         /* -> w0=total pages, w1=free pages, w2=page size,
+                                   w3=pages used by teams, w4=number of teams              */
+    KS_GET_TIME,             /* -> w0,w1=monotonic ns (lo,hi), w2,w3=time of day s (lo,hi) */
+    KS_SET_TIME,             /* w0,w1=time of day in seconds since 1970 (lo,hi)             */
+    KS_DEVICE_LIST,          /* seg W <- struct v_dev_info[];   -> w0=total, w1=written     */
+    KS_CREATE_TEAM,          /* w0=entry, w1=initial esp, w2=priority, w3=size (bytes)
+                                -> w0=pid of the new team's first process, which is blocked
+                                   awaiting a reply from the requester (Reply starts it), and
+                                   which granted the requester R/W access to its whole space */
+    KS_CREATE_PROCESS,       /* w0=entry, w1=esp, w2=priority, w3=argument (in eax)
+                                -> w0=new pid in the requester's team, awaiting its reply    */
+    KS_SET_TEAM_SIZE,        /* w0=pid in the team, w1=bytes -> w0=new size                  */
+    KS_DESTROY,              /* w0=pid: destroys it (its team if it is the team's root)      */
+    KS_SET_EXC_HANDLER,      /* w0=pid in the team, w1=handler pid (0 = node default)        */
+    KS_MODULE_INFO,          /* w0=index -> w0=size; seg W <- name (NUL-terminated)          */
+    KS_MODULE_READ,          /* w0=index, w1=offset; seg W <- bytes -> w0=bytes written      */
+    KS_NODE_INFO,            /* -> w0=node, w1=lhost, w2=IPv4 (0 none), w3=uptime ms,
+                                   w4=test mode; seg W <- kernel command line               */
+    KS_SET_TEAM_NAME,        /* w0=pid in the team; seg R -> name (at most 15 bytes used)    */
+    KS_SET_PRIORITY,         /* w0=pid, w1=priority                                          */
+    KS_HALT,                 /* w0=status: ends the node (QEMU exits with (status<<1)|1)     */
+    KS_TEST_REPORT,          /* w0=passed, w1=failed: user-level test totals (test mode)     */
+    KS_STATS,                /* -> w0=ipc sends, w1=context switches, w2=exceptions sent,
+                                   w3=syscall errors, w4=timer ticks                          */
+};
+
+enum v_proc_state {
+    V_PS_READY = 1, V_PS_RUNNING, V_PS_RECEIVE_BLOCKED, V_PS_AWAITING_REPLY,
+    V_PS_SEND_BLOCKED, V_PS_DELAYED, V_PS_DEAD
+};
+
+#define V_NAME_LEN 16
+#define V_PRIO_MAX 7   /* priorities 0 (most urgent) .. 7; the idle process runs below */
+
+struct v_proc_info {
+    v_pid_t  pid;
+    v_pid_t  team;          /* pid of the team's root process */
+    uint32_t state;         /* enum v_proc_state */
+    uint32_t priority;
+    v_pid_t  blocked_on;    /* pid it sends to / receives from, 0 if none */
+    uint32_t ticks;         /* timer ticks spent running */
+    uint32_t team_size;     /* bytes of user memory */
+    char     name[V_NAME_LEN];
+};
+_Static_assert(sizeof(struct v_proc_info) == 44, "process info record layout");
+
+struct v_dev_info {
+    uint8_t  bus, dev, fn, irq;
+    uint16_t vendor, device;
+    uint8_t  class_code, subclass, prog_if, kind; /* kind: 0 other, 1 NIC (driven later) */
+};
+_Static_assert(sizeof(struct v_dev_info) == 12, "device info record layout");
+
+#endif

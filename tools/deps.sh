@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# tools/deps.sh - install what the project needs from Debian, idempotently (`make deps`).
+#   - the Debian packages below, when any is missing;
+#   - a deb-src entry for the machine's own Debian mirror, so that `apt-get source lwip`
+#     works (the network issue fetches lwIP that way);
+# Quick when everything is there: it only reads dpkg's status. Needs root to install.
+set -euo pipefail
+
+PKGS=(gcc gcc-multilib make qemu-system-x86 ipxe ipxe-qemu libcmocka-dev dnsmasq
+      iproute2 bridge-utils nftables dpkg-dev python3)
+SRC_LIST=/etc/apt/sources.list.d/vsys-deb-src.sources
+
+case "${1:-}" in
+  -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+esac
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+# The mirror this machine already uses, from either apt source format.
+mirror_uri() {
+  local u
+  u=$(grep -hE '^\s*deb\s' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+      grep -v security | awk '{for (i = 2; i <= NF; i++) if ($i ~ /^(https?|file):/) { print $i; exit }}' | head -1)
+  [ -n "$u" ] || u=$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null |
+      grep -v security | awk '{print $2; exit}')
+  echo "$u"
+}
+
+need_src=0
+if ! grep -rqsE '^(deb-src\s|Types:.*deb-src)' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  need_src=1
+fi
+
+if [ ${#missing[@]} -eq 0 ] && [ $need_src -eq 0 ]; then
+  echo "deps: all ${#PKGS[@]} packages present, deb-src configured"
+  exit 0
+fi
+
+if [ "$(id -u)" != 0 ]; then
+  echo "deps: missing packages: ${missing[*]:-none}; deb-src entry needed: $need_src" >&2
+  echo "deps: run 'sudo make deps' (or as root: bash tools/deps.sh), then try again" >&2
+  exit 1
+fi
+
+if [ $need_src -eq 1 ]; then
+  uri=$(mirror_uri)
+  suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+  if [ -z "$uri" ]; then
+    echo "deps: cannot find this machine's Debian mirror in /etc/apt; add a deb-src line by hand" >&2
+    exit 1
+  fi
+  # apt refuses two entries for one mirror with different keys: reuse its Signed-By.
+  key=$(grep -h '^Signed-By:' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1 | awk '{print $2}')
+  { printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: main\n' "$uri" "$suite"
+    [ -n "$key" ] && printf 'Signed-By: %s\n' "$key"; } > "$SRC_LIST"
+  echo "deps: added deb-src for $uri $suite ($SRC_LIST)"
+fi
+
+echo "deps: apt-get update"
+apt-get update -qq
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "deps: done"
