@@ -19,8 +19,9 @@
 
 int ipc_is_pseudo(v_pid_t pid)
 {
+    uint32_t local = v_pid_local(pid);
     return !v_pid_is_group(pid) && v_pid_lhost(pid) == node_lhost &&
-           v_local_is_wellknown(v_pid_local(pid));
+           (local == V_LOCAL_KERNEL_SERVER || local == V_LOCAL_DEVICE_SERVER);
 }
 
 int ipc_grant_check(const struct proc *p, uint32_t addr, uint32_t len, uint32_t access)

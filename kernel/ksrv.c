@@ -321,10 +321,8 @@ int ksrv_request(struct proc *c, struct v_msg *m, v_pid_t to)
     int r;
     if (v_pid_local(to) == V_LOCAL_KERNEL_SERVER)
         r = kernel_request(c, m);
-    else if (v_pid_local(to) == V_LOCAL_DEVICE_SERVER)
-        r = console_request(c, m);
     else
-        r = V_ENOPROC;
+        r = console_request(c, m);
     if (r != IPC_DEFERRED)
         m->code = (uint16_t)r;
     return r;

@@ -5,8 +5,10 @@
  * Entry points: memcpy, memmove, memset, memcmp, strlen, strnlen, strcmp, strncmp,
  * strcpy, strncpy, strlcpy, strchr, strrchr (string.h); strtoul, strtol, atoi (stdlib.h).
  *
- * On i386 memcpy and memset use `rep movsl` / `rep stosl`: the kernel's IPC copies go
- * through them. Elsewhere (host unit tests) plain C loops are used.
+ * On x86 memcpy and memset use `rep movsl` / `rep stosl`: the kernel's IPC copies go
+ * through them (x86-64 too, so that the host unit tests run the same instructions).
+ * Elsewhere plain C loops are used. Both rely on the direction flag being clear, as the
+ * ABI requires on every function entry.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -22,7 +24,7 @@
 /* Copy n bytes from src to dst (the ranges must not overlap); returns dst. */
 void *memcpy(void *dst, const void *src, size_t n)
 {
-#if defined(__i386__)
+#if defined(__i386__) || defined(__x86_64__)
     void *d = dst;
     size_t words = n >> 2, rest = n & 3;
     __asm__ volatile("rep movsl" : "+D"(d), "+S"(src), "+c"(words) : : "memory");
@@ -58,7 +60,7 @@ void *memmove(void *dst, const void *src, size_t n)
 /* Fill n bytes at dst with the byte c; returns dst. */
 void *memset(void *dst, int c, size_t n)
 {
-#if defined(__i386__)
+#if defined(__i386__) || defined(__x86_64__)
     void *d = dst;
     uint32_t word = (uint8_t)c * 0x01010101u;
     size_t words = n >> 2, rest = n & 3;

@@ -37,10 +37,13 @@ static void test_get_not_found(void **state)
 static void test_get_truncates(void **state)
 {
     (void)state;
-    char v[5];
-    assert_int_equal(cmdline_get(CL, "ip", v, sizeof(v)), V_ERANGE);
+    char v[9];
+    assert_int_equal(cmdline_get(CL, "ip", v, 5), V_ERANGE);
     assert_string_equal(v, "10.0");
-    assert_int_equal(cmdline_get(CL, "ip", v, 9), 0);   /* exactly fits */
+    assert_int_equal(cmdline_get(CL, "ip", v, 8), V_ERANGE);   /* no room for the NUL */
+    assert_string_equal(v, "10.0.0.");
+    assert_int_equal(cmdline_get(CL, "ip", v, 9), 0);          /* exactly fits */
+    assert_string_equal(v, "10.0.0.3");
     assert_int_equal(cmdline_get(CL, "ip", v, 1), V_ERANGE);
     assert_string_equal(v, "");
     v[0] = 'x';

@@ -10,6 +10,10 @@
 #include <v/heap.h>
 #include <v/err.h>
 
+/* malloc.c yields while another process of its team holds the heap lock; one thread here. */
+int v_yield(void);
+int v_yield(void) { return 0; }
+
 #define REGION 65536u
 
 static _Alignas(16) unsigned char region[REGION + 16];
@@ -75,7 +79,7 @@ static void test_zero_and_huge(void **state)
 static void test_exhaust_and_recover(void **state)
 {
     (void)state;
-    void *p[REGION / 32];
+    void *p[REGION / 32 + 1];
     int n = 0;
     while ((p[n] = v_heap_alloc(&h, 16)) != NULL)
         n++;

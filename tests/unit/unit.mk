@@ -6,7 +6,11 @@
 # tests compile them (and the test) with -D renames to vt_* so the two never meet.
 
 UNIT_DIR    := $(BUILD)/unit
-UNIT_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -U_FORTIFY_SOURCE -Ilibv/include -Ikernel
+# AddressSanitizer and UBSan catch out-of-bounds reads (the ELF parser's garbage test
+# relies on it) and undefined arithmetic; any report aborts the test binary.
+UNIT_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+UNIT_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -U_FORTIFY_SOURCE $(UNIT_SAN) \
+               -Ilibv/include -Ikernel
 UNIT_LIBS   := -lcmocka
 UNIT_HDRS   := $(wildcard libv/include/*.h libv/include/v/*.h kernel/*.h)
 

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# tests/run-all.sh - the whole suite behind `make test` (set-up and build are done by
+# make first): host unit tests, the in-guest kernel and user tests, and the scripted
+# shell session of `make run`. Each part prints `<part>: N passed, M failed`; the last
+# line sums them as `N passed, M failed`. Exit status 0 only if everything passed.
+set -u
+build=${BUILD:-build}
+mkdir -p "$build/test"
+total_p=0 total_f=0 failed_parts=()
+
+part() {   # part NAME COMMAND... : run it, keep its output, add up its summary line
+  local name=$1; shift
+  echo "== $name"
+  local out rc
+  out=$("$@" 2>&1); rc=$?
+  printf '%s\n' "$out" | tee "$build/test/$name.out" | grep -vE '^PASS ' | tail -40
+  local line p f
+  line=$(grep -E '^[a-z]+: [0-9]+ passed, [0-9]+ failed' <<<"$out" | tail -1)
+  p=$(sed -nE 's/^[a-z]+: ([0-9]+) passed.*/\1/p' <<<"$line"); p=${p:-0}
+  f=$(sed -nE 's/^[a-z]+: [0-9]+ passed, ([0-9]+) failed.*/\1/p' <<<"$line"); f=${f:-1}
+  if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  total_p=$((total_p + p)); total_f=$((total_f + f))
+  [ "$f" -eq 0 ] || failed_parts+=("$name")
+}
+
+session() {   # the scripted `make run` session, as one test
+  if bash cluster/run-node.sh </dev/null >"$build/test/session.log" 2>&1; then
+    tail -3 "$build/test/session.log"; echo "session: 1 passed, 0 failed"
+  else
+    tail -25 "$build/test/session.log"; echo "session: 0 passed, 1 failed"
+  fi
+}
+
+SECONDS=0
+part unit make -s --no-print-directory unit
+part guest bash tests/guest/run-guest.sh "$build"
+part session session
+echo
+if [ ${#failed_parts[@]} -gt 0 ]; then
+  echo "failing parts: ${failed_parts[*]} (logs in $build/test/)"
+fi
+echo "whole suite in ${SECONDS}s:"
+echo "$total_p passed, $total_f failed"
+[ "$total_f" -eq 0 ]
