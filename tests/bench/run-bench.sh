@@ -25,7 +25,7 @@ ROUNDS=5
 TIMEOUT=60
 OUT=$BUILD/bench
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 die() { echo "run-bench: $*" >&2; exit 1; }
 
 while [ $# -gt 0 ]; do
