@@ -18,7 +18,7 @@
 # Exit status (scripted): 0 passed; 1 failed (the reason is printed); 2 bad usage.
 set -uo pipefail
 
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 BUILD=${BUILD:-build}
 QEMU=${QEMU:-qemu-system-i386}
 NODE=1
@@ -48,7 +48,7 @@ while [ $# -gt 0 ]; do
 done
 
 case "$NODE" in ''|*[!0-9]*) die "--node takes a number 1..255" ;; esac
-[ "$NODE" -ge 1 ] && [ "$NODE" -le 255 ] || die "--node takes a number 1..255"
+if [ "$NODE" -lt 1 ] || [ "$NODE" -gt 255 ]; then die "--node takes a number 1..255"; fi
 case "$MEM" in ''|*[!0-9]*) die "--mem takes a number of MB" ;; esac
 case "$TIMEOUT" in *[!0-9]*) die "--timeout takes a number of seconds" ;; esac
 if [ -z "$ACCEL" ]; then
@@ -57,7 +57,7 @@ if [ -z "$ACCEL" ]; then
 fi
 case "$ACCEL" in
   tcg) ;;
-  kvm) [ -r /dev/kvm ] && [ -w /dev/kvm ] || die "--accel kvm: /dev/kvm is not usable here" ;;
+  kvm) if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then die "--accel kvm: /dev/kvm is not usable here"; fi ;;
   *) die "--accel takes tcg or kvm" ;;
 esac
 
@@ -73,6 +73,7 @@ done
 CMDLINE="node=$NODE"
 [ -n "$INIT" ] && CMDLINE="$CMDLINE init=$INIT"
 [ -n "$APPEND" ] && CMDLINE="$CMDLINE $APPEND"
+# shellcheck disable=SC2054  # the commas belong to QEMU's option values
 QEMU_ARGS=(-accel "$ACCEL" -m "$MEM" -nodefaults -display none -no-reboot
            -device isa-debug-exit,iobase=0xf4,iosize=0x04
            -kernel "$BUILD/kernel.elf" -append "$CMDLINE" -initrd "$BUNDLE")
@@ -126,8 +127,13 @@ interactive() {
   QPID=$!
   wait_qemu
   echo
-  echo "run-node: $(explain "$RC")"
-  [ "$RC" = 33 ]
+  if [ "$RC" = 0 ]; then
+    # Ctrl-A X and a triple fault both end QEMU with 0: only the user knows which.
+    echo "run-node: QEMU ended (exit 0): you quit with Ctrl-A X, or the guest crashed"
+  else
+    echo "run-node: $(explain "$RC")"
+  fi
+  [ "$RC" = 33 ] || [ "$RC" = 0 ]
 }
 
 # The built-in session: the shell's commands, one request to the kernel server

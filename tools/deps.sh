@@ -5,6 +5,7 @@
 #     works (the network issue fetches lwIP that way);
 # Quick when everything is there: it only reads dpkg's status. Needs root to install.
 set -euo pipefail
+trap 'echo "deps: failed at line $LINENO (exit $?)" >&2' ERR
 
 PKGS=(gcc gcc-multilib make qemu-system-x86 ipxe ipxe-qemu libcmocka-dev dnsmasq
       iproute2 bridge-utils nftables dpkg-dev python3)
@@ -23,9 +24,9 @@ done
 mirror_uri() {
   local u
   u=$(grep -hE '^\s*deb\s' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-      grep -v security | awk '{for (i = 2; i <= NF; i++) if ($i ~ /^(https?|file):/) { print $i; exit }}' | head -1)
-  [ -n "$u" ] || u=$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null |
-      grep -v security | awk '{print $2; exit}')
+      grep -v security | awk '{for (i = 2; i <= NF; i++) if ($i ~ /^(https?|file):/) { print $i; exit }}' | head -1 || true)
+  [ -n "$u" ] || u=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources |
+      grep -v security | awk '{print $2; exit}' || true)
   echo "$u"
 }
 
@@ -53,7 +54,7 @@ if [ $need_src -eq 1 ]; then
     exit 1
   fi
   # apt refuses two entries for one mirror with different keys: reuse its Signed-By.
-  key=$(grep -h '^Signed-By:' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1 | awk '{print $2}')
+  key=$(grep -hs '^Signed-By:' /etc/apt/sources.list.d/*.sources | head -1 | awk '{print $2}' || true)
   { printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: main\n' "$uri" "$suite"
     [ -n "$key" ] && printf 'Signed-By: %s\n' "$key"; } > "$SRC_LIST"
   echo "deps: added deb-src for $uri $suite ($SRC_LIST)"

@@ -1,8 +1,8 @@
 /*
  * servers/bench/main.c - the IPC benchmark program.
  *
- *   bench [SET [N]]... [rounds=R] [nohalt]      (init=bench+rtt+10000 on the kernel
- *   bench peer                                  command line; '+' stands for a blank)
+ *   bench [SET [N]]... [rounds=R] [halt|nohalt]   (init=bench+rtt+10000 on the kernel
+ *   bench peer                                    command line; '+' stands for a blank)
  *
  * SET is null, rtt, move4k, move64k or all (the default); a number after a SET gives
  * its iterations per round (SET=N works too). The client starts its peer as a second
@@ -13,8 +13,10 @@
  *         [mb_per_s=..] round_cycles=c1,c2,.. round_ns=n1,n2,..
  *
  * per benchmark (per-op figures come from the median round), `BENCH-DONE ...` at the
- * end, and halts the node: status 0 if every benchmark ran, 1 otherwise. Under
- * -icount shift=0 cycles are guest instructions. docs/BENCH.md has the details.
+ * end. Started from init= (by the program manager) or with `halt`, it then halts the
+ * node: status 0 if every benchmark ran, 1 otherwise; else (`run bench` in the shell,
+ * or `nohalt`) it exits with that status. Under -icount shift=0 cycles are guest
+ * instructions. docs/BENCH.md has the details.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,8 +45,8 @@ static struct bench benches[] = {
 };
 #define NBENCHES (sizeof benches / sizeof benches[0])
 
-static uint32_t rounds = 5;
-static int nohalt;
+static uint32_t rounds = 7;
+static int halt_mode = -1;   /* 1 halt, 0 exit, -1 halt only when started as init */
 
 /* Select every benchmark of set `set` ("all": every one); with iters != 0 set their
  * count. Returns how many it matched. */
@@ -77,7 +79,7 @@ static int parse_number(const char *s, uint32_t *out)
     return 0;
 }
 
-/* Parse the arguments into benches[], rounds, nohalt. 0, or -1 after a message. */
+/* Parse the arguments into benches[], rounds, halt_mode. 0, or -1 after a message. */
 static int parse_args(int argc, char **argv)
 {
     const char *last = 0;
@@ -94,8 +96,8 @@ static int parse_args(int argc, char **argv)
             if (!eq || n > ROUNDS_MAX)
                 goto bad;
             rounds = n;
-        } else if (!strcmp(word, "nohalt") && !eq) {
-            nohalt = 1;
+        } else if ((!strcmp(word, "nohalt") || !strcmp(word, "halt")) && !eq) {
+            halt_mode = word[0] == 'h';
         } else if (!eq && last && parse_number(word, &n) == 0) {
             select_set(last, n);
         } else if (select_set(word, n) > 0) {
@@ -109,7 +111,7 @@ static int parse_args(int argc, char **argv)
     return 0;
 bad:
     printf("bench: bad argument '%s'\nusage: bench [null|rtt|move4k|move64k|all [N]]... "
-           "[rounds=R (<= %d)] [nohalt]\n", argv[i], ROUNDS_MAX);
+           "[rounds=R (<= %d)] [halt|nohalt]\n", argv[i], ROUNDS_MAX);
     return -1;
 }
 
@@ -250,6 +252,15 @@ static int run_all(void)
     return failed ? -1 : 0;
 }
 
+/* Started by the program manager itself, i.e. from init= on the kernel command line? */
+static int started_as_init(void)
+{
+    const struct v_startup *su = v_startup_info();
+    v_pid_t pm;
+
+    return su && v_get_pid(V_LOGICAL_PM, &pm) == 0 && pm != V_PID_NONE && su->parent == pm;
+}
+
 int main(int argc, char **argv)
 {
     int rc;
@@ -260,7 +271,7 @@ int main(int argc, char **argv)
         rc = -1;
     else
         rc = run_all();
-    if (!nohalt)
+    if (halt_mode == 1 || (halt_mode < 0 && started_as_init()))
         v_ks_halt(rc < 0 ? 1 : 0);
     return rc < 0 ? 1 : 0;
 }

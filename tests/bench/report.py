@@ -113,15 +113,18 @@ def main(argv):
                       "tcg": env.get("BENCH_TCG_ARGS", "")},
         "host": {"machine": platform.machine(), "kernel": platform.release()},
     }
-    rows, bad = [], []
+    rows, bad, written = [], [], []
     for s in sets:
         stem, what = SETS[s]
         ic, _, ic_err = parse_log(os.path.join(outdir, "logs", s + ".icount.log"))
         tc, tsc, tc_err = parse_log(os.path.join(outdir, "logs", s + ".tcg.log"))
         bad += ic_err + tc_err
         names = sorted(set(ic) | set(tc), key=lambda n: (list(ic) + list(tc)).index(n))
+        path = os.path.join(outdir, stem + ".json")
         if not names:
             bad.append(f"set {s}: no BENCH lines")
+            if os.path.exists(path):   # never leave an older run's figures behind
+                os.remove(path)
             continue
         results = []
         for n in names:
@@ -134,9 +137,10 @@ def main(argv):
             doc["target"] = {"instructions_per_op_max": TARGET_RTT_INSNS,
                              "met": insns is not None and insns <= TARGET_RTT_INSNS,
                              "note": SEL4_NOTE}
-        with open(os.path.join(outdir, stem + ".json"), "w") as f:
+        with open(path, "w") as f:
             json.dump(doc, f, indent=2)
             f.write("\n")
+        written.append(path)
         rows += results
 
     hdr = f"{'benchmark':<14} {'bytes':>6} {'iters x rounds':>15} " \
@@ -155,7 +159,7 @@ def main(argv):
         verdict = "met" if v <= TARGET_RTT_INSNS else "NOT met"
         print(f"\nround trip: {v:,.0f} guest instructions; target <= {TARGET_RTT_INSNS:,}: "
               f"{verdict} ({SEL4_NOTE})")
-    print(f"JSON: {', '.join(os.path.join(outdir, SETS[s][0] + '.json') for s in sets)}")
+    print(f"JSON: {', '.join(written) if written else 'none written'}")
     for b in bad:
         print("error: " + b, file=sys.stderr)
     return 1 if bad else 0

@@ -9,19 +9,19 @@
 # Options:
 #   --sets "null rtt move4k move64k"   which sets to run (default: all four)
 #   --iters N                          iterations per round for every set
-#   --rounds R                         timed rounds per benchmark (default 5, max 16)
+#   --rounds R                         timed rounds per benchmark (default 7, max 16)
 #   --timeout S                        limit for each boot (default 60 s)
 #   --out DIR                          results folder (default build/bench)
 # Exit status: 0 when every run halted cleanly with all its results, 1 otherwise.
 # Benchmarks never fail on their figures; the round-trip target is only reported.
 set -uo pipefail
 
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
 QEMU=${QEMU:-qemu-system-i386}
 SETS="null rtt move4k move64k"
 ITERS=""
-ROUNDS=5
+ROUNDS=7
 TIMEOUT=60
 OUT=$BUILD/bench
 
@@ -120,7 +120,8 @@ if [ "$COMMIT" != unknown ]; then
   if [ -n "$(git status --porcelain 2>/dev/null)" ]; then DIRTY=yes; else DIRTY=no; fi
 fi
 export BENCH_COMMIT=$COMMIT BENCH_DIRTY=$DIRTY BENCH_QEMU=$QEMU
-export BENCH_QEMU_VERSION="$("$QEMU" --version | head -1 | sed 's/^QEMU emulator version //')"
+BENCH_QEMU_VERSION=$("$QEMU" --version | head -1 | sed 's/^QEMU emulator version //')
+export BENCH_QEMU_VERSION
 export BENCH_ICOUNT_ARGS=$ICOUNT_ARGS BENCH_TCG_ARGS=$TCG_ARGS
 # shellcheck disable=SC2086
 python3 tests/bench/report.py "$OUT" $SETS || failed=1

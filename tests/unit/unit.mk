@@ -10,11 +10,11 @@ UNIT_DIR    := $(BUILD)/unit
 # relies on it) and undefined arithmetic; any report aborts the test binary.
 UNIT_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -U_FORTIFY_SOURCE $(UNIT_SAN) \
-               -Ilibv/include -Ikernel
+               -Ilibv/include -Ikernel -Inet
 UNIT_LIBS   := -lcmocka
-UNIT_HDRS   := $(wildcard libv/include/*.h libv/include/v/*.h kernel/*.h)
+UNIT_HDRS   := $(wildcard libv/include/*.h libv/include/v/*.h kernel/*.h net/*.h)
 
-UNIT_TESTS  := list frames timerq cmdline elf msg fmt heap pid string
+UNIT_TESTS  := list frames timerq cmdline elf msg fmt heap pid string proto_codec proto_state
 
 # Pure sources linked into each test.
 unit_srcs_frames  := kernel/frames.c
@@ -25,6 +25,8 @@ unit_srcs_msg     := libv/msg.c
 unit_srcs_fmt     := libv/fmt.c
 unit_srcs_heap    := libv/heap.c libv/malloc.c
 unit_srcs_string  := libv/string.c
+unit_srcs_proto_codec := net/proto_codec.c
+unit_srcs_proto_state := net/proto_retx.c net/proto_rcache.c net/lhost.c
 
 UNIT_STRING_NAMES := memcpy memmove memset memcmp strlen strnlen strcmp strncmp strcpy \
                      strncpy strlcpy strchr strrchr strtoul strtol atoi

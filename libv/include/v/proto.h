@@ -1,0 +1,66 @@
+/*
+ * v/proto.h - the inter-kernel protocol on the wire (docs/PROTOCOL.md, byte by byte).
+ * Kernels and Linux host programs (libv on Linux) both speak it over UDP/IPv4, port
+ * V_PROTO_PORT. Request/response transactions in the spirit of VMTP (RFC 1045).
+ *
+ * Every packet is a 32-byte header, all fields big-endian, then `length` bytes of
+ * payload whose layout depends on the type. The codec (net/proto_codec.c) checks every
+ * field on receipt; a packet that fails a check is counted by reason and dropped.
+ */
+#ifndef V_PROTO_H
+#define V_PROTO_H
+
+#include <stdint.h>
+#include "msg.h"
+#include "pid.h"
+
+#define V_PROTO_PORT      4377
+#define V_PROTO_MAGIC     0x5653u      /* "VS" */
+#define V_PROTO_VERSION   1
+#define V_PROTO_HDR_SIZE  32
+#define V_PROTO_MAX_DATA  1024         /* payload bytes of one DATA packet */
+#define V_PROTO_GROUP_MAX 16           /* DATA packets in one packet group */
+#define V_PROTO_MAX_PKT   (V_PROTO_HDR_SIZE + V_MSG_SIZE + V_PROTO_MAX_DATA)
+
+enum v_proto_type {
+    VP_REQUEST = 1,     /* client kernel -> server kernel: a Send. payload: message */
+    VP_REPLY,           /* server -> client: the Reply. payload: message [+ data]   */
+    VP_PENDING,         /* server -> client: received, reply not ready (keep-alive)  */
+    VP_NACK,            /* server -> client: no such process etc. payload: 4-byte error */
+    VP_ACK,             /* client -> server: reply received; drop it from the cache   */
+    VP_DATA,            /* either way: part of a MoveTo / MoveFrom packet group        */
+    VP_DATA_ACK,        /* receiver of DATA: which packets of the group arrived        */
+    VP_MOVE_FROM,       /* mover -> owner of a segment: send me [offset, offset+len)  */
+    VP_WHERE,           /* multicast: which node holds logical host `aux`?            */
+    VP_HERE,            /* answer to VP_WHERE                                          */
+    VP_TYPE_MAX = VP_HERE
+};
+
+#define VPF_RETRANSMIT 0x0001u  /* a retransmission (for counters; semantics unchanged) */
+#define VPF_MULTICAST  0x0002u  /* sent to a group address */
+#define VPF_LAST       0x0004u  /* DATA: last packet of the transfer */
+#define VPF_KNOWN      0x0007u  /* every flag bit a receiver accepts; others: malformed */
+
+/* The header, host byte order after decoding. */
+struct v_proto_hdr {
+    uint16_t magic;      /*  0: V_PROTO_MAGIC */
+    uint8_t  version;    /*  2: V_PROTO_VERSION */
+    uint8_t  type;       /*  3: enum v_proto_type */
+    uint16_t flags;      /*  4: VPF_* */
+    uint16_t length;     /*  6: payload bytes after the header */
+    uint32_t txid;       /*  8: transaction id, chosen by the client kernel */
+    v_pid_t  client;     /* 12: the process that sent (or moves) */
+    v_pid_t  server;     /* 16: the process it was sent to (or the segment owner) */
+    uint32_t offset;     /* 20: DATA / MOVE_FROM: byte offset in the segment; DATA_ACK: group base */
+    uint32_t aux;        /* 24: DATA: total bytes; DATA_ACK: bitmap; REPLY: replier pid;
+                                MOVE_FROM: length; WHERE/HERE: logical host */
+    uint32_t seq;        /* 28: packet number within the transaction (retransmissions reuse it) */
+};
+
+/* Why a received packet was dropped (counters in the kernel and in host tools). */
+enum v_proto_drop {
+    VPD_OK = 0, VPD_SHORT, VPD_MAGIC, VPD_VERSION, VPD_TYPE, VPD_FLAGS, VPD_LENGTH,
+    VPD_PAYLOAD, VPD_PID, VPD_COUNT
+};
+
+#endif

@@ -1,0 +1,77 @@
+/* lhost.c - logical host -> node address bindings (lhost.h). */
+#include "lhost.h"
+#include <string.h>
+#include <v/err.h>
+
+void lhost_init(struct lhost_table *t, struct lhost_entry *storage, uint32_t n)
+{
+    t->e = storage;
+    t->n = n;
+    t->evictions = t->rebinds = 0;
+    memset(storage, 0, sizeof(*storage) * n);
+}
+
+static struct lhost_entry *find(const struct lhost_table *t, uint32_t lhost)
+{
+    for (uint32_t i = 0; i < t->n; i++)
+        if (t->e[i].lhost == lhost)
+            return &t->e[i];
+    return 0;
+}
+
+static int bind(struct lhost_table *t, uint32_t lhost, uint32_t addr, uint64_t now, int pin)
+{
+    if (!lhost || lhost > 0x7fff || !addr)
+        return V_EINVAL;
+    struct lhost_entry *e = find(t, lhost);
+    if (e && e->pinned && !pin)
+        return V_OK;
+    if (!e) {
+        struct lhost_entry *victim = 0;
+        for (uint32_t i = 0; i < t->n && !e; i++) {
+            if (!t->e[i].lhost)
+                e = &t->e[i];
+            else if (!t->e[i].pinned && (!victim || t->e[i].seen_ns < victim->seen_ns))
+                victim = &t->e[i];
+        }
+        if (!e && !victim)
+            return V_ENOMEM;
+        if (!e) {
+            e = victim;
+            t->evictions++;
+        }
+    } else if (e->addr != addr) {
+        t->rebinds++;
+    }
+    e->lhost = (uint16_t)lhost;
+    e->addr = addr;
+    e->seen_ns = now;
+    e->pinned = (uint8_t)(pin || e->pinned);
+    return V_OK;
+}
+
+int lhost_learn(struct lhost_table *t, uint32_t lhost, uint32_t addr, uint64_t now_ns)
+{
+    return bind(t, lhost, addr, now_ns, 0);
+}
+
+int lhost_pin(struct lhost_table *t, uint32_t lhost, uint32_t addr, uint64_t now_ns)
+{
+    return bind(t, lhost, addr, now_ns, 1);
+}
+
+int lhost_lookup(const struct lhost_table *t, uint32_t lhost, uint32_t *addr)
+{
+    const struct lhost_entry *e = lhost ? find(t, lhost) : 0;
+    if (!e)
+        return V_ENOTFOUND;
+    *addr = e->addr;
+    return V_OK;
+}
+
+void lhost_forget(struct lhost_table *t, uint32_t lhost)
+{
+    struct lhost_entry *e = lhost ? find(t, lhost) : 0;
+    if (e)
+        memset(e, 0, sizeof(*e));
+}

@@ -1,0 +1,148 @@
+/* test_proto_state.c - net/proto_retx.c, net/proto_rcache.c and net/lhost.c. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+#include <v/err.h>
+#include "lhost.h"
+#include "proto_rcache.h"
+#include "proto_retx.h"
+
+#define MS 1000000ull
+
+static void test_retx_backoff_and_give_up(void **state)
+{
+    (void)state;
+    struct vp_retx r;
+    vp_retx_start(&r, 0);
+    assert_int_equal(vp_retx_due(&r, 99 * MS), VP_RETX_WAIT);
+    uint64_t t = 0, gaps[8] = { 0 };
+    int sends = 0;
+    for (;;) {
+        t = r.deadline_ns;
+        enum vp_retx_action a = vp_retx_due(&r, t);
+        if (a == VP_RETX_GIVE_UP)
+            break;
+        assert_int_equal(a, VP_RETX_SEND);
+        gaps[sends++] = r.deadline_ns - t;
+        assert_true(sends < 8);
+    }
+    assert_int_equal(sends, VP_SILENT_MAX - 1);
+    assert_int_equal(gaps[0], 200 * MS);
+    assert_int_equal(gaps[1], 400 * MS);
+    assert_int_equal(gaps[3], 1600 * MS);
+    assert_int_equal(gaps[4], 1600 * MS);        /* capped */
+    assert_int_equal(t, 4700 * MS);              /* the documented bound on silence */
+}
+
+static void test_retx_pending_waits_indefinitely(void **state)
+{
+    (void)state;
+    struct vp_retx r;
+    vp_retx_start(&r, 0);
+    uint64_t t = 0;
+    /* A server that answers "pending" to every probe for 60 s is waited for. */
+    for (int i = 0; i < 60; i++) {
+        t = r.deadline_ns;
+        assert_int_equal(vp_retx_due(&r, t), VP_RETX_SEND);
+        vp_retx_heard(&r, t + MS, 1);
+        assert_int_equal(r.deadline_ns, t + MS + VP_PROBE_MS * MS);
+    }
+    assert_true(t >= 59000 * MS);
+    /* Then its node dies: silence ends the wait within VP_SILENT_MAX probes. */
+    int probes = 0;
+    while (vp_retx_due(&r, r.deadline_ns) == VP_RETX_SEND)
+        probes++;
+    assert_int_equal(probes, VP_SILENT_MAX - 1);
+}
+
+static void test_rcache_at_most_once(void **state)
+{
+    (void)state;
+    struct vp_reply r[4];
+    struct vp_mark m[4];
+    struct vp_rcache c;
+    vp_rcache_init(&c, r, 4, m, 4);
+    const struct vp_reply *hit;
+    uint8_t pkt[VP_RCACHE_PKT] = { 1, 2, 3 };
+    assert_int_equal(vp_rcache_check(&c, 0x100, 5, 0, &hit), VP_NEW);
+    assert_int_equal(vp_rcache_put(&c, 0x100, 5, 0x0a4d000b, pkt, sizeof(pkt), 0, 1000 * MS), V_OK);
+    /* The retransmitted request gets the same reply; it is not executed again. */
+    assert_int_equal(vp_rcache_check(&c, 0x100, 5, 10 * MS, &hit), VP_CACHED);
+    assert_int_equal(hit->len, sizeof(pkt));
+    assert_int_equal(hit->pkt[2], 3);
+    assert_int_equal(hit->node, 0x0a4d000b);
+    /* After the ack, or expiry, an old duplicate is stale, a new txid is new. */
+    vp_rcache_ack(&c, 0x100, 5);
+    assert_int_equal(vp_rcache_check(&c, 0x100, 5, 20 * MS, &hit), VP_STALE);
+    assert_int_equal(vp_rcache_check(&c, 0x100, 4, 20 * MS, &hit), VP_STALE);
+    assert_int_equal(vp_rcache_check(&c, 0x100, 6, 20 * MS, &hit), VP_NEW);
+    assert_int_equal(vp_rcache_check(&c, 0x200, 5, 20 * MS, &hit), VP_NEW);
+    assert_int_equal(vp_rcache_put(&c, 0x100, 6, 1, pkt, sizeof(pkt), 0, 1000 * MS), V_OK);
+    assert_int_equal(vp_rcache_check(&c, 0x100, 6, 2000 * MS, &hit), VP_STALE);  /* expired */
+    assert_int_equal(vp_rcache_put(&c, 0x100, 7, 1, pkt, VP_RCACHE_PKT + 1, 0, MS), V_EINVAL);
+}
+
+static void test_rcache_wraparound_and_eviction(void **state)
+{
+    (void)state;
+    struct vp_reply r[2];
+    struct vp_mark m[2];
+    struct vp_rcache c;
+    vp_rcache_init(&c, r, 2, m, 2);
+    const struct vp_reply *hit;
+    uint8_t pkt[8] = { 0 };
+    vp_rcache_put(&c, 0x100, 0xfffffffeu, 1, pkt, 8, 0, 100 * MS);
+    assert_int_equal(vp_rcache_check(&c, 0x100, 1, 0, &hit), VP_NEW);   /* after, across wrap */
+    vp_rcache_put(&c, 0x200, 1, 1, pkt, 8, 0, 200 * MS);
+    vp_rcache_put(&c, 0x300, 1, 1, pkt, 8, 0, 300 * MS);                /* evicts 0x100's */
+    assert_int_equal(c.evictions, 1);
+    assert_int_equal(vp_rcache_check(&c, 0x200, 1, 0, &hit), VP_CACHED);
+    assert_int_equal(vp_rcache_check(&c, 0x300, 1, 0, &hit), VP_CACHED);
+}
+
+static void test_lhost_table(void **state)
+{
+    (void)state;
+    struct lhost_entry e[3];
+    struct lhost_table t;
+    lhost_init(&t, e, 3);
+    uint32_t a;
+    assert_int_equal(lhost_lookup(&t, 0x100, &a), V_ENOTFOUND);
+    assert_int_equal(lhost_pin(&t, 0x080, 0x0a4d000b, 0), V_OK);
+    assert_int_equal(lhost_learn(&t, 0x080, 0x0a4d0063, 1), V_OK);      /* pinned: kept */
+    assert_int_equal(lhost_lookup(&t, 0x080, &a), V_OK);
+    assert_int_equal(a, 0x0a4d000b);
+    assert_int_equal(lhost_learn(&t, 0x100, 0x0a4d000c, 2), V_OK);
+    assert_int_equal(lhost_learn(&t, 0x180, 0x0a4d000d, 3), V_OK);
+    assert_int_equal(lhost_learn(&t, 0x100, 0x0a4d000e, 4), V_OK);      /* moved */
+    assert_int_equal(t.rebinds, 1);
+    assert_int_equal(lhost_learn(&t, 0x200, 0x0a4d000f, 5), V_OK);      /* evicts 0x180 */
+    assert_int_equal(t.evictions, 1);
+    assert_int_equal(lhost_lookup(&t, 0x180, &a), V_ENOTFOUND);
+    assert_int_equal(lhost_lookup(&t, 0x100, &a), V_OK);
+    assert_int_equal(a, 0x0a4d000e);
+    lhost_forget(&t, 0x100);
+    assert_int_equal(lhost_lookup(&t, 0x100, &a), V_ENOTFOUND);
+    assert_int_equal(lhost_learn(&t, 0, 1, 6), V_EINVAL);
+    assert_int_equal(lhost_learn(&t, 0x8000, 1, 6), V_EINVAL);
+    assert_int_equal(lhost_learn(&t, 0x300, 0, 6), V_EINVAL);
+    struct lhost_entry p[1];
+    lhost_init(&t, p, 1);
+    assert_int_equal(lhost_pin(&t, 1, 1, 0), V_OK);
+    assert_int_equal(lhost_learn(&t, 2, 1, 0), V_ENOMEM);              /* all pinned */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_retx_backoff_and_give_up),
+        cmocka_unit_test(test_retx_pending_waits_indefinitely),
+        cmocka_unit_test(test_rcache_at_most_once),
+        cmocka_unit_test(test_rcache_wraparound_and_eviction),
+        cmocka_unit_test(test_lhost_table),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
