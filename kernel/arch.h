@@ -31,6 +31,12 @@ __attribute__((noreturn)) void arch_halt(uint32_t code);
 /* Wait for the next interrupt with interrupts enabled, then disable them again. */
 void arch_idle(void);
 void arch_irq_enable(int irq);
+/* Call fn(arg) on every interrupt of line irq (1..15, not 2), from the trap with
+ * interrupts off and after the EOI, then unmask the line. A line may be shared (PCI
+ * lines are level-triggered and shared): every handler of it is called each time, so
+ * each must ask its own device and return quickly if it did not interrupt.
+ * Returns 0, V_EINVAL (bad line or fn), or V_ENOMEM (table full). */
+int arch_irq_register(int irq, void (*fn)(void *), void *arg);
 
 /* Page tables. A page directory is one physical page; kernel mappings are shared. */
 #define ARCH_PAGE_SIZE 4096u
@@ -55,6 +61,7 @@ struct trapframe *arch_user_frame(uint32_t kstack_top);
 /* Trap frame accessors for system calls and exceptions. */
 uint32_t arch_tf_call(const struct trapframe *tf);
 uint32_t arch_tf_arg(const struct trapframe *tf, int i);   /* i = 0..4 */
+void arch_tf_args(const struct trapframe *tf, uint32_t a[5]);
 void arch_tf_result(struct trapframe *tf, int status, uint32_t r1, uint32_t r2);
 uint32_t arch_tf_pc(const struct trapframe *tf);
 uint32_t arch_tf_sp(const struct trapframe *tf);
@@ -62,6 +69,14 @@ void arch_tf_set_pc(struct trapframe *tf, uint32_t pc);
 
 /* PCI configuration space. */
 uint32_t arch_pci_read32(uint32_t bus, uint32_t dev, uint32_t fn, uint32_t off);
+void arch_pci_write32(uint32_t bus, uint32_t dev, uint32_t fn, uint32_t off, uint32_t v);
+/* I/O ports, for devices with an I/O-space BAR (legacy virtio). */
+uint8_t arch_io_read8(uint16_t port);
+uint16_t arch_io_read16(uint16_t port);
+uint32_t arch_io_read32(uint16_t port);
+void arch_io_write8(uint16_t port, uint8_t v);
+void arch_io_write16(uint16_t port, uint16_t v);
+void arch_io_write32(uint16_t port, uint32_t v);
 
 /* Called by the arch layer (defined in portable code). */
 uint32_t page_alloc_zeroed(void);      /* physical page, 0 when none is left */

@@ -8,6 +8,7 @@
 
 struct proc *current;
 static struct list readyq[PRIO_IDLE + 1];
+static uint32_t ready_mask;          /* bit i: readyq[i] is not empty */
 static int need_resched;
 static struct proc *idle_proc;
 
@@ -25,24 +26,29 @@ void sched_ready(struct proc *p)
     KASSERT(!list_linked(&p->qlink));
     p->state = V_PS_READY;
     list_push_back(&readyq[p->prio], &p->qlink);
+    ready_mask |= 1u << p->prio;
     if (p->prio < current->prio)
         need_resched = 1;
 }
 
 void sched_unready(struct proc *p)
 {
-    if (p->state == V_PS_READY)
+    if (p->state == V_PS_READY) {
         list_remove(&p->qlink);
+        if (list_empty(&readyq[p->prio]))
+            ready_mask &= ~(1u << p->prio);
+    }
 }
 
 static struct proc *pick(void)
 {
-    for (int i = 0; i <= PRIO_IDLE; i++) {
-        struct list *e = list_pop_front(&readyq[i]);
-        if (e)
-            return list_entry(e, struct proc, qlink);
-    }
-    return idle_proc;   /* idle is never queued while it runs; it is the fallback */
+    if (!ready_mask)
+        return idle_proc;   /* idle is never queued while it runs; it is the fallback */
+    uint32_t prio = (uint32_t)__builtin_ctz(ready_mask);
+    struct list *e = list_pop_front(&readyq[prio]);
+    if (list_empty(&readyq[prio]))
+        ready_mask &= ~(1u << prio);
+    return list_entry(e, struct proc, qlink);
 }
 
 static void switch_to(struct proc *next)
@@ -65,6 +71,7 @@ void sched_schedule(void)
     if (current->state == V_PS_RUNNING && current != idle_proc) {
         current->state = V_PS_READY;
         list_push_back(&readyq[current->prio], &current->qlink);
+        ready_mask |= 1u << current->prio;
     }
     switch_to(pick());
 }
@@ -86,11 +93,8 @@ void sched_exit(void)
 void sched_tick(void)
 {
     current->ticks++;
-    for (uint32_t i = 0; i <= current->prio && i <= PRIO_IDLE; i++)
-        if (!list_empty(&readyq[i])) {
-            need_resched = 1;
-            return;
-        }
+    if (ready_mask & ((2u << current->prio) - 1))   /* anyone as urgent or more */
+        need_resched = 1;
 }
 
 void sched_trap_exit(void)

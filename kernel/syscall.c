@@ -18,11 +18,12 @@ struct sysargs {
     uint32_t r1, r2;
 };
 
-/* Copy the caller's message in, having checked it can also take the reply. */
+/* Copy the caller's message in; `writable`: the buffer must also take the reply. */
 static int msg_in(uint32_t uaddr, struct v_msg *m, int writable)
 {
-    int err = vm_check(current->team, uaddr, sizeof(*m), writable);
-    return err ? err : vm_copy_in(current->team, m, uaddr, sizeof(*m));
+    if (writable)
+        return vm_copy_in_rw(current->team, m, uaddr, sizeof(*m));
+    return vm_copy_in(current->team, m, uaddr, sizeof(*m));
 }
 
 static int sys_send(struct sysargs *a)
@@ -139,8 +140,7 @@ void syscall_dispatch(struct trapframe *tf)
 {
     uint32_t nr = arch_tf_call(tf);
     struct sysargs a = { .r1 = 0, .r2 = 0 };
-    for (int i = 0; i < 5; i++)
-        a.a[i] = arch_tf_arg(tf, i);
+    arch_tf_args(tf, a.a);
     int r = nr < V_SYS_COUNT && calls[nr] ? calls[nr](&a) : V_EBADCALL;
     if (r < 0)
         kstats.syscall_errors++;

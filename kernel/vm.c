@@ -71,6 +71,8 @@ int vm_check(struct team *t, uint32_t va, uint32_t len, int write)
         return V_OK;
     if (!t || va + len < va)
         return V_EBADADDR;
+    if ((va & (PG - 1)) + len <= PG)                /* one page: one walk */
+        return arch_translate(t->pd, va, write) ? V_OK : V_EBADADDR;
     for (uint32_t p = va & ~(PG - 1); p < va + len && p >= (va & ~(PG - 1)); p += PG)
         if (!arch_translate(t->pd, p, write))
             return V_EBADADDR;
@@ -103,16 +105,45 @@ static void copy_pieces(struct team *dt, uint32_t dva, void *dk, struct team *st
     }
 }
 
-int vm_copy_in(struct team *t, void *dst, uint32_t src_va, uint32_t len)
+/* The kernel address of [va, va+len) if it lies in one mapped page with the access
+ * asked for, else NULL: messages take this path, one page-table walk per copy. */
+static uint8_t *one_page(struct team *t, uint32_t va, uint32_t len, int write)
 {
-    int err = vm_check(t, src_va, len, 0);
+    if (!t || !len || (va & (PG - 1)) + len > PG)
+        return NULL;
+    return (uint8_t *)arch_translate(t->pd, va, write);
+}
+
+static int copy_in(struct team *t, void *dst, uint32_t src_va, uint32_t len, int need_write)
+{
+    uint8_t *p = one_page(t, src_va, len, need_write);
+    if (p) {
+        memcpy(dst, p, len);
+        return V_OK;
+    }
+    int err = vm_check(t, src_va, len, need_write);
     if (!err)
         copy_pieces(NULL, 0, dst, t, src_va, NULL, len);
     return err;
 }
 
+int vm_copy_in(struct team *t, void *dst, uint32_t src_va, uint32_t len)
+{
+    return copy_in(t, dst, src_va, len, 0);
+}
+
+int vm_copy_in_rw(struct team *t, void *dst, uint32_t src_va, uint32_t len)
+{
+    return copy_in(t, dst, src_va, len, 1);
+}
+
 int vm_copy_out(struct team *t, uint32_t dst_va, const void *src, uint32_t len)
 {
+    uint8_t *p = one_page(t, dst_va, len, 1);
+    if (p) {
+        memcpy(p, src, len);
+        return V_OK;
+    }
     int err = vm_check(t, dst_va, len, 1);
     if (!err)
         copy_pieces(t, dst_va, NULL, NULL, 0, src, len);

@@ -14,6 +14,8 @@ void vm_destroy(struct team *t);
 int vm_resize(struct team *t, uint32_t size);
 int vm_check(struct team *t, uint32_t va, uint32_t len, int write);
 int vm_copy_in(struct team *t, void *dst, uint32_t src_va, uint32_t len);
+/* As vm_copy_in, and the range must also be writable (a buffer that takes a reply). */
+int vm_copy_in_rw(struct team *t, void *dst, uint32_t src_va, uint32_t len);
 int vm_copy_out(struct team *t, uint32_t dst_va, const void *src, uint32_t len);
 int vm_copy(struct team *dt, uint32_t dst_va, struct team *st, uint32_t src_va, uint32_t len);
 uint32_t vm_pages_in_use(void);

@@ -9,10 +9,20 @@
 #include "cpu.h"
 #include "frame.h"
 #include "x86.h"
+#include <v/err.h>
 #include <v/syscall.h>
 
 extern uint32_t trap_vectors[];
 static uint64_t idt[256];
+
+/* Drivers' interrupt handlers (arch_irq_register), called in registration order. */
+#define IRQ_HANDLERS 16
+static struct irq_handler {
+    int irq;
+    void (*fn)(void *);
+    void *arg;
+} irq_handlers[IRQ_HANDLERS];
+static int nirq_handlers;
 
 static void set_gate(int n, uint32_t handler, int dpl)
 {
@@ -45,6 +55,26 @@ static void kernel_fault(struct trapframe *tf)
           name, tf->vector, tf->error, tf->eip, read_cr2(), (uint32_t)(tf + 1));
 }
 
+int arch_irq_register(int irq, void (*fn)(void *), void *arg)
+{
+    if (irq < 1 || irq > 15 || irq == 2 || !fn)
+        return V_EINVAL;
+    if (nirq_handlers == IRQ_HANDLERS)
+        return V_ENOMEM;
+    irq_handlers[nirq_handlers++] = (struct irq_handler){ irq, fn, arg };
+    arch_irq_enable(irq);
+    return V_OK;
+}
+
+/* Every handler of a shared line runs: a level-triggered line stays asserted until
+ * each device that raised it has been served. */
+static void irq_dispatch(int irq)
+{
+    for (int i = 0; i < nirq_handlers; i++)
+        if (irq_handlers[i].irq == irq)
+            irq_handlers[i].fn(irq_handlers[i].arg);
+}
+
 /* Called from vectors.S with interrupts off. */
 void trap(struct trapframe *tf)
 {
@@ -62,6 +92,7 @@ void trap(struct trapframe *tf)
             time_tick();
         else if (irq == 4)
             serial_irq();
+        irq_dispatch(irq);
     }
     if (tf_from_user(tf))
         sched_trap_exit();
@@ -78,6 +109,15 @@ uint32_t arch_tf_arg(const struct trapframe *tf, int i)
     case 3: return tf->esi;
     default: return tf->edi;
     }
+}
+
+void arch_tf_args(const struct trapframe *tf, uint32_t a[5])
+{
+    a[0] = tf->ebx;
+    a[1] = tf->ecx;
+    a[2] = tf->edx;
+    a[3] = tf->esi;
+    a[4] = tf->edi;
 }
 
 void arch_tf_result(struct trapframe *tf, int status, uint32_t r1, uint32_t r2)
