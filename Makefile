@@ -54,6 +54,7 @@ $(BUILD)/u/%.o: %.S
 	$(CC) $(UFLAGS) -c $< -o $@
 
 $(BUILD)/kernel.elf: $(KERNEL_OBJS) kernel/arch/x86/kernel.ld
+	@test -f "$(LIBGCC)" || { echo "no 32-bit libgcc ($(LIBGCC)): run 'make deps'" >&2; exit 1; }
 	$(CC) $(TLDFLAGS) -T kernel/arch/x86/kernel.ld -o $@ $(KERNEL_OBJS) $(LIBGCC)
 
 $(BUILD)/libv.a: $(LIBV_OBJS)
@@ -70,13 +71,18 @@ $(foreach p,$(PROGS),$(eval $(call PROG_template,$(p))))
 
 -include tests/unit/unit.mk
 
-test: deps all
+# These install what is missing first, then build in a fresh make: the compiler paths
+# above are read when a make starts, and gcc-multilib may have only just arrived.
+test: deps
+	@$(MAKE) --no-print-directory all
 	@bash tests/run-all.sh
 
-run: deps all
+run: deps
+	@$(MAKE) --no-print-directory all
 	@bash cluster/run-node.sh $(RUNARGS)
 
-bench: deps all
+bench: deps
+	@$(MAKE) --no-print-directory all
 	@bash tests/bench/run-bench.sh
 
 clean:
