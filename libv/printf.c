@@ -104,7 +104,7 @@ int v_readline(char *buf, size_t size)
         after_cr = 0;
         if (c == '\r' || c == '\n') {
             after_cr = c == '\r';
-            v_console_write("\r\n", 2);
+            v_console_write("\n", 1);     /* the console sends CR LF */
             buf[len] = 0;
             return (int)len;
         }

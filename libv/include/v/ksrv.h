@@ -12,7 +12,8 @@
 #include "pid.h"
 
 enum v_ks_req {
-    KS_PROCESS_INFO = 0x100, /* w0=pid -> struct v_proc_info in w[]: see v_proc_info_unpack */
+    KS_PROCESS_INFO = 0x100, /* w0=pid -> w0=state, w1=priority, w2=team, w3=blocked_on,
+                                   w4=ticks (the full record: KS_PROCESS_LIST)              */
     KS_PROCESS_LIST,         /* seg W <- struct v_proc_info[];  -> w0=total, w1=written     */
     KS_MEMORY_STATS,         /* -> w0=total pages, w1=free pages, w2=page size,
                                    w3=pages used by teams, w4=number of teams              */
