@@ -12,13 +12,25 @@ LIBGCC  := $(shell $(CC) -m32 -print-libgcc-file-name)
 TFLAGS  := -m32 -march=i686 -std=c11 -ffreestanding -fno-builtin -fno-pie -fno-stack-protector \
            -fno-asynchronous-unwind-tables -mgeneral-regs-only -nostdinc -isystem $(GCCINC) \
            -Ilibv/include -O2 -g -Wall -Wextra -Werror -MMD -MP
-KFLAGS  := $(TFLAGS) -Ikernel -DKERNEL
+KFLAGS  := $(TFLAGS) -Ikernel -Inet -DKERNEL
 UFLAGS  := $(TFLAGS)
 TLDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none
 
 # Pure libv pieces the kernel links too (no system calls in them).
 LIBV_SHARED := libv/string.c libv/fmt.c libv/msg.c libv/elf.c
-KERNEL_SRCS := $(wildcard kernel/arch/x86/*.S kernel/arch/x86/*.c kernel/*.c kernel/dev/*.c) $(LIBV_SHARED)
+# lwIP: Debian's source package, fetched into third_party/ by tools/fetch-lwip.sh on the
+# first build (never committed); the IPv4 core only (net/lwip/lwipopts.h). Named one by
+# one because the files do not exist yet when a fresh clone's make reads this.
+LWIP_DIR    := third_party/lwip
+LWIP_STAMP  := $(LWIP_DIR)/.vsys-fetched
+LWIP_SRCS   := $(addprefix $(LWIP_DIR)/src/,core/init.c core/def.c core/inet_chksum.c core/ip.c \
+               core/mem.c core/memp.c core/netif.c core/pbuf.c core/timeouts.c core/udp.c \
+               core/ipv4/dhcp.c core/ipv4/etharp.c core/ipv4/icmp.c core/ipv4/igmp.c \
+               core/ipv4/ip4.c core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c netif/ethernet.c)
+NET_SRCS    := $(wildcard net/*.c) $(LWIP_SRCS)
+NET_OBJS    := $(patsubst %,$(BUILD)/k/%.o,$(basename $(NET_SRCS)))
+KERNEL_SRCS := $(wildcard kernel/arch/x86/*.S kernel/arch/x86/*.c kernel/*.c kernel/dev/*.c) \
+               $(LIBV_SHARED) $(NET_SRCS)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/k/%.o,$(basename $(KERNEL_SRCS)))
 LIBV_SRCS   := $(wildcard libv/*.c libv/*.S)
 LIBV_OBJS   := $(patsubst %,$(BUILD)/u/%.o,$(basename $(LIBV_SRCS)))
@@ -52,6 +64,12 @@ $(BUILD)/u/%.o: %.c
 $(BUILD)/u/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(UFLAGS) -c $< -o $@
+
+$(LWIP_STAMP):
+	@bash tools/fetch-lwip.sh $(LWIP_DIR)
+$(LWIP_SRCS): | $(LWIP_STAMP)
+$(NET_OBJS): | $(LWIP_STAMP)
+$(NET_OBJS): KFLAGS += -Inet/lwip -I$(LWIP_DIR)/src/include
 
 $(BUILD)/kernel.elf: $(KERNEL_OBJS) kernel/arch/x86/kernel.ld
 	@test -f "$(LIBGCC)" || { echo "no 32-bit libgcc ($(LIBGCC)): run 'make deps'" >&2; exit 1; }

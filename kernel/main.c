@@ -16,6 +16,7 @@
 #include "time.h"
 #include "dev/console.h"
 #include "dev/pci.h"
+#include "net.h"
 #include <v/err.h>
 
 struct kstats kstats;
@@ -60,12 +61,19 @@ void kmain(uint32_t magic, const struct multiboot_info *mb)
     sched_init(idle);
     time_init();
     pci_init();
+    net_init();
     console_init();
     uint32_t total, free, ndev;
     mem_stats(&total, &free);
     pci_devices(&ndev);
     kprintf("kernel: %u KiB of memory, %u KiB free; %u PCI functions; tsc %u kHz\n",
             total * 4, free * 4, ndev, arch_cycles_khz());
+    uint32_t ip = net_ipv4();
+    if (ip)
+        kprintf("kernel: node %u is %u.%u.%u.%u\n", node_id, ip >> 24, (ip >> 16) & 0xff,
+                (ip >> 8) & 0xff, ip & 0xff);
+    else if (net_nic_count())
+        kprintf("kernel: node %u has no IPv4 address yet (DHCP)\n", node_id);
     if (test_mode) {
         unsigned passed, failed;
         ktest_run_all(&passed, &failed);

@@ -14,7 +14,7 @@ UNIT_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -U_FORTIFY_SOURCE $(UNIT_SA
 UNIT_LIBS   := -lcmocka
 UNIT_HDRS   := $(wildcard libv/include/*.h libv/include/v/*.h kernel/*.h net/*.h)
 
-UNIT_TESTS  := list frames timerq cmdline elf msg fmt heap pid string proto_codec proto_state
+UNIT_TESTS  := list frames timerq cmdline elf msg fmt heap pid string proto_codec proto_state netcfg
 
 # Pure sources linked into each test.
 unit_srcs_frames  := kernel/frames.c
@@ -26,6 +26,7 @@ unit_srcs_fmt     := libv/fmt.c
 unit_srcs_heap    := libv/heap.c libv/malloc.c
 unit_srcs_string  := libv/string.c
 unit_srcs_proto_codec := net/proto_codec.c
+unit_srcs_netcfg := net/netcfg.c kernel/cmdline.c
 unit_srcs_proto_state := net/proto_retx.c net/proto_rcache.c net/lhost.c
 
 UNIT_STRING_NAMES := memcpy memmove memset memcmp strlen strnlen strcmp strncmp strcpy \

@@ -1,0 +1,298 @@
+/*
+ * e1000.c - driver for the Intel 82540EM (QEMU's `-device e1000`; lab PCs' 8254x are
+ * close relatives). Registers through BAR0 (memory, mapped uncached by paging.c);
+ * a receive and a transmit ring of legacy descriptors, each buffer a fixed 2 KiB half
+ * page, so frames are copied in and out (no buffer ever changes hands with lwIP).
+ * Receive is interrupt-driven; transmit completions are reaped lazily when a slot is
+ * needed. Broadcast (RCTL.BAM) and all multicast (RCTL.MPE) are accepted: lwIP
+ * filters the groups the node has not joined.
+ *
+ * Entry point: e1000_driver (nic.h). Context: kernel, interrupts off.
+ */
+#include "nic.h"
+#include "arch.h"
+#include "kernel.h"
+#include <string.h>
+#include <v/err.h>
+#include <v/ksrv.h>
+
+/* Registers (82540EM manual, section 13). */
+#define REG_CTRL    0x0000
+#define REG_STATUS  0x0008
+#define REG_EERD    0x0014
+#define REG_ICR     0x00c0
+#define REG_IMS     0x00d0
+#define REG_IMC     0x00d8
+#define REG_RCTL    0x0100
+#define REG_TCTL    0x0400
+#define REG_TIPG    0x0410
+#define REG_RDBAL   0x2800
+#define REG_RDBAH   0x2804
+#define REG_RDLEN   0x2808
+#define REG_RDH     0x2810
+#define REG_RDT     0x2818
+#define REG_RDTR    0x2820
+#define REG_TDBAL   0x3800
+#define REG_TDBAH   0x3804
+#define REG_TDLEN   0x3808
+#define REG_TDH     0x3810
+#define REG_TDT     0x3818
+#define REG_MTA     0x5200
+#define REG_RAL0    0x5400
+#define REG_RAH0    0x5404
+
+#define CTRL_LRST   (1u << 3)
+#define CTRL_ASDE   (1u << 5)
+#define CTRL_SLU    (1u << 6)
+#define CTRL_ILOS   (1u << 7)
+#define CTRL_RST    (1u << 26)
+#define CTRL_PHYRST (1u << 31)
+#define STATUS_LU   (1u << 1)
+#define EERD_START  1u
+#define EERD_DONE   (1u << 4)
+#define ICR_LSC     (1u << 2)
+#define ICR_RXDMT0  (1u << 4)
+#define ICR_RXO     (1u << 6)
+#define ICR_RXT0    (1u << 7)
+#define RCTL_EN     (1u << 1)
+#define RCTL_MPE    (1u << 4)
+#define RCTL_BAM    (1u << 15)
+#define RCTL_SECRC  (1u << 26)   /* strip the FCS; buffer size 2048 is BSIZE=0 */
+#define TCTL_EN     (1u << 1)
+#define TCTL_PSP    (1u << 3)
+#define TCTL_CT     (0x0fu << 4)
+#define TCTL_COLD   (0x40u << 12)
+#define RAH_AV      (1u << 31)
+
+#define TXD_EOP     0x01
+#define TXD_IFCS    0x02
+#define TXD_RS      0x08
+#define DESC_DD     0x01         /* descriptor done, in both rings' status */
+#define RXD_EOP     0x02
+#define RXD_ERRORS  0x97         /* CE SE SEQ CXE RXE; checksum bits are not errors */
+
+#define NRX 32                   /* ring lengths: multiples of 8 (128-byte rings) */
+#define NTX 32
+#define BUFSZ 2048
+#define MIN_FRAME 60
+
+struct rx_desc {
+    uint64_t addr;
+    uint16_t len, csum;
+    uint8_t status, errors;
+    uint16_t special;
+};
+
+struct tx_desc {
+    uint64_t addr;
+    uint16_t len;
+    uint8_t cso, cmd, status, css;
+    uint16_t special;
+};
+_Static_assert(sizeof(struct rx_desc) == 16 && sizeof(struct tx_desc) == 16, "descriptor");
+
+struct e1000 {
+    volatile uint32_t *regs;
+    volatile struct rx_desc *rx;  /* NRX descriptors, first half of the ring page */
+    volatile struct tx_desc *tx;  /* NTX descriptors, second half */
+    uint8_t *rxbuf[NRX], *txbuf[NTX];
+    uint32_t rx_next;             /* next descriptor the device will fill */
+    uint32_t tx_next;             /* next descriptor we fill */
+};
+
+static uint32_t rd(struct e1000 *e, uint32_t reg) { return e->regs[reg / 4]; }
+static void wr(struct e1000 *e, uint32_t reg, uint32_t v) { e->regs[reg / 4] = v; }
+
+static int e1000_match(const struct v_dev_info *d)
+{
+    return d->vendor == 0x8086 && (d->device == 0x100e || d->device == 0x100f);
+}
+
+/* One EEPROM word through EERD; -1 if the EEPROM does not answer. */
+static int eeprom_read(struct e1000 *e, uint32_t addr)
+{
+    wr(e, REG_EERD, (addr << 8) | EERD_START);
+    for (int i = 0; i < 100000; i++) {
+        uint32_t v = rd(e, REG_EERD);
+        if (v & EERD_DONE)
+            return (int)(v >> 16);
+    }
+    return -1;
+}
+
+/* The MAC from the EEPROM (words 0-2), else what the device loaded into RAL0/RAH0. */
+static void read_mac(struct e1000 *e, uint8_t mac[6])
+{
+    int ok = 1;
+    for (uint32_t i = 0; i < 3 && ok; i++) {
+        int w = eeprom_read(e, i);
+        ok = w >= 0;
+        mac[2 * i] = (uint8_t)w;
+        mac[2 * i + 1] = (uint8_t)(w >> 8);
+    }
+    if (!ok) {
+        uint32_t lo = rd(e, REG_RAL0), hi = rd(e, REG_RAH0);
+        for (int i = 0; i < 4; i++)
+            mac[i] = (uint8_t)(lo >> (8 * i));
+        mac[4] = (uint8_t)hi;
+        mac[5] = (uint8_t)(hi >> 8);
+    }
+    wr(e, REG_RAL0, mac[0] | mac[1] << 8 | mac[2] << 16 | (uint32_t)mac[3] << 24);
+    wr(e, REG_RAH0, mac[4] | mac[5] << 8 | RAH_AV);
+}
+
+/* Rings and buffers: one page of descriptors, two buffers per page. */
+static int alloc_rings(struct e1000 *e)
+{
+    uint32_t ring = page_alloc_zeroed();
+    if (!ring)
+        return V_ENOMEM;
+    e->rx = (volatile struct rx_desc *)ring;
+    e->tx = (volatile struct tx_desc *)(ring + ARCH_PAGE_SIZE / 2);
+    for (int i = 0; i < NRX + NTX; i += 2) {
+        uint32_t pg = page_alloc_zeroed();
+        if (!pg)
+            return V_ENOMEM;            /* boot-time only: what was taken stays taken */
+        uint8_t **slot = i < NRX ? &e->rxbuf[i] : &e->txbuf[i - NRX];
+        slot[0] = (uint8_t *)pg;
+        slot[1] = (uint8_t *)pg + BUFSZ;
+    }
+    for (int i = 0; i < NRX; i++)
+        e->rx[i].addr = (uint32_t)e->rxbuf[i];
+    for (int i = 0; i < NTX; i++) {
+        e->tx[i].addr = (uint32_t)e->txbuf[i];
+        e->tx[i].status = DESC_DD;      /* free */
+    }
+    return V_OK;
+}
+
+static void start_rings(struct e1000 *e)
+{
+    wr(e, REG_RDBAL, (uint32_t)e->rx);
+    wr(e, REG_RDBAH, 0);
+    wr(e, REG_RDLEN, NRX * sizeof(struct rx_desc));
+    wr(e, REG_RDH, 0);
+    wr(e, REG_RDT, NRX - 1);            /* head == tail means the device owns none */
+    wr(e, REG_RDTR, 0);
+    wr(e, REG_TDBAL, (uint32_t)e->tx);
+    wr(e, REG_TDBAH, 0);
+    wr(e, REG_TDLEN, NTX * sizeof(struct tx_desc));
+    wr(e, REG_TDH, 0);
+    wr(e, REG_TDT, 0);
+    for (uint32_t i = 0; i < 128; i++)
+        wr(e, REG_MTA + 4 * i, 0);
+    wr(e, REG_RCTL, RCTL_EN | RCTL_BAM | RCTL_MPE | RCTL_SECRC);
+    wr(e, REG_TCTL, TCTL_EN | TCTL_PSP | TCTL_CT | TCTL_COLD);
+    wr(e, REG_TIPG, 10 | (8u << 10) | (6u << 20));
+}
+
+/* Hand every completed receive descriptor's frame to the stack, and the descriptor
+ * back to the device. */
+static void rx_drain(struct nic *n, struct e1000 *e)
+{
+    for (int budget = NRX; budget > 0; budget--) {
+        volatile struct rx_desc *d = &e->rx[e->rx_next];
+        if (!(d->status & DESC_DD))
+            break;
+        __sync_synchronize();            /* read the frame only after seeing DD */
+        if ((d->status & RXD_EOP) && !(d->errors & RXD_ERRORS) && d->len <= NIC_MTU_FRAME)
+            nic_input(n, e->rxbuf[e->rx_next], d->len);
+        else
+            n->stats.rx_errors++;
+        d->status = 0;
+        __sync_synchronize();
+        wr(e, REG_RDT, e->rx_next);
+        e->rx_next = (e->rx_next + 1) % NRX;
+    }
+}
+
+static void e1000_irq(void *arg)
+{
+    struct nic *n = arg;
+    struct e1000 *e = n->priv;
+    uint32_t icr = rd(e, REG_ICR);      /* reading clears it and drops the line */
+    if (!icr)
+        return;                          /* another device on a shared line */
+    n->stats.irqs++;
+    if (icr & ICR_LSC)
+        wr(e, REG_CTRL, rd(e, REG_CTRL) | CTRL_SLU);
+    if (icr & ICR_RXO)
+        n->stats.rx_dropped++;           /* the device ran out of descriptors */
+    rx_drain(n, e);
+}
+
+static int e1000_transmit(struct nic *n, const struct nic_iov *iov, int niov)
+{
+    struct e1000 *e = n->priv;
+    volatile struct tx_desc *d = &e->tx[e->tx_next];
+    if (!(d->status & DESC_DD)) {
+        n->stats.tx_dropped++;
+        return V_EBUSY;
+    }
+    uint8_t *buf = e->txbuf[e->tx_next];
+    uint32_t len = 0;
+    for (int i = 0; i < niov; i++) {
+        if (len + iov[i].len > NIC_MTU_FRAME) {
+            n->stats.tx_errors++;
+            return V_EINVAL;
+        }
+        memcpy(buf + len, iov[i].base, iov[i].len);
+        len += iov[i].len;
+    }
+    if (len < MIN_FRAME) {
+        memset(buf + len, 0, MIN_FRAME - len);
+        len = MIN_FRAME;
+    }
+    d->len = (uint16_t)len;
+    d->cmd = TXD_EOP | TXD_IFCS | TXD_RS;
+    d->status = 0;
+    __sync_synchronize();                /* descriptor before the tail moves */
+    e->tx_next = (e->tx_next + 1) % NTX;
+    wr(e, REG_TDT, e->tx_next);
+    n->stats.tx_packets++;
+    n->stats.tx_bytes += len;
+    return V_OK;
+}
+
+static int e1000_link(struct nic *n)
+{
+    struct e1000 *e = n->priv;
+    return (rd(e, REG_STATUS) & STATUS_LU) != 0;
+}
+
+static const struct nic_ops e1000_ops = { e1000_transmit, e1000_link };
+
+/* Reset, read the MAC, set up the rings, take the interrupt, receive. */
+static int e1000_attach(const struct v_dev_info *d, struct nic *n)
+{
+    uint32_t bar = nic_pci_bar(d, 0);
+    if ((bar & 1) || (bar & ~0xfu) < 0xc0000000u || d->irq == 0 || d->irq > 15)
+        return V_EINVAL;                 /* not in the uncached device window, or no line */
+    struct e1000 *e = (struct e1000 *)page_alloc_zeroed();
+    if (!e)
+        return V_ENOMEM;
+    e->regs = (volatile uint32_t *)(bar & ~0xfu);
+    nic_pci_enable(d, 2 | 4);            /* memory space, bus master */
+    wr(e, REG_IMC, 0xffffffffu);
+    wr(e, REG_CTRL, rd(e, REG_CTRL) | CTRL_RST);
+    for (int i = 0; i < 100000 && (rd(e, REG_CTRL) & CTRL_RST); i++)
+        ;
+    wr(e, REG_IMC, 0xffffffffu);
+    (void)rd(e, REG_ICR);
+    wr(e, REG_CTRL, (rd(e, REG_CTRL) | CTRL_SLU | CTRL_ASDE) & ~(CTRL_LRST | CTRL_ILOS | CTRL_PHYRST));
+    read_mac(e, n->mac);
+    int err = alloc_rings(e);
+    if (err)
+        return err;
+    n->ops = &e1000_ops;
+    n->priv = e;
+    n->irq = d->irq;
+    start_rings(e);
+    err = arch_irq_register(d->irq, e1000_irq, n);
+    if (err)
+        return err;
+    wr(e, REG_IMS, ICR_RXT0 | ICR_RXO | ICR_RXDMT0 | ICR_LSC);
+    return V_OK;
+}
+
+const struct nic_driver e1000_driver = { "e1000", e1000_match, e1000_attach };

@@ -1,0 +1,68 @@
+/*
+ * net.h - the network module as the rest of the kernel sees it (net/). One Ethernet
+ * interface per node, IPv4 through lwIP; everything here runs in kernel context with
+ * interrupts off (as the whole kernel does), including the receive callbacks, which are
+ * called from the NIC's interrupt.
+ *
+ * Entry points: net_init, net_ipv4, net_udp_listen, net_udp_send, net_mcast_join,
+ * net_mcast_leave, net_nic_count, net_nic_stats.
+ */
+#ifndef NET_NET_H
+#define NET_NET_H
+
+#include <stdint.h>
+
+/* Probe the NICs found by pci_init, start the first one, and configure IPv4 from the
+ * command line (ip=A.B.C.D/NN, gw=A.B.C.D) or else DHCP. Returns at once: the
+ * interface's "up" line is printed when it has an address. Call after pci_init and
+ * time_init. */
+void net_init(void);
+
+/* IPv4 addresses are uint32_t in host byte order throughout (10.77.0.11 is 0x0a4d000b),
+ * as in net/lhost.h. */
+
+/* The node's IPv4 address, 0 while it has none. */
+uint32_t net_ipv4(void);
+
+/* A UDP datagram arrived for a port registered with net_udp_listen; data is valid
+ * only during the call. */
+typedef void (*net_udp_fn)(void *arg, uint32_t src_ip, uint16_t src_port,
+                           const void *data, uint32_t len);
+
+/* Receive the datagrams sent to UDP `port` (unicast, broadcast, and multicast groups
+ * the node joins) through fn. Returns 0, V_EBUSY (port taken), V_ENOMEM, or
+ * V_ENOTFOUND (no interface). */
+int net_udp_listen(uint16_t port, net_udp_fn fn, void *arg);
+
+/* Send len bytes as one UDP datagram from local `port` (opened with net_udp_listen)
+ * to dst_ip:dst_port (a multicast or broadcast address is fine). An
+ * unresolved unicast neighbour is ARP'd first (the datagram waits in lwIP's queue).
+ * Returns 0, V_ENOTFOUND (port not open, no interface, or no route), V_ENOMEM, or
+ * V_EINVAL (longer than 65507 bytes, or lwIP refused it). */
+int net_udp_send(uint16_t port, uint32_t dst_ip, uint16_t dst_port, const void *data,
+                 uint32_t len);
+
+/* Receive the IPv4 multicast group on the interface, or stop;
+ * lwIP sends the IGMP reports. Joins are counted: leave as often as joined.
+ * Returns 0, V_EINVAL (not a multicast address), V_ENOMEM (MEMP_NUM_IGMP_GROUP), or
+ * V_ENOTFOUND (no interface; leaving a group not joined). */
+int net_mcast_join(uint32_t group);
+int net_mcast_leave(uint32_t group);
+
+/* Per-NIC counters. rx_dropped counts frames discarded before the stack: our own
+ * frames reflected by the segment, no buffer, oversized. */
+struct net_nic_stats {
+    char name[12];                   /* driver: "e1000", "virtio-net" */
+    uint8_t mac[6];
+    uint8_t up;                      /* 1 if this NIC is the node's interface */
+    uint8_t link;                    /* link is up */
+    uint32_t rx_packets, rx_bytes, tx_packets, tx_bytes;
+    uint32_t rx_dropped, tx_dropped, rx_errors, tx_errors, irqs;
+};
+
+/* Number of NICs with a driver attached. */
+uint32_t net_nic_count(void);
+/* Counters of NIC i (0 .. count-1): 0 or V_ENOTFOUND. */
+int net_nic_stats(uint32_t i, struct net_nic_stats *out);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * netcfg.h - the node's IPv4 settings from the kernel command line (net/netcfg.c).
+ * Pure: no arch or lwIP headers, so tests/unit/test_netcfg.c checks it on the host.
+ *
+ *   ip=A.B.C.D/NN   static address and prefix length (/NN may be left out: /24)
+ *   gw=A.B.C.D      default gateway (optional)
+ * No ip= (or ip=dhcp) means DHCP. Addresses are host byte order here.
+ */
+#ifndef NET_NETCFG_H
+#define NET_NETCFG_H
+
+#include <stdint.h>
+
+struct netcfg {
+    int dhcp;                     /* 1: no ip= given, ask DHCP */
+    uint32_t addr, mask, gw;      /* host byte order; gw 0 if none */
+    uint32_t prefix;              /* 0..32 */
+};
+
+/* Parse "A.B.C.D" (four decimal parts 0..255, nothing after): 0 or V_EINVAL. */
+int netcfg_parse_addr(const char *s, uint32_t *out);
+/* Parse "A.B.C.D/NN" or "A.B.C.D": 0 or V_EINVAL. */
+int netcfg_parse_cidr(const char *s, uint32_t *addr, uint32_t *prefix);
+/* Fill cfg from the command line cl. V_EINVAL names a malformed ip= or gw= (cfg then
+ * says DHCP, or no gateway); 0 otherwise. */
+int netcfg_from_cmdline(const char *cl, struct netcfg *cfg);
+
+#endif

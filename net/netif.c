@@ -1,0 +1,187 @@
+/*
+ * netif.c - the node's network interface: glue from the first NIC (nic.h) to an lwIP
+ * netif, its IPv4 configuration (ip=/gw= from the command line, else DHCP), and the
+ * periodic poll that runs lwIP's timers and follows the link. Prints one line when the
+ * interface has an address: `net: e1000 52:54:00:12:34:56 10.77.0.11/24 up ...`.
+ *
+ * Entry points: net_init, net_ipv4 (net.h); nic_input (nic.h); net_netif (netpriv.h).
+ * Context: kernel with interrupts off: boot, the clock tick (poll), the NIC's
+ * interrupt (nic_input), system calls (through udp.c). lwIP needs no more (NO_SYS).
+ */
+#include "net.h"
+#include "netcfg.h"
+#include "netpriv.h"
+#include "nic.h"
+#include "kernel.h"
+#include "time.h"
+#include <string.h>
+#include <v/err.h>
+#include "lwip/dhcp.h"
+#include "lwip/etharp.h"
+#include "lwip/init.h"
+#include "lwip/netif.h"
+#include "lwip/pbuf.h"
+#include "lwip/sys.h"
+#include "lwip/timeouts.h"
+#include "netif/ethernet.h"
+
+#define POLL_MS       10          /* lwIP's shortest timer is 100 ms (IGMP); ARP 1 s */
+#define LINK_EVERY    10          /* polls between link checks */
+#define DHCP_WARN_MS  10000
+#define NIOV          8           /* pbuf pieces sent as a gather list, else flattened */
+
+static struct netif nif;
+static struct nic *primary;
+static struct netcfg cfg;
+static struct timer poll_timer;
+static uint32_t polls;
+static uint32_t reported;         /* address last announced (network order), 0 none */
+static int dhcp_warned;
+static uint8_t flat[NIC_MTU_FRAME];
+
+struct netif *net_netif(void) { return primary ? &nif : 0; }
+
+uint32_t net_ipv4(void) { return primary ? lwip_ntohl(ip4_addr_get_u32(netif_ip4_addr(&nif))) : 0; }
+
+/* lwIP's transmit: the pbuf chain goes to the driver as a gather list. */
+static err_t linkoutput(struct netif *ni, struct pbuf *p)
+{
+    struct nic *n = ni->state;
+    struct nic_iov iov[NIOV];
+    int k = 0, whole = 0;
+    for (struct pbuf *q = p; q && k < NIOV && !whole; q = q->next) {
+        iov[k++] = (struct nic_iov){ q->payload, q->len };
+        whole = q->len == q->tot_len;      /* the chain's last piece */
+    }
+    if (!whole) {                          /* longer chain: copy it into one piece */
+        if (p->tot_len > sizeof(flat)) {
+            n->stats.tx_errors++;
+            return ERR_BUF;
+        }
+        pbuf_copy_partial(p, flat, p->tot_len, 0);
+        iov[0] = (struct nic_iov){ flat, p->tot_len };
+        k = 1;
+    }
+    return n->ops->transmit(n, iov, k) == V_OK ? ERR_OK : ERR_IF;
+}
+
+/* netif_add's init callback: an Ethernet interface with ARP, broadcast and IGMP. */
+static err_t netif_setup(struct netif *ni)
+{
+    struct nic *n = ni->state;
+    ni->name[0] = 'e';
+    ni->name[1] = 'n';
+    ni->hwaddr_len = 6;
+    memcpy(ni->hwaddr, n->mac, 6);
+    ni->mtu = 1500;
+    ni->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET | NETIF_FLAG_IGMP;
+    ni->output = etharp_output;
+    ni->linkoutput = linkoutput;
+    return ERR_OK;
+}
+
+void nic_input(struct nic *n, const void *frame, uint32_t len)
+{
+    const uint8_t *f = frame;
+    if (len < 14 || len > NIC_MTU_FRAME) {
+        n->stats.rx_errors++;
+        return;
+    }
+    if (memcmp(f + 6, n->mac, 6) == 0 || !n->netif) {
+        n->stats.rx_dropped++;              /* our own frame reflected, or NIC unused */
+        return;
+    }
+    struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
+    if (!p) {
+        n->stats.rx_dropped++;
+        return;
+    }
+    pbuf_take(p, frame, (u16_t)len);
+    n->stats.rx_packets++;
+    n->stats.rx_bytes += len;
+    struct netif *ni = n->netif;
+    if (ni->input(p, ni) != ERR_OK)
+        pbuf_free(p);
+}
+
+static uint32_t prefix_of(uint32_t mask_net)
+{
+    uint32_t m = lwip_ntohl(mask_net), bits = 0;
+    while (m & 0x80000000u) {
+        bits++;
+        m <<= 1;
+    }
+    return bits;
+}
+
+/* lwIP's status callback: announce each new address once. */
+static void status_changed(struct netif *ni)
+{
+    uint32_t a = ip4_addr_get_u32(netif_ip4_addr(ni));
+    if (!netif_is_up(ni) || a == 0 || a == reported)
+        return;
+    reported = a;
+    const uint8_t *m = primary->mac, *b = (const uint8_t *)&a;
+    kprintf("net: %s %02x:%02x:%02x:%02x:%02x:%02x %u.%u.%u.%u/%u up (%s, %u ms after boot)\n",
+            primary->name, m[0], m[1], m[2], m[3], m[4], m[5], b[0], b[1], b[2], b[3],
+            prefix_of(ip4_addr_get_u32(netif_ip4_netmask(ni))), cfg.dhcp ? "dhcp" : "static",
+            (unsigned)(time_now_ns() / 1000000u));
+}
+
+/* The clock's callback every POLL_MS: lwIP's timers, the link, DHCP's progress. */
+static void poll(struct timer *t)
+{
+    sys_check_timeouts();
+    if (++polls % LINK_EVERY == 0) {
+        int up = primary->ops->link(primary);
+        if (up && !netif_is_link_up(&nif))
+            netif_set_link_up(&nif);
+        else if (!up && netif_is_link_up(&nif))
+            netif_set_link_down(&nif);
+    }
+    if (cfg.dhcp && !reported && !dhcp_warned && sys_now() > DHCP_WARN_MS) {
+        dhcp_warned = 1;
+        kprintf("net: %s: no DHCP lease after %u s; still trying\n", primary->name,
+                DHCP_WARN_MS / 1000);
+    }
+    time_arm(t, time_now_ns() + POLL_MS * 1000000ull);
+}
+
+/* Address, netmask and gateway from the command line (or zeros for DHCP). */
+static void static_addrs(ip4_addr_t *a, ip4_addr_t *m, ip4_addr_t *g)
+{
+    if (netcfg_from_cmdline(kernel_cmdline, &cfg))
+        kprintf("net: malformed ip= or gw= on the command line (ip=A.B.C.D/NN gw=A.B.C.D)%s\n",
+                cfg.dhcp ? "; using DHCP" : "");
+    ip4_addr_set_u32(a, cfg.dhcp ? 0 : lwip_htonl(cfg.addr));
+    ip4_addr_set_u32(m, cfg.dhcp ? 0 : lwip_htonl(cfg.mask));
+    ip4_addr_set_u32(g, cfg.dhcp ? 0 : lwip_htonl(cfg.gw));
+}
+
+void net_init(void)
+{
+    uint32_t n = nic_probe_all();
+    if (n == 0) {
+        kprintf("net: no supported NIC (e1000, virtio-net); networking off\n");
+        return;
+    }
+    for (uint32_t i = 1; i < n; i++)
+        kprintf("net: %s not used: one interface per node\n", nic_get(i)->name);
+    primary = nic_get(0);
+    lwip_init();
+    ip4_addr_t a, m, g;
+    static_addrs(&a, &m, &g);
+    if (!netif_add(&nif, &a, &m, &g, primary, netif_setup, ethernet_input))
+        panic("net: lwIP refused the interface");
+    primary->netif = &nif;
+    netif_set_default(&nif);
+    netif_set_status_callback(&nif, status_changed);
+    if (primary->ops->link(primary))
+        netif_set_link_up(&nif);
+    netif_set_up(&nif);
+    if (cfg.dhcp && dhcp_start(&nif) != ERR_OK)
+        kprintf("net: DHCP did not start\n");
+    timer_init(&poll_timer, poll, 0);
+    time_arm(&poll_timer, time_now_ns() + POLL_MS * 1000000ull);
+    nettest_init();
+}

@@ -1,0 +1,13 @@
+/* netpriv.h - what the files of net/ share with each other and nobody else. */
+#ifndef NET_NETPRIV_H
+#define NET_NETPRIV_H
+
+struct netif;
+
+/* The node's lwIP interface, NULL when there is no NIC (net/netif.c). */
+struct netif *net_netif(void);
+/* Start the command-line network diagnostics, `udpecho` and `udpping=A.B.C.D`
+ * (net/nettest.c). Called once by net_init when the interface exists. */
+void nettest_init(void);
+
+#endif

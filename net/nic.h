@@ -1,0 +1,76 @@
+/*
+ * nic.h - what a NIC driver provides and what it may call (Plan 9's Ethernet device
+ * table, reduced). A driver is one `struct nic_driver`: it recognises PCI functions and
+ * attaches to one, filling a `struct nic` whose `ops` the rest of net/ uses. Drivers
+ * know nothing of lwIP: frames go out as a gather list and come in through nic_input.
+ *
+ * Context: everything runs in the kernel with interrupts off; a driver's interrupt
+ * handler (registered with arch_irq_register) is where it calls nic_input.
+ */
+#ifndef NET_NIC_H
+#define NET_NIC_H
+
+#include <stdint.h>
+#include "net.h"
+
+#define NIC_MTU_FRAME 1514          /* largest frame without FCS we send or accept */
+#define NET_MAX_NICS  4
+
+struct v_dev_info;
+
+/* A piece of an outgoing frame. */
+struct nic_iov {
+    const void *base;
+    uint32_t len;
+};
+
+struct nic;
+
+struct nic_ops {
+    /* Send one frame made of the pieces iov[0..n) (total <= NIC_MTU_FRAME; the
+     * driver pads short frames). Copies it: the caller may reuse the pieces at once.
+     * Returns 0, or V_EBUSY when the transmit ring is full (frame dropped). */
+    int (*transmit)(struct nic *n, const struct nic_iov *iov, int niov);
+    /* Current link state: 1 up, 0 down. */
+    int (*link)(struct nic *n);
+};
+
+struct nic {
+    const struct nic_ops *ops;
+    const char *name;               /* driver name, for the console and the counters */
+    uint8_t mac[6];
+    uint8_t irq;
+    void *priv;                     /* driver state */
+    void *netif;                    /* the lwIP netif while this NIC is the node's */
+    struct net_nic_stats stats;     /* counters, kept by the driver and nic_input */
+};
+
+struct nic_driver {
+    const char *name;
+    /* 1 if this driver handles the PCI function. */
+    int (*match)(const struct v_dev_info *d);
+    /* Reset the device, set up its rings, read its MAC, register and unmask its
+     * interrupt, enable receive. 0, or V_ENOMEM / V_EINVAL (device not usable). */
+    int (*attach)(const struct v_dev_info *d, struct nic *n);
+};
+
+extern const struct nic_driver e1000_driver;
+extern const struct nic_driver virtio_net_driver;
+
+/* A driver received one frame (len bytes without FCS). Drops it (counted) if its
+ * source is our own MAC (a segment that reflects our frames) or it is malformed, else
+ * hands a copy to the stack. The driver may reuse `frame` when this returns. */
+void nic_input(struct nic *n, const void *frame, uint32_t len);
+
+/* For drivers (net/nic.c). Physically contiguous zeroed pages for a device's rings:
+ * base address or 0. PCI: set command bits (1 I/O, 2 memory, 4 bus master); read BAR i. */
+uint32_t nic_alloc_contig(uint32_t pages);
+void nic_pci_enable(const struct v_dev_info *d, uint32_t bits);
+uint32_t nic_pci_bar(const struct v_dev_info *d, int i);
+
+/* For net/netif.c: attach drivers to the NICs found by pci_init (returns how many);
+ * the i-th attached NIC or NULL. */
+uint32_t nic_probe_all(void);
+struct nic *nic_get(uint32_t i);
+
+#endif

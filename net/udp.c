@@ -1,0 +1,118 @@
+/*
+ * udp.c - kernel-owned UDP ports and IPv4 multicast groups over lwIP's raw UDP API
+ * (see net.h). A port is opened once with net_udp_listen, which gives both receive
+ * (through the callback) and a source port for net_udp_send.
+ *
+ * Entry points: net_udp_listen, net_udp_send, net_mcast_join, net_mcast_leave.
+ * Context: kernel, interrupts off; callbacks run from the NIC's interrupt.
+ */
+#include "net.h"
+#include "netpriv.h"
+#include <v/err.h>
+#include "lwip/igmp.h"
+#include "lwip/pbuf.h"
+#include "lwip/udp.h"
+
+#define NET_UDP_PORTS 8
+#define UDP_MAX_PAYLOAD 65507u
+
+static struct listener {
+    struct udp_pcb *pcb;          /* NULL: slot free */
+    uint16_t port;
+    net_udp_fn fn;
+    void *arg;
+} ports[NET_UDP_PORTS];
+
+static struct listener *find(uint16_t port)
+{
+    for (int i = 0; i < NET_UDP_PORTS; i++)
+        if (ports[i].pcb && ports[i].port == port)
+            return &ports[i];
+    return 0;
+}
+
+/* lwIP's receive callback: give the listener the payload in one piece. A datagram
+ * only comes in pieces after IP reassembly; it is then copied into the heap. */
+static void udp_in(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
+                   u16_t port)
+{
+    (void)pcb;
+    struct listener *l = arg;
+    struct pbuf *whole = p->next ? pbuf_clone(PBUF_RAW, PBUF_RAM, p) : p;
+    if (whole)
+        l->fn(l->arg, lwip_ntohl(ip4_addr_get_u32(ip_2_ip4(addr))), port, whole->payload,
+              whole->len);
+    if (whole && whole != p)
+        pbuf_free(whole);
+    pbuf_free(p);
+}
+
+int net_udp_listen(uint16_t port, net_udp_fn fn, void *arg)
+{
+    if (!net_netif())
+        return V_ENOTFOUND;
+    if (!fn || port == 0)
+        return V_EINVAL;
+    if (find(port))
+        return V_EBUSY;
+    struct listener *l = 0;
+    for (int i = 0; i < NET_UDP_PORTS && !l; i++)
+        if (!ports[i].pcb)
+            l = &ports[i];
+    if (!l)
+        return V_ENOMEM;
+    struct udp_pcb *pcb = udp_new();
+    if (!pcb)
+        return V_ENOMEM;
+    if (udp_bind(pcb, IP4_ADDR_ANY, port) != ERR_OK) {
+        udp_remove(pcb);
+        return V_EBUSY;
+    }
+    *l = (struct listener){ pcb, port, fn, arg };
+    udp_recv(pcb, udp_in, l);
+    return V_OK;
+}
+
+int net_udp_send(uint16_t port, uint32_t dst_ip, uint16_t dst_port, const void *data,
+                 uint32_t len)
+{
+    struct listener *l = net_netif() ? find(port) : 0;
+    if (!l)
+        return V_ENOTFOUND;
+    if (len > UDP_MAX_PAYLOAD)
+        return V_EINVAL;
+    struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)len, PBUF_RAM);
+    if (!p)
+        return V_ENOMEM;
+    pbuf_take(p, data, (u16_t)len);
+    ip_addr_t dst;
+    ip_addr_set_ip4_u32(&dst, lwip_htonl(dst_ip));
+    err_t err = udp_sendto(l->pcb, p, &dst, dst_port);
+    pbuf_free(p);
+    switch (err) {
+    case ERR_OK:  return V_OK;
+    case ERR_MEM:
+    case ERR_BUF: return V_ENOMEM;
+    case ERR_RTE: return V_ENOTFOUND;
+    default:      return V_EINVAL;
+    }
+}
+
+/* Join or leave (join = 0) the IPv4 group; lwIP sends the IGMP reports. */
+static int mcast(uint32_t group, int join)
+{
+    struct netif *ni = net_netif();
+    if (!ni)
+        return V_ENOTFOUND;
+    ip4_addr_t g;
+    ip4_addr_set_u32(&g, lwip_htonl(group));
+    if (!ip4_addr_ismulticast(&g))
+        return V_EINVAL;
+    err_t err = join ? igmp_joingroup_netif(ni, &g) : igmp_leavegroup_netif(ni, &g);
+    if (err == ERR_OK)
+        return V_OK;
+    return err == ERR_MEM ? V_ENOMEM : V_ENOTFOUND;
+}
+
+int net_mcast_join(uint32_t group) { return mcast(group, 1); }
+int net_mcast_leave(uint32_t group) { return mcast(group, 0); }

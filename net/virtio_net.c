@@ -1,0 +1,277 @@
+/*
+ * virtio_net.c - driver for virtio-net through the legacy (transitional) PCI interface:
+ * QEMU's `-device virtio-net-pci` (vendor 0x1af4, device 0x1000), registers in the I/O
+ * BAR0. Two virtqueues (0 receive, 1 transmit), each with a fixed 2 KiB buffer per
+ * descriptor, so frames are copied in and out. Every buffer starts with the 10-byte
+ * virtio_net_hdr (no offloads negotiated, so it is all zeros going out).
+ *
+ * Receive filter: without the control queue the device keeps its reset state, which in
+ * QEMU is promiscuous (virtio_net_reset sets promisc=1), so broadcast and every
+ * multicast reach us; lwIP drops the groups the node has not joined.
+ *
+ * Entry point: virtio_net_driver (nic.h). Context: kernel, interrupts off.
+ */
+#include "nic.h"
+#include "arch.h"
+#include "kernel.h"
+#include <string.h>
+#include <v/err.h>
+#include <v/ksrv.h>
+
+/* Legacy register block (virtio 0.9.5 / 1.0 section 4.1.4.8), MSI-X off. */
+#define VIO_DEV_FEATURES   0x00
+#define VIO_GUEST_FEATURES 0x04
+#define VIO_QUEUE_PFN      0x08
+#define VIO_QUEUE_NUM      0x0c
+#define VIO_QUEUE_SEL      0x0e
+#define VIO_QUEUE_NOTIFY   0x10
+#define VIO_STATUS         0x12
+#define VIO_ISR            0x13
+#define VIO_NET_MAC        0x14
+#define VIO_NET_STATUS     0x1a
+
+#define ST_ACK        1
+#define ST_DRIVER     2
+#define ST_DRIVER_OK  4
+#define ST_FAILED     0x80
+#define F_MAC         (1u << 5)
+#define F_STATUS      (1u << 16)
+#define NET_S_LINK_UP 1
+#define DESC_F_WRITE  2
+#define AVAIL_F_NO_INTERRUPT 1
+
+#define HDR_LEN   10             /* struct virtio_net_hdr without MRG_RXBUF */
+#define BUFSZ     2048
+#define MAXBUF    32             /* buffers per queue (fewer if the queue is shorter) */
+#define MIN_FRAME 60
+#define RXQ 0
+#define TXQ 1
+
+struct vq_desc {
+    uint64_t addr;
+    uint32_t len;
+    uint16_t flags, next;
+};
+struct vq_avail {
+    uint16_t flags, idx, ring[];
+};
+struct vq_used_elem {
+    uint32_t id, len;
+};
+struct vq_used {
+    uint16_t flags, idx;
+    struct vq_used_elem ring[];
+};
+
+struct vq {
+    uint16_t num;                 /* the device's queue size (legacy: not ours to pick) */
+    uint16_t nbuf;                /* descriptors in use, each with buf[id] */
+    uint16_t last_used;           /* used->idx we have consumed up to */
+    volatile struct vq_desc *desc;
+    volatile struct vq_avail *avail;
+    volatile struct vq_used *used;
+    uint8_t *buf[MAXBUF];
+};
+
+struct vnet {
+    uint16_t io;                  /* I/O base of BAR0 */
+    uint32_t features;            /* negotiated */
+    struct vq rx, tx;
+    uint16_t tx_free[MAXBUF];     /* transmit descriptors not in flight */
+    uint16_t ntx_free;
+};
+
+static int vnet_match(const struct v_dev_info *d)
+{
+    return d->vendor == 0x1af4 && d->device == 0x1000;
+}
+
+static uint32_t align_page(uint32_t x) { return (x + ARCH_PAGE_SIZE - 1) & ~(ARCH_PAGE_SIZE - 1); }
+
+/* Lay out queue `index` (legacy vring: descriptors, available ring, then the used ring
+ * on the next page boundary) in contiguous pages, give it to the device, and give each
+ * of its first nbuf descriptors a buffer. */
+static int vq_setup(struct vnet *v, struct vq *q, uint16_t index)
+{
+    arch_io_write16(v->io + VIO_QUEUE_SEL, index);
+    q->num = arch_io_read16(v->io + VIO_QUEUE_NUM);
+    if (q->num == 0 || q->num > 32768)
+        return V_EINVAL;
+    q->nbuf = q->num < MAXBUF ? q->num : MAXBUF;
+    uint32_t used_off = align_page(16u * q->num + 6 + 2u * q->num);
+    uint32_t size = used_off + align_page(6 + 8u * q->num);
+    uint32_t mem = nic_alloc_contig(size / ARCH_PAGE_SIZE);
+    if (!mem)
+        return V_ENOMEM;
+    q->desc = (volatile struct vq_desc *)mem;
+    q->avail = (volatile struct vq_avail *)(mem + 16u * q->num);
+    q->used = (volatile struct vq_used *)(mem + used_off);
+    for (uint32_t i = 0; i < q->nbuf; i += 2) {
+        uint32_t pg = page_alloc_zeroed();
+        if (!pg)
+            return V_ENOMEM;             /* boot-time only: what was taken stays taken */
+        q->buf[i] = (uint8_t *)pg;
+        q->buf[i + 1] = (uint8_t *)pg + BUFSZ;
+    }
+    for (uint32_t i = 0; i < q->nbuf; i++)
+        q->desc[i].addr = (uint32_t)q->buf[i];
+    arch_io_write32(v->io + VIO_QUEUE_PFN, mem / ARCH_PAGE_SIZE);
+    return V_OK;
+}
+
+/* Offer receive descriptor id to the device (the caller notifies). */
+static void rx_post(struct vq *q, uint16_t id)
+{
+    q->desc[id].len = BUFSZ;
+    q->desc[id].flags = DESC_F_WRITE;
+    q->avail->ring[q->avail->idx % q->num] = id;
+    __sync_synchronize();                /* ring entry before the index that shows it */
+    q->avail->idx++;
+}
+
+/* Hand every filled receive buffer to the stack and offer it again. */
+static void rx_drain(struct nic *n, struct vnet *v)
+{
+    struct vq *q = &v->rx;
+    int posted = 0;
+    while (q->last_used != q->used->idx) {
+        __sync_synchronize();            /* the entry only after seeing the index */
+        volatile struct vq_used_elem *u = &q->used->ring[q->last_used % q->num];
+        uint32_t id = u->id, len = u->len;
+        q->last_used++;
+        if (id >= q->nbuf) {
+            n->stats.rx_errors++;        /* a device bug: never reuse an unknown id */
+            continue;
+        }
+        if (len > HDR_LEN && len - HDR_LEN <= NIC_MTU_FRAME)
+            nic_input(n, q->buf[id] + HDR_LEN, len - HDR_LEN);
+        else
+            n->stats.rx_errors++;
+        rx_post(q, (uint16_t)id);
+        posted = 1;
+    }
+    if (posted) {
+        __sync_synchronize();
+        arch_io_write16(v->io + VIO_QUEUE_NOTIFY, RXQ);
+    }
+}
+
+/* Take back the transmit descriptors the device has finished with. */
+static void tx_reclaim(struct vnet *v)
+{
+    struct vq *q = &v->tx;
+    while (q->last_used != q->used->idx) {
+        __sync_synchronize();
+        uint32_t id = q->used->ring[q->last_used % q->num].id;
+        q->last_used++;
+        if (id < q->nbuf && v->ntx_free < q->nbuf)
+            v->tx_free[v->ntx_free++] = (uint16_t)id;
+    }
+}
+
+static void vnet_irq(void *arg)
+{
+    struct nic *n = arg;
+    struct vnet *v = n->priv;
+    uint8_t isr = arch_io_read8(v->io + VIO_ISR);   /* reading clears it, drops the line */
+    if (!isr)
+        return;                          /* another device on a shared line */
+    n->stats.irqs++;
+    rx_drain(n, v);
+    tx_reclaim(v);
+}
+
+static int vnet_transmit(struct nic *n, const struct nic_iov *iov, int niov)
+{
+    struct vnet *v = n->priv;
+    struct vq *q = &v->tx;
+    tx_reclaim(v);
+    if (v->ntx_free == 0) {
+        n->stats.tx_dropped++;
+        return V_EBUSY;
+    }
+    uint16_t id = v->tx_free[v->ntx_free - 1];
+    uint8_t *buf = q->buf[id];
+    uint32_t len = 0;
+    for (int i = 0; i < niov; i++) {
+        if (len + iov[i].len > NIC_MTU_FRAME) {
+            n->stats.tx_errors++;
+            return V_EINVAL;
+        }
+        memcpy(buf + HDR_LEN + len, iov[i].base, iov[i].len);
+        len += iov[i].len;
+    }
+    if (len < MIN_FRAME) {
+        memset(buf + HDR_LEN + len, 0, MIN_FRAME - len);
+        len = MIN_FRAME;
+    }
+    memset(buf, 0, HDR_LEN);
+    v->ntx_free--;
+    q->desc[id].len = HDR_LEN + len;
+    q->desc[id].flags = 0;
+    q->avail->ring[q->avail->idx % q->num] = id;
+    __sync_synchronize();
+    q->avail->idx++;
+    __sync_synchronize();
+    arch_io_write16(v->io + VIO_QUEUE_NOTIFY, TXQ);
+    n->stats.tx_packets++;
+    n->stats.tx_bytes += len;
+    return V_OK;
+}
+
+static int vnet_link(struct nic *n)
+{
+    struct vnet *v = n->priv;
+    if (!(v->features & F_STATUS))
+        return 1;
+    return (arch_io_read16(v->io + VIO_NET_STATUS) & NET_S_LINK_UP) != 0;
+}
+
+static const struct nic_ops vnet_ops = { vnet_transmit, vnet_link };
+
+/* Legacy initialisation: reset, acknowledge, negotiate MAC and STATUS only, set up
+ * both queues, DRIVER_OK, then offer the receive buffers. */
+static int vnet_attach(const struct v_dev_info *d, struct nic *n)
+{
+    uint32_t bar = nic_pci_bar(d, 0);
+    if (!(bar & 1) || d->irq == 0 || d->irq > 15)
+        return V_EINVAL;                 /* legacy interface is I/O space; need a line */
+    struct vnet *v = (struct vnet *)page_alloc_zeroed();
+    if (!v)
+        return V_ENOMEM;
+    v->io = (uint16_t)(bar & ~3u);
+    nic_pci_enable(d, 1 | 4);            /* I/O space, bus master */
+    arch_io_write8(v->io + VIO_STATUS, 0);
+    arch_io_write8(v->io + VIO_STATUS, ST_ACK | ST_DRIVER);
+    v->features = arch_io_read32(v->io + VIO_DEV_FEATURES) & (F_MAC | F_STATUS);
+    arch_io_write32(v->io + VIO_GUEST_FEATURES, v->features);
+    if (!(v->features & F_MAC)) {
+        arch_io_write8(v->io + VIO_STATUS, ST_FAILED);
+        return V_EINVAL;                 /* no address of its own: not usable here */
+    }
+    for (int i = 0; i < 6; i++)
+        n->mac[i] = arch_io_read8(v->io + VIO_NET_MAC + i);
+    int err = vq_setup(v, &v->rx, RXQ);
+    if (!err)
+        err = vq_setup(v, &v->tx, TXQ);
+    if (err) {
+        arch_io_write8(v->io + VIO_STATUS, ST_FAILED);
+        return err;
+    }
+    for (uint16_t i = 0; i < v->tx.nbuf; i++)
+        v->tx_free[v->ntx_free++] = i;
+    v->tx.avail->flags = AVAIL_F_NO_INTERRUPT;   /* completions are reaped on transmit */
+    n->ops = &vnet_ops;
+    n->priv = v;
+    n->irq = d->irq;
+    err = arch_irq_register(d->irq, vnet_irq, n);
+    if (err)
+        return err;
+    arch_io_write8(v->io + VIO_STATUS, ST_ACK | ST_DRIVER | ST_DRIVER_OK);
+    for (uint16_t i = 0; i < v->rx.nbuf; i++)
+        rx_post(&v->rx, i);
+    arch_io_write16(v->io + VIO_QUEUE_NOTIFY, RXQ);
+    return V_OK;
+}
+
+const struct nic_driver virtio_net_driver = { "virtio-net", vnet_match, vnet_attach };

@@ -1,0 +1,106 @@
+/* test_netcfg.c - net/netcfg.c: ip= and gw= from the kernel command line. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include "netcfg.h"
+#include <v/err.h>
+
+static void test_addr(void **state)
+{
+    (void)state;
+    uint32_t a = 0;
+    assert_int_equal(netcfg_parse_addr("10.77.0.11", &a), 0);
+    assert_int_equal(a, 0x0a4d000bu);
+    assert_int_equal(netcfg_parse_addr("0.0.0.0", &a), 0);
+    assert_int_equal(a, 0);
+    assert_int_equal(netcfg_parse_addr("255.255.255.255", &a), 0);
+    assert_int_equal(a, 0xffffffffu);
+}
+
+static void test_addr_bad(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "", "10", "10.77.0", "10.77.0.11.", "10.77.0.11.5", "10.77.0.256", "10..0.11",
+        "a.b.c.d", "10.77.0.11 ", " 10.77.0.11", "10.77.0.0011", "10.77.0.-1", "10.77.0.11/24",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        uint32_t a = 0x12345678u;
+        assert_int_equal(netcfg_parse_addr(bad[i], &a), V_EINVAL);
+        assert_int_equal(a, 0x12345678u);          /* untouched on error */
+    }
+}
+
+static void test_cidr(void **state)
+{
+    (void)state;
+    uint32_t a, n;
+    assert_int_equal(netcfg_parse_cidr("10.77.0.11/24", &a, &n), 0);
+    assert_int_equal(a, 0x0a4d000bu);
+    assert_int_equal(n, 24);
+    assert_int_equal(netcfg_parse_cidr("10.77.0.11", &a, &n), 0);  /* default /24 */
+    assert_int_equal(n, 24);
+    assert_int_equal(netcfg_parse_cidr("10.0.0.1/8", &a, &n), 0);
+    assert_int_equal(n, 8);
+    assert_int_equal(netcfg_parse_cidr("10.0.0.1/0", &a, &n), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(netcfg_parse_cidr("10.0.0.1/32", &a, &n), 0);
+    assert_int_equal(n, 32);
+    assert_int_equal(netcfg_parse_cidr("10.0.0.1/33", &a, &n), V_EINVAL);
+    assert_int_equal(netcfg_parse_cidr("10.0.0.1/", &a, &n), V_EINVAL);
+    assert_int_equal(netcfg_parse_cidr("10.0.0.1/2x", &a, &n), V_EINVAL);
+    assert_int_equal(netcfg_parse_cidr("10.0.0/24", &a, &n), V_EINVAL);
+}
+
+static void test_cmdline_static(void **state)
+{
+    (void)state;
+    struct netcfg c;
+    assert_int_equal(netcfg_from_cmdline("k.elf node=1 ip=10.77.0.11/24 gw=10.77.0.1", &c), 0);
+    assert_int_equal(c.dhcp, 0);
+    assert_int_equal(c.addr, 0x0a4d000bu);
+    assert_int_equal(c.prefix, 24);
+    assert_int_equal(c.mask, 0xffffff00u);
+    assert_int_equal(c.gw, 0x0a4d0001u);
+    assert_int_equal(netcfg_from_cmdline("k.elf ip=10.1.2.3/32", &c), 0);
+    assert_int_equal(c.mask, 0xffffffffu);
+    assert_int_equal(c.gw, 0);
+    assert_int_equal(netcfg_from_cmdline("k.elf ip=10.1.2.3/0", &c), 0);
+    assert_int_equal(c.mask, 0);
+}
+
+static void test_cmdline_dhcp(void **state)
+{
+    (void)state;
+    struct netcfg c;
+    assert_int_equal(netcfg_from_cmdline("k.elf node=2", &c), 0);
+    assert_int_equal(c.dhcp, 1);
+    assert_int_equal(netcfg_from_cmdline("k.elf ip=dhcp", &c), 0);
+    assert_int_equal(c.dhcp, 1);
+    assert_int_equal(netcfg_from_cmdline(NULL, &c), 0);
+    assert_int_equal(c.dhcp, 1);
+    /* Malformed: reported, and the node falls back to DHCP / no gateway. */
+    assert_int_equal(netcfg_from_cmdline("k.elf ip=10.77.0.300/24", &c), V_EINVAL);
+    assert_int_equal(c.dhcp, 1);
+    assert_int_equal(netcfg_from_cmdline("k.elf ip=10.77.0.11/24 gw=10.77.0", &c), V_EINVAL);
+    assert_int_equal(c.dhcp, 0);
+    assert_int_equal(c.gw, 0);
+    assert_int_equal(netcfg_from_cmdline("k.elf ip=10.77.0.11/24/24", &c), V_EINVAL);
+    /* The last ip= wins, as for every key. */
+    assert_int_equal(netcfg_from_cmdline("k.elf ip=10.0.0.1/8 ip=10.77.0.12/24", &c), 0);
+    assert_int_equal(c.addr, 0x0a4d000cu);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_addr),
+        cmocka_unit_test(test_addr_bad),
+        cmocka_unit_test(test_cidr),
+        cmocka_unit_test(test_cmdline_static),
+        cmocka_unit_test(test_cmdline_dhcp),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
