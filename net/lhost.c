@@ -19,9 +19,10 @@ static struct lhost_entry *find(const struct lhost_table *t, uint32_t lhost)
     return 0;
 }
 
-static int bind(struct lhost_table *t, uint32_t lhost, uint32_t addr, uint64_t now, int pin)
+static int bind(struct lhost_table *t, uint32_t lhost, uint32_t addr, uint16_t port,
+                uint64_t now, int pin)
 {
-    if (!lhost || lhost > 0x7fff || !addr)
+    if (!lhost || lhost > 0x7fff || !addr || !port)
         return V_EINVAL;
     struct lhost_entry *e = find(t, lhost);
     if (e && e->pinned && !pin)
@@ -40,32 +41,36 @@ static int bind(struct lhost_table *t, uint32_t lhost, uint32_t addr, uint64_t n
             e = victim;
             t->evictions++;
         }
-    } else if (e->addr != addr) {
+    } else if (e->addr != addr || e->port != port) {
         t->rebinds++;
     }
     e->lhost = (uint16_t)lhost;
     e->addr = addr;
+    e->port = port;
     e->seen_ns = now;
     e->pinned = (uint8_t)(pin || e->pinned);
     return V_OK;
 }
 
-int lhost_learn(struct lhost_table *t, uint32_t lhost, uint32_t addr, uint64_t now_ns)
+int lhost_learn(struct lhost_table *t, uint32_t lhost, uint32_t addr, uint16_t port,
+                uint64_t now_ns)
 {
-    return bind(t, lhost, addr, now_ns, 0);
+    return bind(t, lhost, addr, port, now_ns, 0);
 }
 
-int lhost_pin(struct lhost_table *t, uint32_t lhost, uint32_t addr, uint64_t now_ns)
+int lhost_pin(struct lhost_table *t, uint32_t lhost, uint32_t addr, uint16_t port,
+              uint64_t now_ns)
 {
-    return bind(t, lhost, addr, now_ns, 1);
+    return bind(t, lhost, addr, port, now_ns, 1);
 }
 
-int lhost_lookup(const struct lhost_table *t, uint32_t lhost, uint32_t *addr)
+int lhost_lookup(const struct lhost_table *t, uint32_t lhost, uint32_t *addr, uint16_t *port)
 {
     const struct lhost_entry *e = lhost ? find(t, lhost) : 0;
     if (!e)
         return V_ENOTFOUND;
     *addr = e->addr;
+    *port = e->port;
     return V_OK;
 }
 

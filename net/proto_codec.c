@@ -92,10 +92,10 @@ static int check_type(const struct v_proto_hdr *h, const uint8_t *payload)
             return VPD_PAYLOAD;
         return is_process(h->client) ? VPD_OK : VPD_PID;
     }
-    case VP_DATA:
-        if (n == 0 || n > V_PROTO_MAX_DATA)
+    case VP_DATA:                               /* 4-byte client address, then bytes */
+        if (n <= 4 || n > 4 + V_PROTO_MAX_DATA)
             return VPD_LENGTH;
-        if (h->offset > h->aux || n > h->aux - h->offset)
+        if (h->offset > h->aux || n - 4 > h->aux - h->offset)
             return VPD_PAYLOAD;                 /* outside the transfer it belongs to */
         return is_process(h->client) && is_process(h->server) ? VPD_OK : VPD_PID;
     case VP_MOVE_FROM:

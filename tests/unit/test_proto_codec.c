@@ -122,15 +122,15 @@ static void test_data_and_moves(void **state)
     uint8_t buf[V_PROTO_MAX_PKT], pl[V_PROTO_MAX_DATA + V_MSG_SIZE] = { 0 };
     struct v_proto_hdr h;
     const uint8_t *p;
-    int n = make(buf, VP_DATA, VPF_LAST, pl, 1024, 4096 - 1024, 4096);
+    int n = make(buf, VP_DATA, VPF_LAST, pl, 4 + 1024, 4096 - 1024, 4096);
     assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_OK);
-    n = make(buf, VP_DATA, 0, pl, 1024, 4096 - 1000, 4096);       /* runs past the total */
+    n = make(buf, VP_DATA, 0, pl, 4 + 1024, 4096 - 1000, 4096);   /* runs past the total */
     assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_PAYLOAD);
-    n = make(buf, VP_DATA, 0, pl, 1024, 0xfffffff0u, 0xffffffffu); /* offset near 2^32 */
+    n = make(buf, VP_DATA, 0, pl, 4 + 1024, 0xfffffff0u, 0xffffffffu); /* offset near 2^32 */
     assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_PAYLOAD);
-    n = make(buf, VP_DATA, 0, pl, 1025, 0, 4096);                  /* too big a packet */
+    n = make(buf, VP_DATA, 0, pl, 4 + 1025, 0, 4096);              /* too big a packet */
     assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_LENGTH);
-    n = make(buf, VP_DATA, 0, pl, 0, 0, 4096);
+    n = make(buf, VP_DATA, 0, pl, 4, 0, 4096);                     /* an address, no bytes */
     assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_LENGTH);
     n = make(buf, VP_MOVE_FROM, 0, pl, 0, 0xffffff00u, 0x200);    /* wraps */
     assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_PAYLOAD);

@@ -110,29 +110,33 @@ static void test_lhost_table(void **state)
     struct lhost_table t;
     lhost_init(&t, e, 3);
     uint32_t a;
-    assert_int_equal(lhost_lookup(&t, 0x100, &a), V_ENOTFOUND);
-    assert_int_equal(lhost_pin(&t, 0x080, 0x0a4d000b, 0), V_OK);
-    assert_int_equal(lhost_learn(&t, 0x080, 0x0a4d0063, 1), V_OK);      /* pinned: kept */
-    assert_int_equal(lhost_lookup(&t, 0x080, &a), V_OK);
+    uint16_t port;
+    assert_int_equal(lhost_lookup(&t, 0x100, &a, &port), V_ENOTFOUND);
+    assert_int_equal(lhost_pin(&t, 0x080, 0x0a4d000b, 4377, 0), V_OK);
+    assert_int_equal(lhost_learn(&t, 0x080, 0x0a4d0063, 4377, 1), V_OK);      /* pinned: kept */
+    assert_int_equal(lhost_lookup(&t, 0x080, &a, &port), V_OK);
     assert_int_equal(a, 0x0a4d000b);
-    assert_int_equal(lhost_learn(&t, 0x100, 0x0a4d000c, 2), V_OK);
-    assert_int_equal(lhost_learn(&t, 0x180, 0x0a4d000d, 3), V_OK);
-    assert_int_equal(lhost_learn(&t, 0x100, 0x0a4d000e, 4), V_OK);      /* moved */
+    assert_int_equal(lhost_learn(&t, 0x100, 0x0a4d000c, 4377, 2), V_OK);
+    assert_int_equal(lhost_learn(&t, 0x180, 0x0a4d000d, 4377, 3), V_OK);
+    assert_int_equal(lhost_learn(&t, 0x100, 0x0a4d000e, 4377, 4), V_OK);      /* moved */
     assert_int_equal(t.rebinds, 1);
-    assert_int_equal(lhost_learn(&t, 0x200, 0x0a4d000f, 5), V_OK);      /* evicts 0x180 */
+    assert_int_equal(lhost_learn(&t, 0x100, 0x0a4d000e, 40000, 4), V_OK);  /* a host tool's port */
+    assert_int_equal(t.rebinds, 2);
+    assert_int_equal(lhost_learn(&t, 0x200, 0x0a4d000f, 4377, 5), V_OK);      /* evicts 0x180 */
     assert_int_equal(t.evictions, 1);
-    assert_int_equal(lhost_lookup(&t, 0x180, &a), V_ENOTFOUND);
-    assert_int_equal(lhost_lookup(&t, 0x100, &a), V_OK);
+    assert_int_equal(lhost_lookup(&t, 0x180, &a, &port), V_ENOTFOUND);
+    assert_int_equal(lhost_lookup(&t, 0x100, &a, &port), V_OK);
     assert_int_equal(a, 0x0a4d000e);
+    assert_int_equal(port, 40000);
     lhost_forget(&t, 0x100);
-    assert_int_equal(lhost_lookup(&t, 0x100, &a), V_ENOTFOUND);
-    assert_int_equal(lhost_learn(&t, 0, 1, 6), V_EINVAL);
-    assert_int_equal(lhost_learn(&t, 0x8000, 1, 6), V_EINVAL);
-    assert_int_equal(lhost_learn(&t, 0x300, 0, 6), V_EINVAL);
+    assert_int_equal(lhost_lookup(&t, 0x100, &a, &port), V_ENOTFOUND);
+    assert_int_equal(lhost_learn(&t, 0, 1, 4377, 6), V_EINVAL);
+    assert_int_equal(lhost_learn(&t, 0x8000, 1, 4377, 6), V_EINVAL);
+    assert_int_equal(lhost_learn(&t, 0x300, 0, 4377, 6), V_EINVAL);
     struct lhost_entry p[1];
     lhost_init(&t, p, 1);
-    assert_int_equal(lhost_pin(&t, 1, 1, 0), V_OK);
-    assert_int_equal(lhost_learn(&t, 2, 1, 0), V_ENOMEM);              /* all pinned */
+    assert_int_equal(lhost_pin(&t, 1, 1, 4377, 0), V_OK);
+    assert_int_equal(lhost_learn(&t, 2, 1, 4377, 0), V_ENOMEM);              /* all pinned */
 }
 
 int main(void)

@@ -21,6 +21,7 @@
 #define V_PROTO_MAX_DATA  1024         /* payload bytes of one DATA packet */
 #define V_PROTO_GROUP_MAX 16           /* DATA packets in one packet group */
 #define V_PROTO_MAX_PKT   (V_PROTO_HDR_SIZE + V_MSG_SIZE + V_PROTO_MAX_DATA)
+#define V_PROTO_GROUP_BYTES (V_PROTO_GROUP_MAX * V_PROTO_MAX_DATA)
 
 enum v_proto_type {
     VP_REQUEST = 1,     /* client kernel -> server kernel: a Send. payload: message */
@@ -38,7 +39,7 @@ enum v_proto_type {
 
 #define VPF_RETRANSMIT 0x0001u  /* a retransmission (for counters; semantics unchanged) */
 #define VPF_MULTICAST  0x0002u  /* sent to a group address */
-#define VPF_LAST       0x0004u  /* DATA: last packet of the transfer */
+#define VPF_LAST       0x0004u  /* DATA: acknowledge now (last packet of a group, or a probe) */
 #define VPF_KNOWN      0x0007u  /* every flag bit a receiver accepts; others: malformed */
 
 /* The header, host byte order after decoding. */
@@ -51,8 +52,11 @@ struct v_proto_hdr {
     uint32_t txid;       /*  8: transaction id, chosen by the client kernel */
     v_pid_t  client;     /* 12: the process that sent (or moves) */
     v_pid_t  server;     /* 16: the process it was sent to (or the segment owner) */
-    uint32_t offset;     /* 20: DATA / MOVE_FROM: byte offset in the segment; DATA_ACK: group base */
-    uint32_t aux;        /* 24: DATA: total bytes; DATA_ACK: bitmap; REPLY: replier pid;
+    uint32_t offset;     /* 20: REQUEST: client's UDP port (0 = the source's); DATA: offset
+                                in the move; DATA_ACK: the group's first offset; MOVE_FROM:
+                                address in the client's space */
+    uint32_t aux;        /* 24: REQUEST: client node's IPv4 (0 = the source's); REPLY:
+                                replier pid; DATA: bytes in the move; DATA_ACK: bitmap;
                                 MOVE_FROM: length; WHERE/HERE: logical host */
     uint32_t seq;        /* 28: packet number within the transaction (retransmissions reuse it) */
 };
