@@ -106,4 +106,4 @@ bench: deps
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/k $(BUILD)/u -name '*.d' -type f 2>/dev/null)

@@ -10,11 +10,13 @@
  */
 #include "ipc.h"
 #include "kernel.h"
+#include "remote.h"
 #include "ksrv.h"
 #include "sched.h"
 #include "vm.h"
 #include <string.h>
 #include <v/err.h>
+#include <v/proto.h>
 #include <v/startup.h>
 
 int ipc_is_pseudo(v_pid_t pid)
@@ -48,6 +50,10 @@ void ipc_enqueue_sender(struct proc *dst, struct proc *p)
 
 void ipc_complete(struct proc *p, const struct v_msg *m, int status, v_pid_t replier)
 {
+    if (p->alien) {                      /* the client is on another node */
+        remote_reply(p, m, status, replier);
+        return;
+    }
     p->msg = *m;
     p->ipc_status = status;
     p->ipc_pid = replier;
@@ -106,6 +112,11 @@ int ipc_send(struct v_msg *m, v_pid_t to, v_pid_t *replier)
             return V_OK;
         }
         sched_block(V_PS_AWAITING_REPLY);
+    } else if (remote_is_remote(to)) {
+        me->blocked_on = to;
+        if ((err = remote_send(me, to)))
+            return err;
+        sched_block(V_PS_AWAITING_REPLY);
     } else {
         struct proc *dst = proc_lookup(to);
         if (!dst)
@@ -135,7 +146,7 @@ static struct proc *take_sender(struct proc *me, v_pid_t from)
 int ipc_receive(v_pid_t from, struct proc **sender)
 {
     struct proc *me = current;
-    if (from && !proc_lookup(from))
+    if (from && !proc_lookup(from) && !remote_is_remote(from))
         return V_ENOPROC;
     for (;;) {
         struct proc *s = take_sender(me, from);
@@ -157,6 +168,11 @@ void ipc_receive_segment(struct proc *s, uint32_t buf, uint32_t *len)
     uint32_t n = *len;
     if (!(s->grant_flags & V_MSG_SEG_READ))
         n = 0;
+    if (s->alien) {                      /* what its REQUEST carried */
+        *len = n;
+        remote_receive_segment(s, buf, len);
+        return;
+    }
     if (n > s->grant_len)
         n = s->grant_len;
     if (n && vm_copy(current->team, buf, s->team, s->grant_ptr, n))
@@ -164,10 +180,13 @@ void ipc_receive_segment(struct proc *s, uint32_t buf, uint32_t *len)
     *len = n;
 }
 
-/* The process `pid` if it awaits a reply from the caller, else an error. */
+/* The process `pid` (local, or the alien of a remote one) if it awaits a reply from the
+ * caller, else an error. */
 static int awaiting_me(v_pid_t pid, struct proc **out)
 {
     struct proc *p = proc_lookup(pid);
+    if (!p)
+        p = proc_lookup_alien(pid);
     if (!p)
         return V_ENOPROC;
     if (p->state != V_PS_AWAITING_REPLY || p->blocked_on != current->pid)
@@ -185,6 +204,22 @@ int ipc_reply(const struct v_msg *m, v_pid_t to)
     return err;
 }
 
+/* ReplyWithSegment to a remote client: small data rides in the REPLY, more is moved. */
+static int reply_data_remote(struct proc *p, uint32_t dest, uint32_t src, uint32_t len)
+{
+    uint8_t buf[256];
+    if (len > V_PROTO_MAX_DATA)
+        return remote_move(p, dest, src, len, 1);
+    int err = vm_check(current->team, src, len, 0);
+    for (uint32_t off = 0; !err && off < len; off += sizeof(buf)) {
+        uint32_t n = len - off < sizeof(buf) ? len - off : sizeof(buf);
+        err = vm_copy_in(current->team, buf, src + off, n);
+        if (!err)
+            err = remote_stage(p, dest + off, buf, n);
+    }
+    return err;
+}
+
 int ipc_reply_with_segment(const struct v_msg *m, v_pid_t to, uint32_t dest, uint32_t src,
                            uint32_t len)
 {
@@ -192,7 +227,9 @@ int ipc_reply_with_segment(const struct v_msg *m, v_pid_t to, uint32_t dest, uin
     int err = awaiting_me(to, &p);
     if (!err)
         err = ipc_grant_check(p, dest, len, V_MSG_SEG_WRITE);
-    if (!err)
+    if (!err && p->alien)
+        err = reply_data_remote(p, dest, src, len);
+    else if (!err)
         err = vm_copy(p->team, dest, current->team, src, len);
     if (!err)
         ipc_complete(p, m, V_OK, current->pid);
@@ -210,7 +247,7 @@ int ipc_forward(const struct v_msg *m, v_pid_t from, v_pid_t to)
     if (to == from)
         return V_EDEADLOCK;
     struct proc *dst = NULL;
-    if (!ipc_is_pseudo(to) && !(dst = proc_lookup(to)))
+    if (!ipc_is_pseudo(to) && !remote_is_remote(to) && !(dst = proc_lookup(to)))
         return V_ENOPROC;
     s->msg = *m;
     s->msg.flags = (uint16_t)((m->flags & ~V_MSG_SEG_MASK) | s->grant_flags);
@@ -219,6 +256,10 @@ int ipc_forward(const struct v_msg *m, v_pid_t from, v_pid_t to)
     if (dst) {
         ipc_enqueue_sender(dst, s);
         return V_OK;
+    }
+    if (remote_is_remote(to)) {
+        s->blocked_on = to;
+        return remote_forward(s, to);
     }
     if (pseudo_send(s, &s->msg, to) != IPC_DEFERRED)
         ipc_complete(s, &s->msg, V_OK, to);
@@ -231,6 +272,8 @@ int ipc_move_to(v_pid_t to, uint32_t dest, uint32_t src, uint32_t len)
     int err = awaiting_me(to, &p);
     if (!err)
         err = ipc_grant_check(p, dest, len, V_MSG_SEG_WRITE);
+    if (!err && p->alien)
+        return remote_move(p, dest, src, len, 1);
     if (!err)
         err = vm_copy(p->team, dest, current->team, src, len);
     return err;
@@ -242,6 +285,8 @@ int ipc_move_from(v_pid_t from, uint32_t dest, uint32_t src, uint32_t len)
     int err = awaiting_me(from, &p);
     if (!err)
         err = ipc_grant_check(p, src, len, V_MSG_SEG_READ);
+    if (!err && p->alien)
+        return remote_move(p, src, dest, len, 0);
     if (!err)
         err = vm_copy(current->team, dest, p->team, src, len);
     return err;
@@ -250,6 +295,7 @@ int ipc_move_from(v_pid_t from, uint32_t dest, uint32_t src, uint32_t len)
 /* p is going away: whoever is blocked on it learns so now rather than never. */
 void ipc_abandon(struct proc *p)
 {
+    remote_forget(p);
     if (p->state == V_PS_SEND_BLOCKED)
         list_remove(&p->qlink);
     struct list *e;

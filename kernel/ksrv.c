@@ -12,8 +12,11 @@
 #include "vm.h"
 #include "dev/console.h"
 #include "dev/pci.h"
+#include "net.h"
+#include "remote.h"
 #include <string.h>
 #include <v/err.h>
+#include <v/proto.h>
 #include <v/startup.h>
 #include <v/syscall.h>
 
@@ -45,16 +48,31 @@ int ksrv_set_logical(uint32_t id, v_pid_t pid)
     return V_OK;
 }
 
-/* Write a table of n records of size sz into the client's write segment. */
-static int put_table(struct proc *c, const struct v_msg *m, const void *recs, uint32_t n, uint32_t sz,
-                     uint32_t *written)
+/* Copy n bytes to addr in the client's space: a local client's memory, or the REPLY of
+ * a remote client's (at most V_PROTO_MAX_DATA bytes travel with it). */
+static int client_out(struct proc *c, uint32_t addr, const void *src, uint32_t n)
 {
-    uint32_t fit = m->seg_len / sz;
+    int err = ipc_grant_check(c, addr, n, V_MSG_SEG_WRITE);
+    if (err)
+        return err;
+    return c->alien ? remote_stage(c, addr, src, n) : vm_copy_out(c->team, addr, src, n);
+}
+
+/* How many bytes of a reply table the client can take. */
+static uint32_t room(const struct proc *c, const struct v_msg *m)
+{
+    return c->alien && m->seg_len > V_PROTO_MAX_DATA ? V_PROTO_MAX_DATA : m->seg_len;
+}
+
+/* Write records [first, n) of size sz into the client's write segment. */
+static int put_table(struct proc *c, const struct v_msg *m, const void *recs, uint32_t first,
+                     uint32_t n, uint32_t sz, uint32_t *written)
+{
+    uint32_t fit = room(c, m) / sz;
+    n = first < n ? n - first : 0;
     if (n > fit)
         n = fit;
-    int err = ipc_grant_check(c, m->seg_ptr, n * sz, V_MSG_SEG_WRITE);
-    if (!err)
-        err = vm_copy_out(c->team, m->seg_ptr, recs, n * sz);
+    int err = n ? client_out(c, m->seg_ptr, (const uint8_t *)recs + first * sz, n * sz) : V_OK;
     *written = err ? 0 : n;
     return err;
 }
@@ -69,7 +87,7 @@ static void proc_info(struct proc *p, struct v_proc_info *r)
     r->blocked_on = p->blocked_on;
     r->ticks = p->ticks;
     r->team_size = p->team ? p->team->size : 0;
-    strlcpy(r->name, p->team ? p->team->name : "idle", V_NAME_LEN);
+    strlcpy(r->name, p->team ? p->team->name : p->alien ? "(remote)" : "idle", V_NAME_LEN);
 }
 
 static int ks_process_info(struct v_msg *m)
@@ -93,7 +111,7 @@ static int ks_process_list(struct proc *c, struct v_msg *m)
             proc_info(p, &recs[n++]);
     }
     uint32_t written;
-    int err = put_table(c, m, recs, n, sizeof(recs[0]), &written);
+    int err = put_table(c, m, recs, m->w[0], n, sizeof(recs[0]), &written);
     m->w[0] = n;
     m->w[1] = written;
     return err;
@@ -104,7 +122,7 @@ static int ks_device_list(struct proc *c, struct v_msg *m)
     uint32_t n;
     const struct v_dev_info *devs = pci_devices(&n);
     uint32_t written;
-    int err = put_table(c, m, devs, n, sizeof(devs[0]), &written);
+    int err = put_table(c, m, devs, m->w[0], n, sizeof(devs[0]), &written);
     m->w[0] = n;
     m->w[1] = written;
     return err;
@@ -204,11 +222,9 @@ static int ks_module(struct proc *c, struct v_msg *m, int read)
         src = (const uint8_t *)mod->start + m->w[1];
         n = mod->size - m->w[1];
     }
-    if (n > m->seg_len)
-        n = m->seg_len;
-    int err = ipc_grant_check(c, m->seg_ptr, n, V_MSG_SEG_WRITE);
-    if (!err)
-        err = vm_copy_out(c->team, m->seg_ptr, src, n);
+    if (n > room(c, m))
+        n = room(c, m);
+    int err = client_out(c, m->seg_ptr, src, n);
     m->w[0] = read ? (err ? 0 : n) : mod->size;
     return err;
 }
@@ -216,15 +232,12 @@ static int ks_module(struct proc *c, struct v_msg *m, int read)
 static int ks_node_info(struct proc *c, struct v_msg *m)
 {
     uint32_t n = (uint32_t)strlen(kernel_cmdline) + 1;
-    if (n > m->seg_len)
-        n = m->seg_len;
+    if (n > room(c, m))
+        n = room(c, m);
     int err = V_OK;
-    if (n && (m->flags & V_MSG_SEG_WRITE)) {
-        err = ipc_grant_check(c, m->seg_ptr, n, V_MSG_SEG_WRITE);
-        if (!err)
-            err = vm_copy_out(c->team, m->seg_ptr, kernel_cmdline, n);
-    }
-    m->w[0] = node_id; m->w[1] = node_lhost; m->w[2] = 0;
+    if (n && (m->flags & V_MSG_SEG_WRITE))
+        err = client_out(c, m->seg_ptr, kernel_cmdline, n);
+    m->w[0] = node_id; m->w[1] = node_lhost; m->w[2] = net_ipv4();
     m->w[3] = (uint32_t)(time_now_ns() / 1000000u); m->w[4] = (uint32_t)test_mode;
     return err;
 }
@@ -234,6 +247,8 @@ static int ks_set_team_name(struct proc *c, struct v_msg *m)
     struct team *t = team_lookup(m->w[0]);
     if (!t)
         return V_ENOPROC;
+    if (c->alien)
+        return V_EPERM;                  /* its name is in its REQUEST's data: not yet */
     char name[V_NAME_LEN] = { 0 };
     uint32_t n = m->seg_len < V_NAME_LEN - 1 ? m->seg_len : V_NAME_LEN - 1;
     int err = ipc_grant_check(c, m->seg_ptr, n, V_MSG_SEG_READ);
@@ -280,6 +295,20 @@ static int ks_times(struct v_msg *m, int set)
     return V_OK;
 }
 
+static int ks_net_stats(struct proc *c, struct v_msg *m)
+{
+    struct v_net_stats st;
+    remote_stats(&st);
+    uint32_t bad = 0;
+    for (int i = 0; i < VPD_COUNT; i++)
+        bad += st.malformed[i];
+    m->w[0] = st.rx; m->w[1] = bad; m->w[2] = st.retransmits;
+    m->w[3] = st.duplicates; m->w[4] = st.give_ups;
+    if ((m->flags & V_MSG_SEG_WRITE) && m->seg_len >= sizeof(st))
+        return client_out(c, m->seg_ptr, &st, sizeof(st));
+    return V_OK;
+}
+
 static int kernel_request(struct proc *c, struct v_msg *m)
 {
     uint32_t total, free;
@@ -308,6 +337,7 @@ static int kernel_request(struct proc *c, struct v_msg *m)
         kprintf("node %u halted (status %u)\n", node_id, m->w[0]);
         arch_halt(0x10 + m->w[0]);
     case KS_TEST_REPORT:     return ks_test_report(m);
+    case KS_NET_STATS:       return ks_net_stats(c, m);
     case KS_STATS:
         m->w[0] = kstats.sends; m->w[1] = kstats.switches; m->w[2] = kstats.exceptions;
         m->w[3] = kstats.syscall_errors; m->w[4] = kstats.ticks;

@@ -17,6 +17,7 @@
 #include "dev/console.h"
 #include "dev/pci.h"
 #include "net.h"
+#include "remote.h"
 #include <v/err.h>
 
 struct kstats kstats;
@@ -62,6 +63,7 @@ void kmain(uint32_t magic, const struct multiboot_info *mb)
     time_init();
     pci_init();
     net_init();
+    remote_init();
     console_init();
     uint32_t total, free, ndev;
     mem_stats(&total, &free);

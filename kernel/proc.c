@@ -32,9 +32,17 @@ struct proc *proc_lookup(v_pid_t pid)
     if (v_local_is_wellknown(local) || local == 0)
         return NULL;
     uint32_t slot = local & 0xffu;
-    if (slot >= NPROC || procs[slot].pid != pid)
+    if (slot >= NPROC || procs[slot].pid != pid || procs[slot].alien)
         return NULL;
     return &procs[slot];
+}
+
+struct proc *proc_lookup_alien(v_pid_t pid)
+{
+    for (int i = 0; pid && i < NPROC; i++)
+        if (procs[i].alien && procs[i].pid == pid)
+            return &procs[i];
+    return NULL;
 }
 
 static struct proc *slot_alloc(void)
@@ -76,6 +84,30 @@ int proc_create(struct team *t, uint32_t entry, uint32_t esp, uint32_t prio, uin
         t->root = p->pid;
     *out = p;
     return V_OK;
+}
+
+/* A record standing for remote process `pid` while its Send is served here. It is
+ * queued and replied to like a local sender, never scheduled. V_ENOMEM. */
+int proc_create_alien(v_pid_t pid, struct proc **out)
+{
+    struct proc *p = slot_alloc();
+    if (!p)
+        return V_ENOMEM;
+    p->pid = pid;
+    p->alien = 1;
+    p->team = NULL;
+    p->prio = V_PRIO_MAX;
+    p->state = V_PS_SEND_BLOCKED;
+    *out = p;
+    return V_OK;
+}
+
+void proc_free_alien(struct proc *p)
+{
+    if (list_linked(&p->qlink))
+        list_remove(&p->qlink);
+    p->alien = 0;
+    p->pid = 0;
 }
 
 /* A kernel thread (the idle process): no team, runs fn on its own stack. */

@@ -36,6 +36,7 @@ struct proc {
     uint32_t state;             /* enum v_proc_state */
     uint32_t prio;
     uint32_t slot_gen;          /* generation of the slot, bumped on each reuse */
+    uint8_t alien;              /* stands for a remote client of a Send (net/remote.c) */
     struct team *team;
     struct list qlink;          /* on a ready queue, or on a receiver's sender queue */
     struct arch_context ctx;
@@ -57,13 +58,17 @@ struct proc {
 extern struct proc *current;
 
 void proc_init(void);
-struct proc *proc_lookup(v_pid_t pid);
+struct proc *proc_lookup(v_pid_t pid);          /* processes of this node only */
+struct proc *proc_lookup_alien(v_pid_t pid);    /* the alien standing for remote pid */
+int proc_create_alien(v_pid_t pid, struct proc **out);
+void proc_free_alien(struct proc *p);
 struct proc *proc_slot(uint32_t i);     /* for table walks; NULL past the end */
 int proc_create(struct team *t, uint32_t entry, uint32_t esp, uint32_t prio, uint32_t eax,
                 struct proc **out);
 int proc_create_kernel(void (*fn)(void), uint32_t prio, struct proc **out);
 void proc_destroy(struct proc *p);
 static inline uint32_t proc_kstack_top(struct proc *p) { return (uint32_t)(p->kstack + KSTACK_SIZE); }
+static inline uint32_t proc_index(const struct proc *p) { return (uint32_t)(p - proc_slot(0)); }
 
 int team_create(uint32_t size, struct team **out);
 struct team *team_lookup(v_pid_t any_pid_in_team);

@@ -15,8 +15,15 @@ void vp_rcache_init(struct vp_rcache *c, struct vp_reply *r, uint32_t nr, struct
     memset(m, 0, sizeof(*m) * nm);
 }
 
-/* a is after b in txid order (serial arithmetic: survives wrap-around). */
-static int after(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
+/* A txid is [epoch:8 | count:24]: the epoch changes at each boot of the client's node.
+ * a is after b if its epoch differs (a new boot) or its count is later (serial
+ * arithmetic on 24 bits: survives wrap-around). */
+static int after(uint32_t a, uint32_t b)
+{
+    if ((a ^ b) >> 24)
+        return 1;
+    return (int32_t)((a - b) << 8) > 0;
+}
 
 static struct vp_mark *mark_of(struct vp_rcache *c, v_pid_t client, int create, uint64_t now)
 {

@@ -4,7 +4,8 @@
  * VP_ACK or until it expires, so that a retransmitted request is answered with the same
  * reply instead of being executed again. Past a client's expired replies, a per-client
  * watermark (the highest completed txid) still recognises old duplicates as stale.
- * Pure; fixed-size tables supplied by the caller; txids compare with serial arithmetic.
+ * Pure; fixed-size tables supplied by the caller. A txid is [boot epoch:8 | count:24];
+ * counts compare with serial arithmetic, and a new epoch is always new.
  */
 #ifndef NET_PROTO_RCACHE_H
 #define NET_PROTO_RCACHE_H
@@ -13,7 +14,7 @@
 #include <v/pid.h>
 #include <v/proto.h>
 
-#define VP_RCACHE_PKT (V_PROTO_HDR_SIZE + V_MSG_SIZE)
+#define VP_RCACHE_PKT V_PROTO_MAX_PKT     /* replies may carry data */
 
 struct vp_reply {
     v_pid_t client;         /* 0: free */

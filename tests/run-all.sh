@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # tests/run-all.sh - the whole suite behind `make test` (set-up and build are done by
 # make first): host unit tests, the in-guest kernel and user tests, and the scripted
-# shell session of `make run`, and the network smoke test (real QEMU nodes with e1000
-# and virtio-net on a bridge in a namespace of its own). Each part prints `<part>: N passed, M failed`; the last
-# line sums them as `N passed, M failed`. Exit status 0 only if everything passed.
+# shell session of `make run`, the network smoke test, and IPC across 3 nodes (real QEMU
+# nodes with e1000 and with virtio-net, on a bridge in a namespace of their own). Each
+# part prints `<part>: N passed, M failed`; the last line sums them as `N passed, M failed`.
+# Exit status 0 only if everything passed.
 set -u
 build=${BUILD:-build}
 mkdir -p "$build/test"
@@ -37,6 +38,8 @@ part unit make -s --no-print-directory unit
 part guest bash tests/guest/run-guest.sh "$build"
 part session session
 part net bash tests/cluster/net-smoke.sh "$build"
+part cluster-e1000 bash tests/cluster/ipc-cluster.sh "$build" e1000
+part cluster-virtio bash tests/cluster/ipc-cluster.sh "$build" virtio-net-pci
 echo
 if [ ${#failed_parts[@]} -gt 0 ]; then
   echo "failing parts: ${failed_parts[*]} (logs in $build/test/)"

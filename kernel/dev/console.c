@@ -2,9 +2,11 @@
 #include "dev/console.h"
 #include "ipc.h"
 #include "kernel.h"
+#include "remote.h"
 #include "vm.h"
 #include <v/dev.h>
 #include <v/err.h>
+#include <v/proto.h>
 
 #define RXBUF 1024
 
@@ -74,6 +76,13 @@ static int console_write(struct proc *c, const struct v_msg *m)
     int err = ipc_grant_check(c, m->seg_ptr, m->seg_len, V_MSG_SEG_READ);
     if (err)
         return err;
+    if (c->alien) {                      /* a remote writer: what its REQUEST carried */
+        char buf[V_PROTO_MAX_DATA];
+        uint32_t n = remote_copy_data(c, buf, sizeof(buf));
+        for (uint32_t i = 0; i < n; i++)
+            arch_console_putc(buf[i]);
+        return V_OK;
+    }
     char buf[256];
     for (uint32_t off = 0; off < m->seg_len;) {
         uint32_t n = m->seg_len - off < sizeof(buf) ? m->seg_len - off : sizeof(buf);
@@ -104,6 +113,8 @@ int console_request(struct proc *c, struct v_msg *m)
             return err;
         if (!m->seg_len)
             return V_EINVAL;
+        if (c->alien)
+            return V_EPERM;              /* console input is for this node's programs */
         if (rx_head != rx_tail)                    /* input is waiting: answer now */
             return give_input(c, &m->w[0]);
         list_push_back(&readers, &c->qlink);

@@ -94,8 +94,11 @@ static void test_rcache_wraparound_and_eviction(void **state)
     vp_rcache_init(&c, r, 2, m, 2);
     const struct vp_reply *hit;
     uint8_t pkt[8] = { 0 };
-    vp_rcache_put(&c, 0x100, 0xfffffffeu, 1, pkt, 8, 0, 100 * MS);
-    assert_int_equal(vp_rcache_check(&c, 0x100, 1, 0, &hit), VP_NEW);   /* after, across wrap */
+    vp_rcache_put(&c, 0x100, 0x05fffffeu, 1, pkt, 8, 0, 100 * MS);
+    assert_int_equal(vp_rcache_check(&c, 0x100, 0x05000001u, 0, &hit), VP_NEW); /* count wrapped */
+    assert_int_equal(vp_rcache_check(&c, 0x100, 0x05fffff0u, 0, &hit), VP_STALE);
+    assert_int_equal(vp_rcache_check(&c, 0x100, 0x0600000au, 0, &hit), VP_NEW); /* rebooted client */
+    assert_int_equal(vp_rcache_check(&c, 0x100, 0x04fffff0u, 0, &hit), VP_NEW); /* any other epoch */
     vp_rcache_put(&c, 0x200, 1, 1, pkt, 8, 0, 200 * MS);
     vp_rcache_put(&c, 0x300, 1, 1, pkt, 8, 0, 300 * MS);                /* evicts 0x100's */
     assert_int_equal(c.evictions, 1);

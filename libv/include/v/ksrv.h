@@ -39,11 +39,23 @@ enum v_ks_req {
     KS_TEST_REPORT,          /* w0=passed, w1=failed: user-level test totals (test mode)     */
     KS_STATS,                /* -> w0=ipc sends, w1=context switches, w2=exceptions sent,
                                    w3=syscall errors, w4=timer ticks                          */
+    KS_NET_STATS,            /* -> w0=packets in, w1=malformed dropped, w2=retransmissions,
+                                   w3=duplicates answered, w4=transactions given up;
+                                   seg W <- struct v_net_stats                               */
 };
 
 enum v_proc_state {
     V_PS_READY = 1, V_PS_RUNNING, V_PS_RECEIVE_BLOCKED, V_PS_AWAITING_REPLY,
-    V_PS_SEND_BLOCKED, V_PS_DELAYED, V_PS_DEAD
+    V_PS_SEND_BLOCKED, V_PS_DELAYED, V_PS_DEAD,
+    V_PS_MOVE_BLOCKED      /* in a MoveTo/MoveFrom across the network */
+};
+
+/* KS_PROCESS_LIST takes w0 = the first record to return (0: from the start), so that a
+ * remote client whose reply holds at most 1 KiB of table can page through it. */
+
+struct v_net_stats {
+    uint32_t rx, tx, malformed[9];    /* malformed[] by enum v_proto_drop */
+    uint32_t retransmits, duplicates, stale, give_ups, nacks_sent, aliens, moves;
 };
 
 #define V_NAME_LEN 16

@@ -1,0 +1,508 @@
+/*
+ * remote.c - IPC with other nodes: the client and server halves of a transaction
+ * (docs/PROTOCOL.md). Entry points in remote.h; moves are in remote_move.c.
+ *
+ * Client half: a local process's Send to a remote pid is a client_txn (indexed by the
+ * process's slot): the encoded REQUEST, kept for retransmission by proto_retx, until a
+ * REPLY or NACK completes it or the node is given up on.
+ * Server half: a REQUEST for a local process becomes an *alien* process record (V's
+ * term) queued on the receiver like a local sender; its Reply (ipc_complete) comes back
+ * here as a REPLY, which the reply cache keeps for retransmitted duplicates.
+ */
+#include "remote.h"
+#include "remote_priv.h"
+#include "ipc.h"
+#include "kernel.h"
+#include "ksrv.h"
+#include "lhost.h"
+#include "net.h"
+#include "proto_codec.h"
+#include "proto_rcache.h"
+#include "proto_retx.h"
+#include "sched.h"
+#include "time.h"
+#include "vm.h"
+#include <string.h>
+#include <v/err.h>
+
+#define REPLY_TTL_NS   (10ull * 1000000000u)   /* a reply outlives every retransmission */
+#define FWD_TTL_NS     (10ull * 1000000000u)
+#define TICK_NS        (10u * 1000000u)
+#define BROADCAST      0xffffffffu
+
+struct v_net_stats rstats;
+static struct lhost_entry lh_store[64];
+static struct lhost_table lhosts;
+static struct vp_reply rc_store[32];
+static struct vp_mark mk_store[64];
+static struct vp_rcache rcache;
+static uint32_t txid_epoch, txid_count;
+static struct timer tick_timer;
+static int online;
+
+struct client_txn {
+    uint8_t active, resolving;
+    uint32_t txid;
+    v_pid_t server;
+    uint32_t addr;
+    uint16_t port, len;
+    struct vp_retx retx;
+    uint32_t rx_group, rx_bits;          /* DATA of a MoveTo into this client */
+    uint8_t pkt[V_PROTO_MAX_PKT];        /* the REQUEST, for retransmission */
+};
+static struct client_txn ctx[NPROC];
+
+struct alien_info {
+    uint32_t txid, addr;                 /* the transaction, the client's node */
+    uint16_t port, data_len, reply_len;
+    uint32_t reply_addr;
+    uint8_t data[V_PROTO_MAX_DATA];      /* segment bytes the REQUEST carried */
+    uint8_t reply[V_PROTO_MAX_DATA];     /* staged for the REPLY */
+};
+static struct alien_info ainfo[NPROC];
+
+/* Requests passed on to another node: their retransmissions are passed on too. */
+struct fwd {
+    v_pid_t client, server;
+    uint32_t txid, addr;
+    uint16_t port, len;
+    uint8_t resolving;
+    uint64_t expires;
+    struct vp_retx retx;
+    uint8_t pkt[V_PROTO_MAX_PKT];
+};
+static struct fwd fwds[8];
+
+uint64_t rp_now(void) { return time_now_ns(); }
+
+void rp_send(uint32_t addr, uint16_t port, const struct v_proto_hdr *h, const void *pl,
+             uint32_t plen)
+{
+    static uint8_t buf[V_PROTO_MAX_PKT];
+    int n = vp_encode(h, pl, plen, buf, sizeof(buf));
+    if (n > 0 && net_udp_send(V_PROTO_PORT, addr, port, buf, (uint32_t)n) == V_OK)
+        rstats.tx++;
+}
+
+static void send_raw(uint32_t addr, uint16_t port, uint8_t *pkt, uint32_t len, int again)
+{
+    if (again) {
+        pkt[5] |= VPF_RETRANSMIT;        /* flags, low byte: counters only */
+        rstats.retransmits++;
+    }
+    if (net_udp_send(V_PROTO_PORT, addr, port, pkt, len) == V_OK)
+        rstats.tx++;
+}
+
+void rp_nack(uint32_t addr, uint16_t port, const struct v_proto_hdr *about, int err)
+{
+    struct v_proto_hdr h = { .type = VP_NACK, .txid = about->txid, .client = about->client,
+                             .server = about->server };
+    uint8_t e[4];
+    rp_put32(e, (uint32_t)err);
+    rp_send(addr, port, &h, e, 4);
+    rstats.nacks_sent++;
+}
+
+static void send_where(uint32_t lhost)
+{
+    struct v_proto_hdr h = { .type = VP_WHERE, .aux = lhost };
+    rp_send(BROADCAST, V_PROTO_PORT, &h, 0, 0);
+}
+
+int remote_is_remote(v_pid_t pid)
+{
+    return !v_pid_is_group(pid) && v_pid_lhost(pid) != node_lhost && v_pid_lhost(pid) != 0;
+}
+
+static uint32_t new_txid(void)
+{
+    txid_count = (txid_count + 1) & 0xffffffu;
+    return (txid_epoch << 24) | txid_count;
+}
+
+/* ---- client half ---- */
+
+struct proc *rp_client(v_pid_t client, uint32_t txid)
+{
+    struct proc *p = proc_lookup(client);
+    if (!p || !ctx[proc_index(p)].active || ctx[proc_index(p)].txid != txid)
+        return NULL;
+    return p;
+}
+
+uint32_t *rp_client_rx(struct proc *p, uint32_t *group)
+{
+    struct client_txn *t = &ctx[proc_index(p)];
+    if (*group > t->rx_group || t->rx_bits == 0xffffffffu) {
+        t->rx_group = *group;
+        t->rx_bits = 0;
+    }
+    *group = t->rx_group;
+    return &t->rx_bits;
+}
+
+/* Send (or, resolving, look for) the transaction's server. */
+static void client_transmit(struct client_txn *t, int again)
+{
+    if (t->resolving)
+        send_where(v_pid_lhost(t->server));
+    else
+        send_raw(t->addr, t->port, t->pkt, t->len, again);
+}
+
+int remote_send(struct proc *p, v_pid_t to)
+{
+    if (!online || !net_ipv4())
+        return V_ENOPROC;                /* no network: no other node is reachable */
+    struct client_txn *t = &ctx[proc_index(p)];
+    uint8_t pl[V_MSG_SIZE + V_PROTO_MAX_DATA];
+    vp_put_msg(&p->msg, pl);
+    uint32_t n = 0;
+    if (p->grant_flags & V_MSG_SEG_READ) {
+        n = p->grant_len < V_PROTO_MAX_DATA ? p->grant_len : V_PROTO_MAX_DATA;
+        if (p->team && vm_copy_in(p->team, pl + V_MSG_SIZE, p->grant_ptr, n))
+            n = 0;
+    }
+    struct v_proto_hdr h = { .type = VP_REQUEST, .txid = new_txid(), .client = p->pid,
+                             .server = to };
+    int len = vp_encode(&h, pl, V_MSG_SIZE + n, t->pkt, sizeof(t->pkt));
+    if (len < 0)
+        return len;
+    t->len = (uint16_t)len;
+    t->txid = h.txid;
+    t->server = to;
+    t->rx_group = 0;
+    t->rx_bits = 0;
+    t->active = 1;
+    t->resolving = lhost_lookup(&lhosts, v_pid_lhost(to), &t->addr, &t->port) != V_OK;
+    vp_retx_start(&t->retx, rp_now());
+    client_transmit(t, 0);
+    return V_OK;
+}
+
+static void ack_reply(const struct v_proto_hdr *r, uint32_t src, uint16_t sport)
+{
+    struct v_proto_hdr h = { .type = VP_ACK, .txid = r->txid, .client = r->client,
+                             .server = r->aux };
+    rp_send(src, sport, &h, 0, 0);
+}
+
+static void on_reply(const struct v_proto_hdr *h, const uint8_t *pl, uint32_t src, uint16_t sport)
+{
+    struct proc *p = rp_client(h->client, h->txid);
+    ack_reply(h, src, sport);            /* duplicates too: the server may forget it */
+    if (!p)
+        return;
+    lhost_learn(&lhosts, v_pid_lhost(h->aux), src, sport, rp_now());
+    struct v_msg m;
+    vp_get_msg(pl, &m);
+    uint32_t n = h->length - V_MSG_SIZE;
+    if (n && (ipc_grant_check(p, h->offset, n, V_MSG_SEG_WRITE) ||
+              vm_copy_out(p->team, h->offset, pl + V_MSG_SIZE, n)))
+        rstats.malformed[VPD_PAYLOAD]++; /* its data does not fit the grant: dropped */
+    ctx[proc_index(p)].active = 0;
+    ipc_complete(p, &m, V_OK, h->aux);
+}
+
+static void on_client_nack(struct proc *p, int err)
+{
+    ctx[proc_index(p)].active = 0;
+    ipc_fail(p, err);
+}
+
+static void on_here(uint32_t lhost, uint32_t src, uint16_t sport)
+{
+    lhost_learn(&lhosts, lhost, src, sport, rp_now());
+    for (uint32_t i = 0; i < NPROC; i++) {
+        struct client_txn *t = &ctx[i];
+        if (t->active && t->resolving && v_pid_lhost(t->server) == lhost) {
+            t->addr = src;
+            t->port = sport;
+            t->resolving = 0;
+            vp_retx_start(&t->retx, rp_now());
+            client_transmit(t, 0);
+        }
+    }
+    for (uint32_t i = 0; i < sizeof(fwds) / sizeof(fwds[0]); i++)
+        if (fwds[i].resolving && v_pid_lhost(fwds[i].server) == lhost) {
+            fwds[i].addr = src;
+            fwds[i].port = sport;
+            fwds[i].resolving = 0;
+            send_raw(src, sport, fwds[i].pkt, fwds[i].len, 0);
+        }
+}
+
+/* ---- server half ---- */
+
+static struct alien_info *info(struct proc *a) { return &ainfo[proc_index(a)]; }
+
+int remote_stage(struct proc *a, uint32_t addr, const void *src, uint32_t len)
+{
+    struct alien_info *ai = info(a);
+    if (ai->reply_len && addr != ai->reply_addr + ai->reply_len)
+        return V_EINVAL;                 /* one contiguous piece per reply */
+    if (len > (uint32_t)V_PROTO_MAX_DATA - ai->reply_len)
+        return V_ERANGE;
+    if (!ai->reply_len)
+        ai->reply_addr = addr;
+    memcpy(ai->reply + ai->reply_len, src, len);
+    ai->reply_len = (uint16_t)(ai->reply_len + len);
+    return V_OK;
+}
+
+void remote_receive_segment(struct proc *a, uint32_t buf, uint32_t *len)
+{
+    uint32_t n = *len < info(a)->data_len ? *len : info(a)->data_len;
+    if (n && vm_copy_out(current->team, buf, info(a)->data, n))
+        n = 0;
+    *len = n;
+}
+
+uint32_t remote_copy_data(struct proc *a, void *buf, uint32_t max)
+{
+    uint32_t n = max < info(a)->data_len ? max : info(a)->data_len;
+    memcpy(buf, info(a)->data, n);
+    return n;
+}
+
+void remote_reply(struct proc *a, const struct v_msg *m, int status, v_pid_t replier)
+{
+    struct alien_info *ai = info(a);
+    struct v_proto_hdr about = { .txid = ai->txid, .client = a->pid, .server = replier };
+    if (status < 0) {
+        rp_nack(ai->addr, ai->port, &about, status);
+    } else {
+        static uint8_t pl[V_MSG_SIZE + V_PROTO_MAX_DATA], pkt[V_PROTO_MAX_PKT];
+        vp_put_msg(m, pl);
+        memcpy(pl + V_MSG_SIZE, ai->reply, ai->reply_len);
+        struct v_proto_hdr h = { .type = VP_REPLY, .txid = ai->txid, .client = a->pid,
+                                 .server = replier, .aux = replier, .offset = ai->reply_addr };
+        int n = vp_encode(&h, pl, V_MSG_SIZE + ai->reply_len, pkt, sizeof(pkt));
+        if (n > 0) {
+            send_raw(ai->addr, ai->port, pkt, (uint32_t)n, 0);
+            vp_rcache_put(&rcache, a->pid, ai->txid, ai->addr, pkt, (uint32_t)n, rp_now(),
+                          REPLY_TTL_NS);
+        }
+    }
+    proc_free_alien(a);
+}
+
+static struct fwd *fwd_find(v_pid_t client, uint32_t txid)
+{
+    for (uint32_t i = 0; i < sizeof(fwds) / sizeof(fwds[0]); i++)
+        if (fwds[i].client == client && fwds[i].txid == txid && fwds[i].expires > rp_now())
+            return &fwds[i];
+    return NULL;
+}
+
+/* Answer a request that is not new; returns 1 if it was one. */
+static int duplicate(const struct v_proto_hdr *h, uint32_t caddr, uint16_t cport)
+{
+    struct proc *a = proc_lookup_alien(h->client);
+    if (a && info(a)->txid == h->txid) {
+        struct v_proto_hdr p = { .type = VP_PENDING, .txid = h->txid, .client = h->client,
+                                 .server = h->server };
+        rp_send(caddr, cport, &p, 0, 0);
+        rstats.duplicates++;
+        return 1;
+    }
+    struct fwd *f = fwd_find(h->client, h->txid);
+    if (f) {
+        if (!f->resolving)
+            send_raw(f->addr, f->port, f->pkt, f->len, 1);
+        return 1;
+    }
+    const struct vp_reply *r;
+    int v = vp_rcache_check(&rcache, h->client, h->txid, rp_now(), &r);
+    if (v == VP_CACHED) {
+        rstats.duplicates++;
+        send_raw(caddr, cport, (uint8_t *)r->pkt, r->len, 1);
+    } else if (v == VP_STALE) {
+        rstats.stale++;
+    }
+    if (v == VP_NEW && a)                /* its client gave up on the old one */
+        proc_free_alien(a);
+    return v != VP_NEW;
+}
+
+static void on_request(const struct v_proto_hdr *h, const uint8_t *pl, uint32_t src, uint16_t sport)
+{
+    uint32_t caddr = h->aux ? h->aux : src;
+    uint16_t cport = h->offset ? (uint16_t)h->offset : sport;
+    lhost_learn(&lhosts, v_pid_lhost(h->client), caddr, cport, rp_now());
+    if (duplicate(h, caddr, cport))
+        return;
+    int pseudo = ipc_is_pseudo(h->server);
+    struct proc *dst = pseudo ? NULL : proc_lookup(h->server);
+    struct proc *a;
+    if ((!pseudo && !dst) || proc_create_alien(h->client, &a)) {
+        rp_nack(caddr, cport, h, !pseudo && !dst ? V_ENOPROC : V_ENOMEM);
+        return;
+    }
+    rstats.aliens++;
+    struct alien_info *ai = info(a);
+    ai->txid = h->txid;
+    ai->addr = caddr;
+    ai->port = cport;
+    ai->reply_len = 0;
+    ai->reply_addr = 0;
+    ai->data_len = (uint16_t)(h->length - V_MSG_SIZE);
+    memcpy(ai->data, pl + V_MSG_SIZE, ai->data_len);
+    vp_get_msg(pl, &a->msg);
+    a->grant_flags = a->msg.flags & V_MSG_SEG_MASK;
+    a->grant_ptr = a->grant_flags ? a->msg.seg_ptr : 0;
+    a->grant_len = a->grant_flags ? a->msg.seg_len : 0;
+    a->await = AWAIT_SEND;
+    if (dst) {
+        ipc_enqueue_sender(dst, a);
+        return;
+    }
+    a->state = V_PS_AWAITING_REPLY;
+    a->blocked_on = h->server;
+    int r = ksrv_request(a, &a->msg, h->server);
+    if (r != IPC_DEFERRED)
+        remote_reply(a, &a->msg, V_OK, h->server);
+}
+
+int remote_forward(struct proc *s, v_pid_t to)
+{
+    if (!s->alien)
+        return remote_send(s, to);       /* a local sender now talks to a remote server */
+    struct fwd *f = &fwds[0];
+    for (uint32_t i = 0; i < sizeof(fwds) / sizeof(fwds[0]); i++)
+        if (fwds[i].expires < f->expires)
+            f = &fwds[i];
+    struct alien_info *ai = info(s);
+    uint8_t pl[V_MSG_SIZE + V_PROTO_MAX_DATA];
+    vp_put_msg(&s->msg, pl);
+    memcpy(pl + V_MSG_SIZE, ai->data, ai->data_len);
+    struct v_proto_hdr h = { .type = VP_REQUEST, .txid = ai->txid, .client = s->pid,
+                             .server = to, .aux = ai->addr, .offset = ai->port };
+    int n = vp_encode(&h, pl, V_MSG_SIZE + ai->data_len, f->pkt, sizeof(f->pkt));
+    if (n < 0)
+        return n;
+    f->len = (uint16_t)n;
+    f->client = s->pid;
+    f->server = to;
+    f->txid = ai->txid;
+    f->expires = rp_now() + FWD_TTL_NS;
+    f->resolving = lhost_lookup(&lhosts, v_pid_lhost(to), &f->addr, &f->port) != V_OK;
+    vp_retx_start(&f->retx, rp_now());
+    if (f->resolving)
+        send_where(v_pid_lhost(to));
+    else
+        send_raw(f->addr, f->port, f->pkt, f->len, 0);
+    proc_free_alien(s);
+    return V_OK;
+}
+
+int remote_move(struct proc *a, uint32_t client_addr, uint32_t local_addr, uint32_t len, int write)
+{
+    if (!len)
+        return V_OK;
+    struct alien_info *ai = info(a);
+    int err = move_start(current, a, ai->addr, ai->port, ai->txid, client_addr, local_addr, len, write);
+    if (err)
+        return err;
+    current->ipc_status = V_OK;
+    sched_block(V_PS_MOVE_BLOCKED);
+    return current->ipc_status;
+}
+
+void remote_forget(struct proc *p)
+{
+    if (!p->alien)
+        ctx[proc_index(p)].active = 0;
+    move_forget(p);
+}
+
+void remote_stats(struct v_net_stats *out) { *out = rstats; }
+
+/* ---- receipt ---- */
+
+static void on_nack(const struct v_proto_hdr *h, const uint8_t *pl)
+{
+    int err = (int32_t)rp_get32(pl);
+    struct proc *p = rp_client(h->client, h->txid);
+    if (p)
+        on_client_nack(p, err);
+    else
+        move_on_nack(h, err);
+}
+
+static void receive(void *arg, uint32_t src, uint16_t sport, const void *data, uint32_t len)
+{
+    (void)arg;
+    struct v_proto_hdr h;
+    const uint8_t *pl;
+    rstats.rx++;
+    int why = vp_decode(data, len, &h, &pl);
+    if (why != VPD_OK) {
+        rstats.malformed[why]++;
+        return;
+    }
+    struct proc *p;
+    switch (h.type) {
+    case VP_REQUEST:  on_request(&h, pl, src, sport); break;
+    case VP_REPLY:    on_reply(&h, pl, src, sport); break;
+    case VP_PENDING:
+        if ((p = rp_client(h.client, h.txid)))
+            vp_retx_heard(&ctx[proc_index(p)].retx, rp_now(), 1);
+        break;
+    case VP_NACK:     on_nack(&h, pl); break;
+    case VP_ACK:      vp_rcache_ack(&rcache, h.client, h.txid); break;
+    case VP_DATA:     move_on_data(&h, pl, src, sport); break;
+    case VP_DATA_ACK: move_on_ack(&h); break;
+    case VP_MOVE_FROM: move_on_move_from(&h, src, sport); break;
+    case VP_WHERE:
+        if (h.aux == node_lhost) {
+            struct v_proto_hdr r = { .type = VP_HERE, .aux = node_lhost };
+            rp_send(src, sport, &r, 0, 0);
+        }
+        break;
+    case VP_HERE:     on_here(h.aux, src, sport); break;
+    }
+}
+
+/* Every 10 ms: retransmit what is due, give up on what is dead. */
+static void tick(struct timer *tm)
+{
+    uint64_t now = rp_now();
+    for (uint32_t i = 0; i < NPROC; i++) {
+        struct client_txn *t = &ctx[i];
+        if (!t->active)
+            continue;
+        enum vp_retx_action a = vp_retx_due(&t->retx, now);
+        if (a == VP_RETX_SEND) {
+            client_transmit(t, 1);
+        } else if (a == VP_RETX_GIVE_UP) {
+            t->active = 0;
+            rstats.give_ups++;
+            ipc_fail(proc_slot(i), t->resolving ? V_ENOPROC : V_ETIMEOUT);
+        }
+    }
+    for (uint32_t i = 0; i < sizeof(fwds) / sizeof(fwds[0]); i++)
+        if (fwds[i].resolving && fwds[i].expires > now &&
+            vp_retx_due(&fwds[i].retx, now) == VP_RETX_SEND)
+            send_where(v_pid_lhost(fwds[i].server));
+    move_tick(now);
+    time_arm(tm, now + TICK_NS);
+}
+
+void remote_init(void)
+{
+    lhost_init(&lhosts, lh_store, sizeof(lh_store) / sizeof(lh_store[0]));
+    vp_rcache_init(&rcache, rc_store, sizeof(rc_store) / sizeof(rc_store[0]), mk_store,
+                   sizeof(mk_store) / sizeof(mk_store[0]));
+    /* A txid's top byte is this boot's epoch, so that a rebooted node's new transactions
+     * are never mistaken for old duplicates by a server's watermark. */
+    txid_epoch = (uint32_t)(time_tod() ^ (arch_cycles() >> 8) ^ node_id) & 0xffu;
+    if (net_udp_listen(V_PROTO_PORT, receive, 0) != V_OK) {
+        kprintf("remote: cannot listen on UDP port %u; remote IPC is off\n", V_PROTO_PORT);
+        return;
+    }
+    online = 1;
+    timer_init(&tick_timer, tick, 0);
+    time_arm(&tick_timer, rp_now() + TICK_NS);
+}

@@ -1,0 +1,40 @@
+/*
+ * remote.h - the kernel side of the inter-kernel protocol (docs/PROTOCOL.md): IPC with
+ * processes on other nodes. kernel/ipc.c hands a non-local pid here through these few
+ * calls; everything else (transactions, retransmission, the reply cache, aliens, moves in
+ * packet groups, logical-host resolution) stays inside net/remote*.c.
+ * All run with interrupts off, from system calls, the NIC interrupt or the timer tick.
+ */
+#ifndef NET_REMOTE_H
+#define NET_REMOTE_H
+
+#include <stdint.h>
+#include "proc.h"
+
+/* Listen on the protocol port and bind our own logical host. Call after net_init. */
+void remote_init(void);
+/* Is pid on another node (or a Linux host process)? */
+int remote_is_remote(v_pid_t pid);
+/* Start p's Send of p->msg (grant in p->grant_*) to remote pid `to`. On V_OK the caller
+ * blocks p AWAITING_REPLY; the reply or the error arrives through ipc_complete. */
+int remote_send(struct proc *p, v_pid_t to);
+/* An alien is being replied to (or failed, status < 0): send REPLY or NACK, free it. */
+void remote_reply(struct proc *alien, const struct v_msg *m, int status, v_pid_t replier);
+/* Stage up to 1 KiB to travel in the alien's REPLY, for its client's address `addr`. */
+int remote_stage(struct proc *alien, uint32_t addr, const void *src, uint32_t len);
+/* Copy up to *len bytes of the segment data the alien's REQUEST carried to buf in the
+ * caller's space. */
+void remote_receive_segment(struct proc *alien, uint32_t buf, uint32_t *len);
+/* Copy up to max bytes of that data into a kernel buffer; returns how many. */
+uint32_t remote_copy_data(struct proc *alien, void *buf, uint32_t max);
+/* Move between the caller's space and an alien's segment; blocks the caller until the
+ * move is done. write: MoveTo. Returns V_OK or the error. */
+int remote_move(struct proc *alien, uint32_t client_addr, uint32_t local_addr, uint32_t len,
+                int write);
+/* Forward the alien (or local process) s to remote `to`; s is no longer ours to serve. */
+int remote_forward(struct proc *s, v_pid_t to);
+/* p is being destroyed: forget its transaction and moves. */
+void remote_forget(struct proc *p);
+void remote_stats(struct v_net_stats *out);
+
+#endif

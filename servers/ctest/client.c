@@ -1,0 +1,130 @@
+/* client.c - the ctest client on node 1: every IPC call across nodes, checked. */
+#include "ctest.h"
+#include <stdio.h>
+#include <string.h>
+
+static uint32_t passed, failed;
+static v_pid_t s2, s3;
+static uint8_t buf[CT_BIG];
+
+#define CHECK(name, cond, ...) do {                                                  \
+        if (cond) { passed++; printf("PASS cluster/%s\n", name); }                     \
+        else { failed++; printf("FAIL cluster/%s: ", name); printf(__VA_ARGS__); printf("\n"); } \
+    } while (0)
+
+static void t_echo(uint32_t rounds)
+{
+    uint32_t bad = 0;
+    uint64_t t0 = v_time_ns();
+    for (uint32_t i = 0; i < rounds; i++) {
+        struct v_msg m = { .code = CT_ECHO, .w = { i, 2, 3, 4, 0 } };
+        if (v_send(&m, s2) || m.w[0] != i + 1 || m.w[3] != 5 || m.w[4] != v_my_pid())
+            bad++;
+    }
+    uint64_t dt = v_time_ns() - t0;
+    CHECK("send_receive_reply_across_nodes", !bad, "%u of %u round trips wrong", bad, rounds);
+    printf("  %u round trips node 1 -> node 2: %u us each\n", rounds, (uint32_t)(dt / rounds / 1000));
+}
+
+static int contains(const char *s, const char *w)
+{
+    for (size_t n = strlen(w); *s; s++)
+        if (!strncmp(s, w, n))
+            return 1;
+    return 0;
+}
+
+static void t_kernel_servers(void)
+{
+    for (uint32_t n = 2; n <= 3; n++) {
+        struct v_node_info ni = { 0 };
+        char cl[128];
+        v_pid_t ks = v_pid_make(v_lhost_make(n, 0), V_LOCAL_KERNEL_SERVER);
+        int err = v_ks_node_info(ks, &ni, cl, sizeof(cl));
+        CHECK(n == 2 ? "kernel_server_of_node_2" : "kernel_server_of_node_3",
+              !err && ni.node == n && ni.ipv4 && contains(cl, "node="),
+              "err %d node %u ip 0x%x", err, ni.node, ni.ipv4);
+    }
+}
+
+static void t_forward(void)
+{
+    struct v_msg m = { .code = CT_FWD, .w = { 3, 10, 20, 30, 0 } };
+    v_pid_t replier = 0;
+    int err = v_send_r(&m, s2, &replier);
+    CHECK("forward_across_three_nodes", !err && replier == s3 && m.w[1] == 11 && m.w[4] == v_my_pid(),
+          "err %d replier 0x%08x (node 3 is 0x%08x) w1 %u w4 0x%08x", err, replier, s3, m.w[1], m.w[4]);
+}
+
+static void t_moves(void)
+{
+    for (uint32_t i = 0; i < CT_BIG; i++)
+        buf[i] = (uint8_t)(i * 7 + (i >> 12));
+    uint32_t want = ct_sum(buf, CT_BIG);
+    struct v_msg m = { .code = CT_SUM, .flags = V_MSG_SEG_READ, .seg_ptr = (uint32_t)buf, .seg_len = CT_BIG };
+    uint64_t t0 = v_time_ns();
+    int err = v_send(&m, s2);
+    uint64_t dt = v_time_ns() - t0;
+    CHECK("move_from_1mib_across_nodes", !err && !v_msg_reply_code(&m) && m.w[0] == want,
+          "err %d code %d sum 0x%08x want 0x%08x", err, v_msg_reply_code(&m), m.w[0], want);
+    printf("  MoveFrom 1 MiB: %u ms\n", (uint32_t)(dt / 1000000));
+    memset(buf, 0, CT_BIG);
+    struct v_msg f = { .code = CT_FILL, .flags = V_MSG_SEG_WRITE, .seg_ptr = (uint32_t)buf,
+                       .seg_len = CT_BIG, .w = { 5 } };
+    t0 = v_time_ns();
+    err = v_send(&f, s2);
+    dt = v_time_ns() - t0;
+    uint32_t bad = 0;
+    for (uint32_t i = 0; i < CT_BIG; i++)
+        bad += buf[i] != (uint8_t)(5 + i * 13);
+    CHECK("move_to_1mib_across_nodes", !err && !v_msg_reply_code(&f) && !bad,
+          "err %d code %d, %u bytes wrong", err, v_msg_reply_code(&f), bad);
+    printf("  MoveTo 1 MiB: %u ms\n", (uint32_t)(dt / 1000000));
+    struct v_msg g = { .code = CT_SUM, .seg_ptr = (uint32_t)buf, .seg_len = 4096 };
+    err = v_send(&g, s2);
+    CHECK("move_without_grant_is_refused_across_nodes", !err && v_msg_reply_code(&g) == V_ENOACCESS,
+          "err %d code %d", err, v_msg_reply_code(&g));
+}
+
+static void t_segments(void)
+{
+    char seg[64] = "segment bytes travel with the request";
+    uint32_t want = ct_sum((uint8_t *)seg, sizeof(seg));
+    struct v_msg m = { .code = CT_RSEG, .flags = V_MSG_SEG_READ | V_MSG_SEG_WRITE,
+                       .seg_ptr = (uint32_t)seg, .seg_len = sizeof(seg) };
+    int err = v_send(&m, s3);
+    CHECK("receive_and_reply_with_segment_across_nodes",
+          !err && m.w[0] == want && m.w[1] == sizeof(seg) && !strcmp(seg, "pong"),
+          "err %d sum 0x%08x want 0x%08x got %u seg '%s'", err, m.w[0], want, m.w[1], seg);
+}
+
+static void t_errors(void)
+{
+    struct v_msg m = { .code = CT_ECHO };
+    int err = v_send(&m, v_pid_make(v_lhost_make(2, 0), 0x3f3f));
+    CHECK("nonexistent_pid_on_another_node", err == V_ENOPROC, "err %d", err);
+    uint64_t t0 = v_time_ns();
+    err = v_send(&m, v_pid_make(v_lhost_make(9, 0), V_LOCAL_KERNEL_SERVER));
+    uint32_t ms = (uint32_t)((v_time_ns() - t0) / 1000000);
+    CHECK("node_that_does_not_exist_is_an_error_in_bounded_time", err == V_ENOPROC && ms < 8000,
+          "err %d after %u ms", err, ms);
+}
+
+int ct_client(uint32_t rounds)
+{
+    printf("ctest: client on node 1 is pid 0x%08x\n", v_my_pid());
+    s2 = ct_find(2, "ctest", 100);
+    s3 = ct_find(3, "ctest", 100);
+    CHECK("servers_found_through_remote_kernel_servers", s2 && s3, "node 2: 0x%08x node 3: 0x%08x", s2, s3);
+    if (s2 && s3) {
+        t_echo(rounds);
+        t_kernel_servers();
+        t_forward();
+        t_moves();
+        t_segments();
+        t_errors();
+    }
+    printf("ctest: %u passed, %u failed\n", passed, failed);
+    v_ks_halt(failed ? 1 : 0);
+    return 0;
+}

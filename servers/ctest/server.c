@@ -1,0 +1,76 @@
+/* server.c - the ctest server on nodes 2..N: echo, moves, forwarding, slow replies. */
+#include "ctest.h"
+#include <stdio.h>
+#include <string.h>
+
+static uint8_t big[CT_BIG];
+
+uint32_t ct_sum(const uint8_t *p, uint32_t n)
+{
+    uint32_t s = 0;
+    for (uint32_t i = 0; i < n; i++)
+        s = s * 31 + p[i];
+    return s;
+}
+
+static int serve_fill(v_pid_t from, const struct v_msg *m)
+{
+    uint32_t n = m->seg_len < CT_BIG ? m->seg_len : CT_BIG;
+    for (uint32_t i = 0; i < n; i++)
+        big[i] = (uint8_t)(m->w[0] + i * 13);
+    return v_move_to(from, m->seg_ptr, big, n);
+}
+
+static int serve_sum(v_pid_t from, struct v_msg *m)
+{
+    uint32_t n = m->seg_len < CT_BIG ? m->seg_len : CT_BIG;
+    int err = v_move_from(from, big, m->seg_ptr, n);
+    m->w[0] = err ? 0 : ct_sum(big, n);
+    return err;
+}
+
+int ct_server(uint32_t node)
+{
+    printf("ctest: server on node %u is pid 0x%08x\n", node, v_my_pid());
+    for (;;) {
+        struct v_msg m;
+        v_pid_t from;
+        uint8_t seg[256];
+        uint32_t got = sizeof(seg);
+        if (v_receive_with_segment(&m, 0, &from, seg, &got))
+            continue;
+        int err = V_OK;
+        switch (m.code) {
+        case CT_ECHO:
+            for (int i = 0; i < 4; i++)
+                m.w[i]++;
+            m.w[4] = from;
+            break;
+        case CT_SUM:  err = serve_sum(from, &m); break;
+        case CT_FILL: err = serve_fill(from, &m); break;
+        case CT_FWD: {
+            v_pid_t peer = ct_find(m.w[0], "ctest", 50);
+            m.code = CT_ECHO;
+            if (peer && v_forward(&m, from, peer) == V_OK)
+                continue;                 /* the peer replies to our client */
+            err = V_ENOPROC;
+            break;
+        }
+        case CT_SLOW:
+            v_delay(m.w[0]);
+            break;
+        case CT_RSEG:
+            m.w[0] = ct_sum(seg, got);
+            m.w[1] = got;
+            m.code = V_OK;
+            if (v_reply_with_segment(&m, from, m.seg_ptr, "pong", 5) == V_OK)
+                continue;
+            err = V_EINVAL;
+            break;
+        default:
+            err = V_EBADCALL;
+        }
+        m.code = (uint16_t)err;
+        v_reply(&m, from);
+    }
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# tests/cluster/ipc-cluster.sh - network-transparent IPC on 3 real QEMU nodes, in a
+# network namespace of its own (vsysipc<pid>, bridge br0 10.77.0.1/24, taps tap1..3).
+# Every node runs servers/ctest: node 1 is the client and runs the tests
+# (Send/Receive/Reply, Forward across three nodes, 1 MiB MoveTo/MoveFrom with
+# checksums, segments, remote kernel servers, errors), nodes 2 and 3 serve. Passes only
+# if node 1 exits with 33 and prints `ctest: N passed, 0 failed`. Prints the PASS/FAIL
+# lines and `cluster: N passed, M failed`. Teardown by trap, also on failure.
+#   usage: tests/cluster/ipc-cluster.sh [BUILD_DIR] [NIC]   (NIC: e1000 | virtio-net-pci)
+#   env: IPC_TIMEOUT (s, default 120)
+set -u
+cd "$(dirname "$0")/../.."
+build=${1:-build}
+nic=${2:-e1000}
+limit=${IPC_TIMEOUT:-120}
+ns=vsysipc$$
+dir=$build/test/ipc-cluster-$nic
+pids=()
+
+if [ "$(id -u)" != 0 ]; then
+  echo "cluster: skipped: needs root for a network namespace and taps"
+  echo "cluster: 0 passed, 0 failed"; exit 0
+fi
+
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+  if ip netns list 2>/dev/null | grep -qw "$ns"; then
+    for i in 1 2 3; do ip -n "$ns" link del "tap$i" 2>/dev/null; done
+    ip -n "$ns" link del br0 2>/dev/null
+    ip netns del "$ns" 2>/dev/null
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+rm -rf "$dir"; mkdir -p "$dir"
+mods=$build/user/pm.elf
+for f in "$build"/user/*.elf; do [ "$f" = "$build/user/pm.elf" ] || mods="$mods,$f"; done
+
+ip netns add "$ns" && ip -n "$ns" link set lo up &&
+ip -n "$ns" link add br0 type bridge mcast_snooping 1 mcast_querier 1 &&
+ip -n "$ns" addr add 10.77.0.1/24 dev br0 && ip -n "$ns" link set br0 up || {
+  echo "FAIL cluster/setup"; echo "cluster: 0 passed, 1 failed"; exit 1; }
+for k in 1 2 3; do
+  ip -n "$ns" tuntap add dev "tap$k" mode tap && ip -n "$ns" link set "tap$k" master br0 &&
+    ip -n "$ns" link set "tap$k" up
+done
+
+for k in 3 2 1; do
+  ip netns exec "$ns" qemu-system-i386 -accel tcg -m 128 -nodefaults -display none -no-reboot \
+    -serial "file:$dir/node$k.log" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+    -netdev "tap,id=n0,ifname=tap$k,script=no,downscript=no" \
+    -device "$nic,netdev=n0,mac=52:54:00:77:01:1$k" \
+    -kernel "$build/kernel.elf" -append "node=$k ip=10.77.0.1$k/24 init=ctest" -initrd "$mods" \
+    </dev/null >"$dir/node$k.qemu" 2>&1 &
+  pids+=($!)
+  client=$!
+done
+
+SECONDS=0
+while kill -0 "$client" 2>/dev/null && [ $SECONDS -lt "$limit" ]; do sleep 0.2; done
+if kill -0 "$client" 2>/dev/null; then rc=124; else wait "$client"; rc=$?; fi
+
+tr -d '\r' <"$dir/node1.log" >"$dir/node1.txt"
+grep -E '^(PASS|FAIL) |^  ' "$dir/node1.txt"
+passed=$(grep -c '^PASS ' "$dir/node1.txt")
+failed=$(grep -c '^FAIL ' "$dir/node1.txt")
+if [ "$rc" != 33 ] || ! grep -qE '^ctest: [0-9]+ passed, 0 failed' "$dir/node1.txt"; then
+  echo "FAIL cluster/node1_verdict (QEMU exit $rc after ${SECONDS}s); node logs in $dir"
+  for k in 1 2 3; do echo "-- node $k"; tr -d '\r' <"$dir/node$k.log" | tail -8 | sed 's/^/  | /'; done
+  failed=$((failed + 1))
+fi
+echo "cluster ($nic, ${SECONDS}s): see $dir"
+echo "cluster: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
