@@ -50,7 +50,7 @@ void ipc_enqueue_sender(struct proc *dst, struct proc *p)
 
 void ipc_complete(struct proc *p, const struct v_msg *m, int status, v_pid_t replier)
 {
-    if (p->alien) {                      /* the client is on another node */
+    if (__builtin_expect(p->alien, 0)) { /* the client is on another node */
         remote_reply(p, m, status, replier);
         return;
     }
@@ -103,7 +103,11 @@ int ipc_send(struct v_msg *m, v_pid_t to, v_pid_t *replier)
     me->msg = *m;
     set_grant(me, m);
     me->await = AWAIT_SEND;
-    if (ipc_is_pseudo(to)) {
+    struct proc *dst = proc_lookup(to);
+    if (dst) {                           /* the fast path: a process of this node */
+        ipc_enqueue_sender(dst, me);
+        sched_block(V_PS_SEND_BLOCKED);
+    } else if (ipc_is_pseudo(to)) {
         err = pseudo_send(me, &me->msg, to);
         if (err != IPC_DEFERRED) {          /* answered at once; the code is in the reply */
             *m = me->msg;
@@ -112,17 +116,13 @@ int ipc_send(struct v_msg *m, v_pid_t to, v_pid_t *replier)
             return V_OK;
         }
         sched_block(V_PS_AWAITING_REPLY);
-    } else if (remote_is_remote(to)) {
+    } else if (remote_is_remote(to)) {   /* the one door to net/ */
         me->blocked_on = to;
         if ((err = remote_send(me, to)))
             return err;
         sched_block(V_PS_AWAITING_REPLY);
     } else {
-        struct proc *dst = proc_lookup(to);
-        if (!dst)
-            return V_ENOPROC;
-        ipc_enqueue_sender(dst, me);
-        sched_block(V_PS_SEND_BLOCKED);
+        return V_ENOPROC;
     }
     *m = me->msg;
     *replier = me->ipc_pid;
@@ -185,7 +185,7 @@ void ipc_receive_segment(struct proc *s, uint32_t buf, uint32_t *len)
 static int awaiting_me(v_pid_t pid, struct proc **out)
 {
     struct proc *p = proc_lookup(pid);
-    if (!p)
+    if (__builtin_expect(!p, 0))
         p = proc_lookup_alien(pid);
     if (!p)
         return V_ENOPROC;

@@ -73,32 +73,44 @@ int v_ks_process_info(v_pid_t ks, v_pid_t pid, struct v_proc_info *out)
     return rc;
 }
 
-static int ks_table(v_pid_t ks, uint16_t code, void *buf, uint32_t bytes, uint32_t *total,
-                    uint32_t *written)
+/* Fetch a kernel-server table of `size`-byte records into buf, `max` records at most.
+ * A remote kernel server answers at most 1 KiB at a time, so ask again from where its
+ * answer stopped (w0 = the first record wanted) until the table or buf is full. */
+static int ks_table(v_pid_t ks, uint16_t code, void *buf, uint32_t size, uint32_t max,
+                    uint32_t *total, uint32_t *written)
 {
-    struct v_msg m;
+    uint32_t got = 0, all = 0;
     int rc;
-
-    msg_init(&m, code);
-    msg_seg(&m, V_MSG_SEG_WRITE, buf, bytes);
-    rc = v_call(ks, &m);
+    do {
+        struct v_msg m;
+        msg_init(&m, code);
+        m.w[0] = got;
+        msg_seg(&m, V_MSG_SEG_WRITE, (char *)buf + got * size, (max - got) * size);
+        rc = v_call(ks, &m);
+        if (rc < 0)
+            break;
+        all = m.w[0];
+        if (!m.w[1])
+            break;
+        got += m.w[1];
+    } while (got < all && got < max);
     if (total)
-        *total = rc < 0 ? 0 : m.w[0];
+        *total = rc < 0 ? 0 : all;
     if (written)
-        *written = rc < 0 ? 0 : m.w[1];
+        *written = rc < 0 ? 0 : got;
     return rc;
 }
 
 int v_ks_process_list(v_pid_t ks, struct v_proc_info *buf, uint32_t max, uint32_t *total,
                       uint32_t *written)
 {
-    return ks_table(ks, KS_PROCESS_LIST, buf, max * sizeof *buf, total, written);
+    return ks_table(ks, KS_PROCESS_LIST, buf, sizeof *buf, max, total, written);
 }
 
 int v_ks_device_list(v_pid_t ks, struct v_dev_info *buf, uint32_t max, uint32_t *total,
                      uint32_t *written)
 {
-    return ks_table(ks, KS_DEVICE_LIST, buf, max * sizeof *buf, total, written);
+    return ks_table(ks, KS_DEVICE_LIST, buf, sizeof *buf, max, total, written);
 }
 
 /* Make a new team of `size` bytes; its first process awaits our reply (see ksrv.h). */
