@@ -126,6 +126,9 @@ export BENCH_ICOUNT_ARGS=$ICOUNT_ARGS BENCH_TCG_ARGS=$TCG_ARGS
 # shellcheck disable=SC2086
 python3 tests/bench/report.py "$OUT" $SETS || failed=1
 
+# The Linux side of the network benchmarks (docs/BENCH.md, "Linux peer"); skips itself without root.
+BUILD=$BUILD bash tests/bench/linuxpeer/run.sh --out "$OUT" || failed=1
+
 if [ "$failed" != 0 ]; then
   echo "run-bench: FAILED (see the messages above and $OUT/logs/)" >&2
   exit 1
