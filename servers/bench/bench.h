@@ -23,7 +23,7 @@ enum bench_req {
     BENCH_QUIT,          /* peer replies, then exits                                  */
 };
 
-#define BENCH_BUF_MAX (64u * 1024u)  /* largest segment a benchmark moves */
+#define BENCH_BUF_MAX (1024u * 1024u) /* largest segment a benchmark moves */
 #define BENCH_PATTERN(i) ((uint8_t)((i) * 7u + 3u))  /* what MoveTo writes at byte i */
 
 /* The time-stamp counter: guest instructions under QEMU -icount shift=0, host-clocked

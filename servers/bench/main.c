@@ -3,6 +3,7 @@
  *
  *   bench [SET [N]]... [rounds=R] [halt|nohalt]   (init=bench+rtt+10000 on the kernel
  *   bench peer                                    command line; '+' stands for a blank)
+ *   bench remote=N [SET [N]]...   the peer is the `bench peer` already running on node N
  *
  * SET is null, rtt, move4k, move64k or all (the default); a number after a SET gives
  * its iterations per round (SET=N works too). The client starts its peer as a second
@@ -42,10 +43,13 @@ static struct bench benches[] = {
     { "move4k",  "moveto_4k",    bench_move_to,   4096,  2000,  0 },
     { "move64k", "movefrom_64k", bench_move_from, 65536, 200,   0 },
     { "move64k", "moveto_64k",   bench_move_to,   65536, 200,   0 },
+    { "move1m",  "movefrom_1m",  bench_move_from, 1u << 20, 10, 0 },
+    { "move1m",  "moveto_1m",    bench_move_to,   1u << 20, 10, 0 },
 };
 #define NBENCHES (sizeof benches / sizeof benches[0])
 
 static uint32_t rounds = 7;
+static uint32_t remote_node;   /* remote=N: the peer runs on node N */
 static int halt_mode = -1;   /* 1 halt, 0 exit, -1 halt only when started as init */
 
 /* Select every benchmark of set `set` ("all": every one); with iters != 0 set their
@@ -96,6 +100,10 @@ static int parse_args(int argc, char **argv)
             if (!eq || n > ROUNDS_MAX)
                 goto bad;
             rounds = n;
+        } else if (!strcmp(word, "remote")) {
+            if (!eq || n < 1 || n > V_NODE_MAX)
+                goto bad;
+            remote_node = n;
         } else if ((!strcmp(word, "nohalt") || !strcmp(word, "halt")) && !eq) {
             halt_mode = word[0] == 'h';
         } else if (!eq && last && parse_number(word, &n) == 0) {
@@ -110,7 +118,7 @@ static int parse_args(int argc, char **argv)
         select_set("all", 0);
     return 0;
 bad:
-    printf("bench: bad argument '%s'\nusage: bench [null|rtt|move4k|move64k|all [N]]... "
+    printf("bench: bad argument '%s'\nusage: bench [remote=NODE] [null|rtt|move4k|move64k|move1m|all [N]]... "
            "[rounds=R (<= %d)] [halt|nohalt]\n", argv[i], ROUNDS_MAX);
     return -1;
 }
@@ -224,13 +232,41 @@ static int stop_peer(v_pid_t peer)
     return status == 0 ? 0 : -1;
 }
 
+/* The root of the team named "bench" on node `node` (its `bench peer`), or 0. */
+static v_pid_t find_remote_peer(uint32_t node)
+{
+    static struct v_proc_info recs[64];
+    v_pid_t ks = v_pid_make(v_lhost_make(node, 0), V_LOCAL_KERNEL_SERVER);
+    for (int tries = 0; tries < 100; tries++) {
+        uint32_t total = 0, got = 0;
+        if (v_ks_process_list(ks, recs, 64, &total, &got) == V_OK)
+            for (uint32_t i = 0; i < got; i++)
+                if (!strcmp(recs[i].name, "bench") && recs[i].pid == recs[i].team)
+                    return recs[i].pid;
+        v_delay(100);
+    }
+    return 0;
+}
+
+static int start_peer(v_pid_t *peer)
+{
+    int rc;
+    if (remote_node) {
+        *peer = find_remote_peer(remote_node);
+        rc = *peer ? V_OK : V_ENOPROC;
+    } else {
+        rc = v_pm_run("bench peer", 0, peer);
+    }
+    return rc;
+}
+
 static int run_all(void)
 {
     v_pid_t peer;
     uint32_t i;
     int rc, failed = 0, done = 0;
 
-    if ((rc = v_pm_run("bench peer", 0, &peer)) < 0) {
+    if ((rc = start_peer(&peer)) < 0) {
         printf("BENCH-ERROR name=peer_start error=%d (%s)\n", rc, v_strerror(rc));
         return -1;
     }
@@ -246,7 +282,7 @@ static int run_all(void)
             else
                 done++;
         }
-    if (stop_peer(peer) < 0)
+    if (!remote_node && stop_peer(peer) < 0)
         failed++;
     printf("BENCH-DONE results=%d errors=%d\n", done, failed);
     return failed ? -1 : 0;

@@ -128,6 +128,8 @@ python3 tests/bench/report.py "$OUT" $SETS || failed=1
 
 # The Linux side of the network benchmarks (docs/BENCH.md, "Linux peer"); skips itself without root.
 BUILD=$BUILD bash tests/bench/linuxpeer/run.sh --out "$OUT" || failed=1
+# Ours across two nodes on the same kind of bridge, with the ratios against that peer.
+BUILD=$BUILD bash tests/bench/remote-bench.sh --out "$OUT" || failed=1
 
 if [ "$failed" != 0 ]; then
   echo "run-bench: FAILED (see the messages above and $OUT/logs/)" >&2

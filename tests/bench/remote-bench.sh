@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# tests/bench/remote-bench.sh - the cross-node benchmarks of `make bench`: two vsys nodes
+# on a bridge in a namespace of their own (vsysbench<pid>), node 2 running `bench peer`,
+# node 1 `bench remote=2 rtt move64k move1m`: the 32-byte Send-Receive-Reply round trip
+# and MoveTo/MoveFrom of 64 KiB and 1 MiB, wall clock under TCG (emulated ns), for each
+# NIC model. Writes build/bench/remote_<nic>.json and, when the Linux peer's results of
+# the same run exist (build/bench/linux_peer_<nic>.json), prints the ratios against it.
+#   usage: tests/bench/remote-bench.sh [--nic "virtio-net e1000"] [--out DIR]
+set -u
+cd "$(dirname "$0")/../.."
+build=${BUILD:-build}
+out=$build/bench
+nics="virtio-net e1000"
+while [ $# -gt 0 ]; do
+  case $1 in
+    --nic) nics=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "remote-bench: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+if [ "$(id -u)" != 0 ]; then echo "remote-bench: skipped: needs root for a namespace"; exit 0; fi
+ns=vsysbench$$
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+  if ip netns list 2>/dev/null | grep -qw "$ns"; then
+    ip -n "$ns" link del tap1 2>/dev/null; ip -n "$ns" link del tap2 2>/dev/null
+    ip -n "$ns" link del br0 2>/dev/null; ip netns del "$ns" 2>/dev/null
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+mkdir -p "$out/logs"
+mods=$build/user/pm.elf
+for f in "$build"/user/*.elf; do [ "$f" = "$build/user/pm.elf" ] || mods="$mods,$f"; done
+ip netns add "$ns" && ip -n "$ns" link set lo up &&
+  ip -n "$ns" link add br0 type bridge && ip -n "$ns" link set br0 up || exit 1
+for k in 1 2; do
+  ip -n "$ns" tuntap add dev "tap$k" mode tap && ip -n "$ns" link set "tap$k" master br0 &&
+    ip -n "$ns" link set "tap$k" up
+done
+
+failed=0
+for nic in $nics; do
+  case $nic in virtio-net) dev=virtio-net-pci ;; e1000) dev=e1000 ;; *) echo "bad nic $nic"; exit 2 ;; esac
+  pids=()
+  for k in 2 1; do
+    if [ $k = 1 ]; then init="bench+remote=2+rtt+2000+move64k+100+move1m+10+rounds=5"; else init="bench+peer"; fi
+    ip netns exec "$ns" qemu-system-i386 -accel tcg -m 128 -nodefaults -display none -no-reboot \
+      -serial "file:$out/logs/remote_$nic.node$k.log" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+      -netdev "tap,id=n0,ifname=tap$k,script=no,downscript=no" \
+      -device "$dev,netdev=n0,mac=52:54:00:77:02:1$k" \
+      -kernel "$build/kernel.elf" -append "node=$k ip=10.77.0.1$k/24 init=$init" -initrd "$mods" \
+      </dev/null >/dev/null 2>&1 &
+    pids+=($!)
+  done
+  client=${pids[1]}
+  SECONDS=0
+  while kill -0 "$client" 2>/dev/null && [ $SECONDS -lt 180 ]; do sleep 0.2; done
+  kill "${pids[0]}" 2>/dev/null; wait "${pids[0]}" 2>/dev/null
+  if kill -0 "$client" 2>/dev/null; then kill "$client"; rc=124; else wait "$client"; rc=$?; fi
+  log=$out/logs/remote_$nic.node1.log
+  if [ "$rc" != 33 ]; then
+    echo "remote-bench: $nic: node 1 exited $rc; see $log"; failed=1; continue
+  fi
+  python3 tests/bench/remote_report.py "$log" "$nic" "$out" || failed=1
+done
+exit $failed
