@@ -45,7 +45,7 @@ programs: $(PROG_ELFS)
 help:
 	@echo "make deps    install the Debian packages the project needs (root)"
 	@echo "make         build the kernel and the boot bundle into $(BUILD)/"
-	@echo "make run     set up, build, and boot a node with its shell on this terminal"
+	@echo "make run     set up, build, boot 3 nodes, node 1's shell on this terminal"
 	@echo "make test    set up, build, and run the whole test suite"
 	@echo "make bench   run the benchmarks (tables on the terminal, JSON in $(BUILD)/bench/)"
 
@@ -97,7 +97,7 @@ test: deps
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	@bash cluster/run-node.sh $(RUNARGS)
+	@bash cluster/run-cluster.sh $(RUNARGS)
 
 bench: deps
 	@$(MAKE) --no-print-directory all

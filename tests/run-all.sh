@@ -25,18 +25,26 @@ part() {   # part NAME COMMAND... : run it, keep its output, add up its summary 
   [ "$f" -eq 0 ] || failed_parts+=("$name")
 }
 
-session() {   # the scripted `make run` session, as one test
+session() {   # the scripted `make run` sessions: one node, then a 3-node cluster
+  local p=0 f=0
   if bash cluster/run-node.sh </dev/null >"$build/test/session.log" 2>&1; then
-    tail -3 "$build/test/session.log"; echo "session: 1 passed, 0 failed"
+    tail -1 "$build/test/session.log"; p=$((p + 1))
   else
-    tail -25 "$build/test/session.log"; echo "session: 0 passed, 1 failed"
+    tail -25 "$build/test/session.log"; f=$((f + 1))
   fi
+  if bash cluster/run-cluster.sh </dev/null >"$build/test/session-cluster.log" 2>&1; then
+    tail -1 "$build/test/session-cluster.log"; p=$((p + 1))
+  else
+    tail -25 "$build/test/session-cluster.log"; f=$((f + 1))
+  fi
+  echo "session: $p passed, $f failed"
 }
 
 SECONDS=0
 part unit make -s --no-print-directory unit
 part guest bash tests/guest/run-guest.sh "$build"
 part session session
+part vcluster bash tests/cluster/vcluster-lifecycle.sh
 part net bash tests/cluster/net-smoke.sh "$build"
 part cluster-e1000 bash tests/cluster/ipc-cluster.sh "$build" e1000
 part cluster-virtio bash tests/cluster/ipc-cluster.sh "$build" virtio-net-pci

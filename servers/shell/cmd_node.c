@@ -128,7 +128,7 @@ int cmd_info(int argc, char **argv)
     }
     v_get_pid(V_LOGICAL_PM, &pm);
     printf("node %u, logical host 0x%04x, ip %u.%u.%u.%u, up %u ms%s\n", ni.node, ni.lhost,
-           ni.ipv4 & 0xff, ni.ipv4 >> 8 & 0xff, ni.ipv4 >> 16 & 0xff, ni.ipv4 >> 24,
+           ni.ipv4 >> 24, ni.ipv4 >> 16 & 0xff, ni.ipv4 >> 8 & 0xff, ni.ipv4 & 0xff,
            ni.uptime_ms, ni.test_mode ? ", test mode" : "");
     printf("kernel server 0x%08x, device server 0x%08x, program manager 0x%08x, "
            "shell 0x%08x\n", v_kernel_server(), v_device_server(), pm, v_my_pid());

@@ -21,7 +21,10 @@ void arch_console_init(void)
 
 static void put_raw(char c)
 {
-    for (int spins = 0; !(inb(COM1 + 5) & 0x20) && spins < 100000; spins++)
+    /* Wait for the transmitter, but not forever: with no UART (or a backend that never
+     * drains) the kernel must still run. About 50 ms of the TSC, then write anyway. */
+    uint64_t t0 = rdtsc();
+    while (!(inb(COM1 + 5) & 0x20) && rdtsc() - t0 < 50ull * arch_cycles_khz())
         ;
     outb(COM1, (uint8_t)c);
 }
