@@ -38,7 +38,7 @@ PROGS       := $(notdir $(patsubst %/,%,$(dir $(wildcard servers/*/main.c))))
 PROG_ELFS   := $(PROGS:%=$(BUILD)/user/%.elf)
 
 .PHONY: all deps kernel programs test unit guest-test run bench clean help
-all: $(BUILD)/kernel.elf $(PROG_ELFS)
+all: $(BUILD)/kernel.elf $(PROG_ELFS) host
 kernel: $(BUILD)/kernel.elf
 programs: $(PROG_ELFS)
 
@@ -88,6 +88,7 @@ endef
 $(foreach p,$(PROGS),$(eval $(call PROG_template,$(p))))
 
 -include tests/unit/unit.mk
+-include libv/host/host.mk
 
 # These install what is missing first, then build in a fresh make: the compiler paths
 # above are read when a make starts, and gcc-multilib may have only just arrived.

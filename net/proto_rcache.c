@@ -51,18 +51,27 @@ int vp_rcache_put(struct vp_rcache *c, v_pid_t client, uint32_t txid, uint32_t n
     if (!mk->txid || after(txid, mk->txid))
         mk->txid = txid;
     mk->used_ns = now_ns;
-    struct vp_reply *slot = &c->r[0];
-    for (uint32_t i = 0; i < c->nr; i++) {
+    /* A client process has one transaction at a time: its new one means it has its
+     * previous reply (or gave up on it), so that reply's slot is the one to reuse. Each
+     * client then holds at most one slot, and a full cache only evicts when more clients
+     * than slots are talking to this node at once. (Taking any free slot first let the
+     * replies whose ACKs were lost push out replies still on their way, whose clients'
+     * retransmissions were then dropped as stale until the clients gave up.) */
+    struct vp_reply *slot = 0, *oldest = &c->r[0];
+    for (uint32_t i = 0; i < c->nr && !slot; i++)
+        if (c->r[i].client == client && !after(c->r[i].txid, txid))
+            slot = &c->r[i];
+    for (uint32_t i = 0; i < c->nr && !slot; i++) {
         struct vp_reply *e = &c->r[i];
-        if (!e->client || e->expires_ns <= now_ns || (e->client == client && e->txid == txid)) {
+        if (!e->client || e->expires_ns <= now_ns)
             slot = e;
-            break;
-        }
-        if (e->expires_ns < slot->expires_ns)
-            slot = e;
+        else if (e->expires_ns < oldest->expires_ns)
+            oldest = e;
     }
-    if (slot->client && slot->expires_ns > now_ns && !(slot->client == client && slot->txid == txid))
+    if (!slot) {
+        slot = oldest;
         c->evictions++;
+    }
     slot->client = client;
     slot->txid = txid;
     slot->node = node;

@@ -43,8 +43,10 @@ enum vp_rcache_verdict { VP_NEW = 0, VP_CACHED, VP_STALE };
 
 void vp_rcache_init(struct vp_rcache *c, struct vp_reply *r, uint32_t nr, struct vp_mark *m,
                     uint32_t nm);
-/* Remember the reply packet of (client, txid) until now+ttl. Evicts the entry closest to
- * expiring when full. Packets longer than VP_RCACHE_PKT are not cached (V_EINVAL). */
+/* Remember the reply packet of (client, txid) until now+ttl, in place of the client's
+ * earlier reply if one is cached (one slot per client), else in a free or expired slot,
+ * else evicting the entry closest to expiring. Packets longer than VP_RCACHE_PKT are not
+ * cached (V_EINVAL). */
 int vp_rcache_put(struct vp_rcache *c, v_pid_t client, uint32_t txid, uint32_t node,
                   const uint8_t *pkt, uint32_t len, uint64_t now_ns, uint64_t ttl_ns);
 /* What to do with an incoming request: VP_CACHED (*out = the reply to resend),

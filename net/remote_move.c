@@ -28,11 +28,13 @@ struct move_op {
     int wake;                        /* local is blocked until the move ends */
     uint32_t local_base, client_base, total;
     uint32_t group, bits;            /* current group and its acked/received packets */
+    uint32_t id;                     /* this move's number: DATA's seq = id << 16 | packet */
     uint32_t addr;                   /* the other kernel */
     uint16_t port;
     struct vp_retx retx;
 };
 static struct move_op moves[NMOVES];
+static uint32_t next_move_id;
 
 static uint32_t packets_in(uint32_t total, uint32_t group)
 {
@@ -76,7 +78,8 @@ static void send_group(struct move_op *op, int again)
         }
         struct v_proto_hdr h = { .type = VP_DATA, .flags = (uint16_t)(i == last ? VPF_LAST : 0),
                                  .txid = op->txid, .client = op->client, .server = op->server,
-                                 .offset = off, .aux = op->total, .seq = off / PKT };
+                                 .offset = off, .aux = op->total,
+                                 .seq = (op->id << 16) | (off / PKT) };
         if (again)
             h.flags |= VPF_RETRANSMIT;
         rp_send(op->addr, op->port, &h, pl, 4 + len);
@@ -102,6 +105,8 @@ static struct move_op *alloc(void)
         if (!moves[i].used) {
             memset(&moves[i], 0, sizeof(moves[i]));
             moves[i].used = 1;
+            next_move_id = (next_move_id + 1) & 0xffffu;
+            moves[i].id = next_move_id;
             return &moves[i];
         }
     return NULL;
@@ -164,7 +169,7 @@ static void data_for_client(const struct v_proto_hdr *h, const uint8_t *pl, uint
         return;
     }
     uint32_t group = h->offset / GROUP;
-    uint32_t *bits = rp_client_rx(p, &group);
+    uint32_t *bits = rp_client_rx(p, h->seq >> 16, &group);
     if (group == h->offset / GROUP)
         *bits |= 1u << ((h->offset % GROUP) / PKT);
     if (h->flags & VPF_LAST)

@@ -48,6 +48,9 @@ part vcluster bash tests/cluster/vcluster-lifecycle.sh
 part net bash tests/cluster/net-smoke.sh "$build"
 part cluster-e1000 bash tests/cluster/ipc-cluster.sh "$build" e1000
 part cluster-virtio bash tests/cluster/ipc-cluster.sh "$build" virtio-net-pci
+part faults bash tests/cluster/faults.sh "$build"
+part host bash tests/host/run-host.sh "$build/host"
+part hostnet bash tests/host/run-kernel.sh "$build"
 echo
 if [ ${#failed_parts[@]} -gt 0 ]; then
   echo "failing parts: ${failed_parts[*]} (logs in $build/test/)"

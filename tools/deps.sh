@@ -8,7 +8,8 @@ set -euo pipefail
 trap 'echo "deps: failed at line $LINENO (exit $?)" >&2' ERR
 
 PKGS=(gcc gcc-multilib make qemu-system-x86 ipxe ipxe-qemu libcmocka-dev dnsmasq
-      iproute2 iputils-ping bridge-utils nftables dpkg-dev python3 cpio)
+      iproute2 iputils-ping bridge-utils nftables dpkg-dev python3 cpio
+      vde-switch vde-wirefilter)
 SRC_LIST=/etc/apt/sources.list.d/vsys-deb-src.sources
 
 case "${1:-}" in

@@ -12,9 +12,21 @@ enum {
     CT_FILL,            /* MoveTo the whole WRITE grant with pattern seed w0 */
     CT_FWD,             /* Forward to the server of node w0 as CT_ECHO */
     CT_SLOW,            /* reply after w0 ms */
+    CT_FILL2,           /* two MoveTos of the whole WRITE grant, seeds w0 then w0 + 1 */
     CT_RSEG,            /* w0 = checksum of the segment bytes the request carried;
                            ReplyWithSegment "pong" into the grant */
+    CT_COUNT,           /* at-most-once check: w0 = client thread, w1 = its sequence number,
+                           w2 = check word -> w0, w1 as sent, w2 = check + 1, w3 = how many
+                           times (w0, w1) has now been executed (1 unless executed twice) */
+    CT_COUNT_STATS,     /* -> w0 = CT_COUNT executions, w1 = repeated executions, w2 = distinct
+                           (thread, seq) pairs, w3 = requests refused (out of range);
+                           w0 = 1 in the request also resets the counts */
+    CT_GO = 0x7180,     /* from the host to the faults client: run phase w0 (faults.c) */
+    CT_DONE,            /* a faults client thread reports its result to the main thread */
 };
+
+#define CT_COUNT_THREADS 32      /* CT_COUNT's w0 range */
+#define CT_COUNT_SEQS    4096    /* CT_COUNT's w1 range */
 
 #define CT_BIG (1024u * 1024u)
 
@@ -22,5 +34,6 @@ v_pid_t ct_find(uint32_t node, const char *name, int tries);
 uint32_t ct_sum(const uint8_t *p, uint32_t n);
 int ct_server(uint32_t node);
 int ct_client(uint32_t rounds);
+int ct_faults(void);
 
 #endif

@@ -4,6 +4,8 @@
  * kernel servers' process lists, so nothing but pids is configured. The client prints
  * PASS/FAIL lines and `N passed, M failed`, then ends the node with its verdict.
  *   ctest [ROUNDS]     (ROUNDS of the plain Send test, default 200)
+ *   ctest faults       node 1 runs the fault tests' client instead (faults.c, driven by
+ *                      tests/cluster/faults.sh); the servers are the same
  */
 #include "ctest.h"
 #include <stdio.h>
@@ -42,5 +44,7 @@ int main(int argc, char **argv)
     }
     if (ni.node != 1)
         return ct_server((uint32_t)ni.node);
+    if (argc > 1 && !strcmp(argv[1], "faults"))
+        return ct_faults();
     return ct_client(argc > 1 ? (uint32_t)atoi(argv[1]) : 200);
 }

@@ -4,6 +4,41 @@
 #include <string.h>
 
 static uint8_t big[CT_BIG];
+static uint8_t executed[CT_COUNT_THREADS][CT_COUNT_SEQS];  /* CT_COUNT: runs per (thread, seq) */
+static uint32_t count_runs, count_repeats, count_distinct, count_refused;
+
+/* CT_COUNT: execute (thread, seq) once more and say how often it has been executed. */
+static int serve_count(struct v_msg *m)
+{
+    if (m->w[0] >= CT_COUNT_THREADS || m->w[1] >= CT_COUNT_SEQS) {
+        count_refused++;
+        return V_ERANGE;
+    }
+    uint8_t *n = &executed[m->w[0]][m->w[1]];
+    count_runs++;
+    if (*n)
+        count_repeats++;
+    else
+        count_distinct++;
+    if (*n < 255)
+        (*n)++;
+    m->w[2]++;
+    m->w[3] = *n;
+    return V_OK;
+}
+
+static void count_stats(struct v_msg *m)
+{
+    int reset = m->w[0] == 1;
+    m->w[0] = count_runs;
+    m->w[1] = count_repeats;
+    m->w[2] = count_distinct;
+    m->w[3] = count_refused;
+    if (reset) {
+        memset(executed, 0, sizeof(executed));
+        count_runs = count_repeats = count_distinct = count_refused = 0;
+    }
+}
 
 uint32_t ct_sum(const uint8_t *p, uint32_t n)
 {
@@ -48,6 +83,12 @@ int ct_server(uint32_t node)
             break;
         case CT_SUM:  err = serve_sum(from, &m); break;
         case CT_FILL: err = serve_fill(from, &m); break;
+        case CT_FILL2:                    /* two moves in one transaction */
+            err = serve_fill(from, &m);
+            m.w[0]++;
+            if (!err)
+                err = serve_fill(from, &m);
+            break;
         case CT_FWD: {
             v_pid_t peer = ct_find(m.w[0], "ctest", 50);
             m.code = CT_ECHO;
@@ -59,6 +100,8 @@ int ct_server(uint32_t node)
         case CT_SLOW:
             v_delay(m.w[0]);
             break;
+        case CT_COUNT: err = serve_count(&m); break;
+        case CT_COUNT_STATS: count_stats(&m); break;
         case CT_RSEG:
             m.w[0] = ct_sum(seg, got);
             m.w[1] = got;

@@ -16,6 +16,7 @@ static const char *state_name(uint32_t s)
         [V_PS_READY] = "ready", [V_PS_RUNNING] = "running",
         [V_PS_RECEIVE_BLOCKED] = "receive", [V_PS_AWAITING_REPLY] = "await-reply",
         [V_PS_SEND_BLOCKED] = "send", [V_PS_DELAYED] = "delayed", [V_PS_DEAD] = "dead",
+        [V_PS_MOVE_BLOCKED] = "move",
     };
     return s < sizeof names / sizeof names[0] && names[s] ? names[s] : "?";
 }

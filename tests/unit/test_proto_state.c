@@ -18,7 +18,7 @@ static void test_retx_backoff_and_give_up(void **state)
     struct vp_retx r;
     vp_retx_start(&r, 0);
     assert_int_equal(vp_retx_due(&r, 99 * MS), VP_RETX_WAIT);
-    uint64_t t = 0, gaps[8] = { 0 };
+    uint64_t t = 0, at[16] = { 0 };
     int sends = 0;
     for (;;) {
         t = r.deadline_ns;
@@ -26,15 +26,35 @@ static void test_retx_backoff_and_give_up(void **state)
         if (a == VP_RETX_GIVE_UP)
             break;
         assert_int_equal(a, VP_RETX_SEND);
-        gaps[sends++] = r.deadline_ns - t;
-        assert_true(sends < 8);
+        at[sends++] = t;
+        assert_true(sends < 16);
     }
-    assert_int_equal(sends, VP_SILENT_MAX - 1);
-    assert_int_equal(gaps[0], 200 * MS);
-    assert_int_equal(gaps[1], 400 * MS);
-    assert_int_equal(gaps[3], 1600 * MS);
-    assert_int_equal(gaps[4], 1600 * MS);        /* capped */
+    /* Resent at 100, 300, 700 ms, then every 400 ms (capped) up to 4.3 s. */
+    assert_int_equal(sends, 12);
+    assert_int_equal(at[0], 100 * MS);
+    assert_int_equal(at[1], 300 * MS);
+    assert_int_equal(at[2], 700 * MS);
+    assert_int_equal(at[3], 1100 * MS);
+    assert_int_equal(at[11], 4300 * MS);
+    assert_int_equal(r.sends, 13);
     assert_int_equal(t, 4700 * MS);              /* the documented bound on silence */
+}
+
+/* The bound is on silence, whatever the tries: a late due() gives up on time, and any
+ * sign of life (not PENDING) moves the bound on without changing the back-off. */
+static void test_retx_bound_is_time_since_the_last_sign_of_life(void **state)
+{
+    (void)state;
+    struct vp_retx r;
+    vp_retx_start(&r, 0);
+    assert_int_equal(vp_retx_due(&r, 5000 * MS), VP_RETX_GIVE_UP);
+    vp_retx_start(&r, 0);
+    assert_int_equal(vp_retx_due(&r, 100 * MS), VP_RETX_SEND);
+    vp_retx_heard(&r, 2000 * MS, 0);
+    uint64_t t = 0;
+    while (vp_retx_due(&r, (t = r.deadline_ns)) == VP_RETX_SEND)
+        assert_true(r.deadline_ns - t <= VP_RTO_MAX_MS * MS);
+    assert_int_equal(t, 6700 * MS);
 }
 
 static void test_retx_pending_waits_indefinitely(void **state)
@@ -51,11 +71,23 @@ static void test_retx_pending_waits_indefinitely(void **state)
         assert_int_equal(r.deadline_ns, t + MS + VP_PROBE_MS * MS);
     }
     assert_true(t >= 59000 * MS);
-    /* Then its node dies: silence ends the wait within VP_SILENT_MAX probes. */
+    /* Then its node dies: the wait ends 6 s after the last PENDING, the unanswered probe
+     * having been repeated after 100, 200 and then every 400 ms. */
+    uint64_t last = t + MS, at = 0;
     int probes = 0;
-    while (vp_retx_due(&r, r.deadline_ns) == VP_RETX_SEND)
+    while (vp_retx_due(&r, (at = r.deadline_ns)) == VP_RETX_SEND)
         probes++;
-    assert_int_equal(probes, VP_SILENT_MAX - 1);
+    assert_int_equal(at, last + VP_PENDING_GIVE_UP_MS * MS);
+    assert_int_equal(probes, 1 + 13);            /* at 1 s, then 1.1, 1.3, 1.7 ... 5.7 s */
+    /* Under loss: a probe whose PENDING was lost is retried at once, and the next
+     * PENDING puts the wait back on its 1 s rhythm. */
+    vp_retx_start(&r, 0);
+    vp_retx_heard(&r, 50 * MS, 1);
+    assert_int_equal(vp_retx_due(&r, 1050 * MS), VP_RETX_SEND);           /* lost */
+    assert_int_equal(r.deadline_ns, 1150 * MS);
+    assert_int_equal(vp_retx_due(&r, 1150 * MS), VP_RETX_SEND);
+    vp_retx_heard(&r, 1152 * MS, 1);
+    assert_int_equal(r.deadline_ns, 2152 * MS);
 }
 
 static void test_rcache_at_most_once(void **state)
@@ -106,6 +138,34 @@ static void test_rcache_wraparound_and_eviction(void **state)
     assert_int_equal(vp_rcache_check(&c, 0x300, 1, 0, &hit), VP_CACHED);
 }
 
+/* Replies whose ACKs were lost must not push out a reply still on its way: each client
+ * holds one slot, its new reply replacing its previous one (found by tests/cluster/faults.sh:
+ * under 10% loss, busy clients evicted others' replies, whose retransmitted requests were
+ * then dropped as stale until those clients gave up). */
+static void test_rcache_one_slot_per_client(void **state)
+{
+    (void)state;
+    struct vp_reply r[3];
+    struct vp_mark m[4];
+    struct vp_rcache c;
+    vp_rcache_init(&c, r, 3, m, 4);
+    const struct vp_reply *hit;
+    uint8_t pkt[8] = { 0 };
+    vp_rcache_put(&c, 0x300, 1, 1, pkt, 8, 0, 1000 * MS);         /* its reply was lost */
+    for (uint32_t t = 1; t <= 10; t++) {                         /* others' ACKs are lost */
+        vp_rcache_put(&c, 0x100, t, 1, pkt, 8, t * MS, 1000 * MS);
+        vp_rcache_put(&c, 0x200, t, 1, pkt, 8, t * MS, 1000 * MS);
+    }
+    assert_int_equal(vp_rcache_check(&c, 0x300, 1, 20 * MS, &hit), VP_CACHED);
+    assert_int_equal(vp_rcache_check(&c, 0x100, 10, 20 * MS, &hit), VP_CACHED);
+    assert_int_equal(vp_rcache_check(&c, 0x200, 10, 20 * MS, &hit), VP_CACHED);
+    assert_int_equal(vp_rcache_check(&c, 0x100, 9, 20 * MS, &hit), VP_STALE);
+    assert_int_equal(c.evictions, 0);
+    vp_rcache_put(&c, 0x400, 1, 1, pkt, 8, 30 * MS, 1000 * MS);   /* a 4th client: evicts */
+    assert_int_equal(c.evictions, 1);
+    assert_int_equal(vp_rcache_check(&c, 0x400, 1, 40 * MS, &hit), VP_CACHED);
+}
+
 static void test_lhost_table(void **state)
 {
     (void)state;
@@ -146,9 +206,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_retx_backoff_and_give_up),
+        cmocka_unit_test(test_retx_bound_is_time_since_the_last_sign_of_life),
         cmocka_unit_test(test_retx_pending_waits_indefinitely),
         cmocka_unit_test(test_rcache_at_most_once),
         cmocka_unit_test(test_rcache_wraparound_and_eviction),
+        cmocka_unit_test(test_rcache_one_slot_per_client),
         cmocka_unit_test(test_lhost_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

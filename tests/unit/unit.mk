@@ -14,7 +14,8 @@ UNIT_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -U_FORTIFY_SOURCE $(UNIT_SA
 UNIT_LIBS   := -lcmocka
 UNIT_HDRS   := $(wildcard libv/include/*.h libv/include/v/*.h kernel/*.h net/*.h)
 
-UNIT_TESTS  := list frames timerq cmdline elf msg fmt heap pid string proto_codec proto_state netcfg
+UNIT_TESTS  := list frames timerq cmdline elf msg fmt heap pid string proto_codec proto_state netcfg \
+               host_env
 
 # Pure sources linked into each test.
 unit_srcs_frames  := kernel/frames.c
@@ -28,11 +29,13 @@ unit_srcs_string  := libv/string.c
 unit_srcs_proto_codec := net/proto_codec.c
 unit_srcs_netcfg := net/netcfg.c kernel/cmdline.c
 unit_srcs_proto_state := net/proto_retx.c net/proto_rcache.c net/lhost.c
+unit_srcs_host_env := libv/host/hv_env.c libv/host/hv_env.h
 
 UNIT_STRING_NAMES := memcpy memmove memset memcmp strlen strnlen strcmp strncmp strcpy \
                      strncpy strlcpy strchr strrchr strtoul strtol atoi
 unit_flags_string := -fno-builtin $(foreach f,$(UNIT_STRING_NAMES),-D$(f)=vt_$(f))
 unit_flags_heap   := -Dmalloc=vt_malloc -Dfree=vt_free -Dcalloc=vt_calloc -Drealloc=vt_realloc
+unit_flags_host_env := -Ilibv/host
 
 UNIT_BINS := $(UNIT_TESTS:%=$(UNIT_DIR)/test_%)
 

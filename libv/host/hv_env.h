@@ -1,0 +1,23 @@
+/*
+ * hv_env.h - parsing libv-on-Linux's environment variables and vctl's arguments (pure:
+ * no sockets, no state; tests/unit/test_host_env.c). Numbers are decimal or 0x hex.
+ */
+#ifndef HV_ENV_H
+#define HV_ENV_H
+
+#include <stdint.h>
+
+/* A whole string as a 32-bit number: decimal, or hex after 0x. 0 or -1. */
+int hv_parse_u32(const char *s, uint32_t *out);
+/* Dotted quad A.B.C.D -> host byte order. 0 or -1. */
+int hv_parse_addr(const char *s, uint32_t *addr);
+/* A node argument, "N" or "@N" with N in 0..255. 0 or -1. */
+int hv_parse_node(const char *s, uint32_t *node);
+/* V_PEERS: "LHOST=A.B.C.D[:PORT]" entries separated by commas; LHOST is a logical host
+ * (1..0x7fff) or "@N", node N's own logical host; PORT defaults to 4377. At most 32.
+ * All entries are parsed before bind is called for each. Returns 0, or -1: an entry is
+ * malformed (nothing is bound) or a bind failed. */
+int hv_parse_peers(const char *s, void *arg,
+                   int (*bind)(void *arg, uint32_t lhost, uint32_t addr, uint16_t port));
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * tests/host/common.h - what the host test programs share: the test server's request
+ * codes (hsrv.c), result lines, checksums and patterns.
+ */
+#ifndef HOST_TEST_COMMON_H
+#define HOST_TEST_COMMON_H
+
+#include <stdint.h>
+#include <v/ipc.h>
+#include "vhost.h"
+
+/* Requests hsrv understands. */
+enum t_req {
+    T_ECHO = 0x7001,    /* -> w[i] ^ T_ECHO_XOR                                     */
+    T_COUNT,            /* w0 = id: executes (counts) it -> w0 = id, w1 = times run  */
+    T_MOVETO,           /* w0 = len, w1 = seed: MoveTo the pattern into the WRITE grant
+                           -> w0 = MoveTo's result, w1 = checksum                       */
+    T_MOVEFROM,         /* w0 = len: MoveFrom the READ grant -> w0 = result, w1 = sum   */
+    T_SEGECHO,          /* READ|WRITE grant: ReceiveWithSegment takes up to 3000 bytes,
+                           ReplyWithSegment writes them back, each byte + 1
+                           -> w0 = bytes received, w1 = their checksum                   */
+    T_HANG,             /* never replied to                                            */
+    T_STATS,            /* -> w0 = malformed packets dropped, w1 = bitmask of reasons,
+                              w2 = T_COUNT executions, w3 = executed twice (must be 0),
+                              w4 = duplicates answered (PENDING, cached, stale)          */
+    T_DELAY,            /* w0 = ms: Delay, then reply (the client sees PENDING)        */
+    T_QUIT,             /* reply, then exit                                            */
+};
+#define T_ECHO_XOR   0xa5a5a5a5u
+#define T_SEG_MAX    3000u
+#define T_COUNT_MAX  4096u
+
+void t_pass(const char *name);
+void t_fail(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* PASS or FAIL name, with the formatted reason for a failure. Returns cond. */
+int t_check(int cond, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int t_failures(void);
+
+uint32_t t_sum(const void *p, uint32_t n);                 /* FNV-1a */
+void t_fill(void *p, uint32_t n, uint32_t seed);           /* a pattern that depends on seed */
+double t_secs(void);                                       /* monotonic seconds */
+/* A number argument (decimal or 0x hex); exits 2 if malformed. */
+uint32_t t_num(const char *s);
+
+#endif

@@ -1,0 +1,223 @@
+/*
+ * tests/host/hsrv.c - the host tests' server: a host V process that answers the
+ * requests of common.h, or, as "hsrv ks", impersonates a node's kernel server (run it
+ * with V_LHOST = node<<7 and V_LOCAL = 1) so that vctl can be tested without QEMU.
+ * Prints "hsrv pid 0x... port N" once it listens; ends after LIFETIME seconds (default
+ * 60) whatever happens, so a broken test never leaves it behind.
+ * usage: hsrv [ks] [LIFETIME]
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <v/ksrv.h>
+#include "common.h"
+
+#define BIG (1u << 20)
+
+static uint8_t big[BIG];
+static uint8_t counts[T_COUNT_MAX];
+static uint32_t executions, twice;
+
+static uint32_t clamp(uint32_t n) { return n < BIG ? n : BIG; }
+
+static void stats(struct v_msg *r)
+{
+    const struct v_host_stats *st = v_host_stats();
+
+    for (int i = 1; i < VPD_COUNT; i++) {
+        r->w[0] += st->drops[i];
+        if (st->drops[i])
+            r->w[1] |= 1u << i;
+    }
+    r->w[2] = executions;
+    r->w[3] = twice;
+    r->w[4] = st->pending_sent + st->cached_resent + st->stale;
+}
+
+/* Reply with the segment each byte + 1; an error is the reply code instead. */
+static void segecho(v_pid_t from, const struct v_msg *m, uint8_t *seg, uint32_t got)
+{
+    struct v_msg r = { .code = V_OK };
+    int rc;
+
+    r.w[0] = got;
+    r.w[1] = t_sum(seg, got);
+    for (uint32_t i = 0; i < got; i++)
+        seg[i]++;
+    if ((rc = v_reply_with_segment(&r, from, m->seg_ptr, seg, got)) < 0) {
+        fprintf(stderr, "hsrv: reply_with_segment: %s\n", v_strerror(rc));
+        r.code = (uint16_t)rc;
+        v_reply(&r, from);
+    }
+}
+
+static void serve(v_pid_t from, struct v_msg *m, uint8_t *seg, uint32_t got)
+{
+    struct v_msg r = { .code = V_OK };
+    uint32_t len = clamp(m->w[0]);
+
+    switch (m->code) {
+    case T_ECHO:
+        for (int i = 0; i < 5; i++)
+            r.w[i] = m->w[i] ^ T_ECHO_XOR;
+        break;
+    case T_COUNT:
+        if (++counts[m->w[0] % T_COUNT_MAX] > 1)
+            twice++;
+        executions++;
+        r.w[0] = m->w[0];
+        r.w[1] = counts[m->w[0] % T_COUNT_MAX];
+        break;
+    case T_MOVETO:
+        t_fill(big, len, m->w[1]);
+        r.w[0] = (uint32_t)v_move_to(from, m->seg_ptr, big, len);
+        r.w[1] = t_sum(big, len);
+        break;
+    case T_MOVEFROM:
+        memset(big, 0, len);
+        r.w[0] = (uint32_t)v_move_from(from, big, m->seg_ptr, len);
+        r.w[1] = t_sum(big, len);
+        break;
+    case T_SEGECHO: segecho(from, m, seg, got); return;
+    case T_HANG:    return;
+    case T_STATS:   stats(&r); break;
+    case T_DELAY:   v_delay(m->w[0]); break;
+    case T_QUIT:
+        v_reply(&r, from);
+        v_host_print_stats(stderr);
+        exit(0);
+    default:
+        r.code = (uint16_t)V_EBADCALL;
+    }
+    v_reply(&r, from);
+}
+
+/* ---- a kernel server, enough for vctl ---- */
+
+#define KS_PROCS 40             /* 1,760 bytes of table: two pages for a remote client */
+
+static void ks_table(struct v_proc_info *t)
+{
+    v_pid_t me = v_my_pid();
+
+    for (uint32_t i = 0; i < KS_PROCS; i++) {
+        memset(&t[i], 0, sizeof t[i]);
+        t[i].pid = v_pid_make(v_pid_lhost(me), 0x0100 + i);
+        t[i].team = t[i].pid;
+        t[i].state = 1 + i % 6;
+        t[i].priority = i % 8;
+        t[i].ticks = i * 10;
+        t[i].team_size = 1024 * i;
+        snprintf(t[i].name, V_NAME_LEN, "fake%u", i);
+    }
+}
+
+static int ks_net_stats(v_pid_t from, const struct v_msg *m)
+{
+    struct v_net_stats st = { .rx = 10, .tx = 11, .malformed = { [VPD_MAGIC] = 2 },
+                              .retransmits = 3, .duplicates = 4, .stale = 5, .give_ups = 6,
+                              .nacks_sent = 7, .aliens = 8, .moves = 9 };
+    struct v_msg r = { .code = V_OK, .w = { 10, 2, 3, 4, 6 } };
+
+    if ((m->flags & V_MSG_SEG_WRITE) && m->seg_len >= sizeof st)
+        return v_reply_with_segment(&r, from, m->seg_ptr, &st, sizeof st);
+    return v_reply(&r, from);
+}
+
+/* Table-writing requests reply with the segment, as the kernel does (truncated to it). */
+static void ks_serve(v_pid_t from, struct v_msg *m)
+{
+    static struct v_proc_info tab[KS_PROCS];
+    uint32_t node = v_lhost_home_node(v_pid_lhost(v_my_pid())), n;
+    char cmd[64];
+    struct v_msg r = { .code = V_OK };
+    int rc = V_OK;
+
+    switch (m->code) {
+    case KS_PROCESS_INFO:               /* exists? the record comes from the list */
+        ks_table(tab);
+        n = v_pid_local(m->w[0]) - 0x0100;
+        if (v_pid_lhost(m->w[0]) != v_pid_lhost(v_my_pid()) || n >= KS_PROCS)
+            r.code = (uint16_t)V_ENOPROC;
+        else
+            r.w[0] = tab[n].state;
+        rc = v_reply(&r, from);
+        break;
+    case KS_PROCESS_LIST:               /* from record w0, at most 1 KiB: a remote page */
+        ks_table(tab);
+        n = (m->seg_len < 1024 ? m->seg_len : 1024) / sizeof tab[0];
+        if (n > KS_PROCS - (m->w[0] < KS_PROCS ? m->w[0] : KS_PROCS))
+            n = KS_PROCS - (m->w[0] < KS_PROCS ? m->w[0] : KS_PROCS);
+        r.w[0] = KS_PROCS;
+        r.w[1] = n;
+        rc = v_reply_with_segment(&r, from, m->seg_ptr, tab + (n ? m->w[0] : 0),
+                                  n * sizeof tab[0]);
+        break;
+    case KS_NET_STATS:
+        rc = ks_net_stats(from, m);
+        break;
+    case KS_NODE_INFO:
+        n = (uint32_t)snprintf(cmd, sizeof cmd, "fake kernel server node=%u", node) + 1;
+        n = n < m->seg_len ? n : m->seg_len;
+        r.w[0] = node;
+        r.w[1] = v_pid_lhost(v_my_pid());
+        r.w[2] = 0x7f000001u;
+        r.w[3] = (uint32_t)(v_time_ns() / 1000000u);
+        rc = v_reply_with_segment(&r, from, m->seg_ptr, cmd, n);
+        break;
+    case KS_MEMORY_STATS:
+        r.w[0] = 32768; r.w[1] = 30000; r.w[2] = 4096; r.w[3] = 100; r.w[4] = 3;
+        rc = v_reply(&r, from);
+        break;
+    case KS_GET_TIME:
+        r.w[0] = (uint32_t)v_time_ns();
+        r.w[1] = (uint32_t)(v_time_ns() >> 32);
+        r.w[2] = 1700000000u;
+        rc = v_reply(&r, from);
+        break;
+    case KS_STATS:
+        r.w[0] = 1; r.w[1] = 2; r.w[2] = 3; r.w[3] = 4; r.w[4] = 5;
+        rc = v_reply(&r, from);
+        break;
+    default:
+        r.code = (uint16_t)V_EBADCALL;
+        rc = v_reply(&r, from);
+    }
+    if (rc < 0)
+        fprintf(stderr, "hsrv ks: reply to 0x%08x: %s\n", from, v_strerror(rc));
+}
+
+int main(int argc, char **argv)
+{
+    static uint8_t seg[T_SEG_MAX];
+    int ks = argc > 1 && !strcmp(argv[1], "ks");
+    uint32_t life = argc > 1 + ks ? t_num(argv[1 + ks]) : 60;
+    struct v_msg m;
+    v_pid_t from;
+    int rc;
+
+    alarm(life);
+    if ((rc = v_host_init()) < 0) {
+        fprintf(stderr, "hsrv: %s\n", v_strerror(rc));
+        return 1;
+    }
+    printf("hsrv pid 0x%08x port %u\n", v_my_pid(), v_host_port());
+    fflush(stdout);
+    for (;;) {
+        uint32_t got = T_SEG_MAX;
+        if (ks)
+            rc = v_receive(&m, &from);
+        else
+            rc = v_receive_with_segment(&m, 0, &from, seg, &got);
+        if (rc < 0) {
+            fprintf(stderr, "hsrv: receive: %s\n", v_strerror(rc));
+            return 1;
+        }
+        if (ks)
+            ks_serve(from, &m);
+        else
+            serve(from, &m, seg, got);
+    }
+}

@@ -1,0 +1,101 @@
+/*
+ * tools/vctl/vctl.c - vctl, a Linux host tool that is itself a V process (libv on
+ * Linux, docs/HOST.md): it asks nodes' kernel servers for their process list, memory,
+ * node information, counters and time, and sends raw messages to any pid.
+ * This file: options, usage, dispatch; the commands are in cmds.c.
+ * Exit status: 0 ok, 1 remote error or no answer, 2 usage.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "vctl.h"
+
+static const struct vctl_cmd cmds[] = {
+    { "ps",     vctl_ps,     "@N",                "process list of node N's kernel server" },
+    { "proc",   vctl_proc,   "PID",               "one process, from its own node's kernel server" },
+    { "mem",    vctl_mem,    "@N",                "memory statistics of node N" },
+    { "info",   vctl_info,   "@N",                "node, logical host, address, uptime, command line" },
+    { "stats",  vctl_stats,  "@N",                "kernel counters of node N" },
+    { "net",    vctl_net,    "@N",                "node N's protocol counters (packets, drops)" },
+    { "ping",   vctl_ping,   "N [-c COUNT]",      "round trips (KS_GET_TIME) to node N's kernel server" },
+    { "send",   vctl_send,   "PID CODE [W0..W4]", "one raw message: reply code, replier, words" },
+    { "whoami", vctl_whoami, "",                  "this process's pid and UDP port" },
+};
+#define NCMDS (sizeof cmds / sizeof cmds[0])
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: vctl [--timeout S] COMMAND [ARGS]\n\ncommands:\n");
+    for (size_t i = 0; i < NCMDS; i++)
+        fprintf(f, "  %-6s %-18s %s\n", cmds[i].name, cmds[i].args, cmds[i].help);
+    fprintf(f, "\noptions:\n"
+            "  --timeout S  give up on each request after S seconds (default %u; 0: only\n"
+            "               the protocol's own bound, 4.7 s of silence)\n"
+            "  -h, --help   this text\n\n"
+            "Numbers are decimal or 0x hex; a node is N or @N (1..255).\n"
+            "Environment (docs/HOST.md): V_BCAST and V_WHERE_PORT (where WHERE queries go,\n"
+            "default 255.255.255.255:4377), V_PEERS (fixed bindings, e.g. @3=10.77.0.13),\n"
+            "V_LHOST, V_PORT, V_DEBUG=1 (trace packets on stderr).\n"
+            "Exit status: 0 ok, 1 remote error or no answer, 2 usage.\n",
+            VCTL_DEFAULT_TIMEOUT_S);
+}
+
+/* Report a usage error for cmd; returns the usage exit status. */
+int vctl_usage(const char *cmd)
+{
+    for (size_t i = 0; i < NCMDS; i++)
+        if (!strcmp(cmds[i].name, cmd))
+            fprintf(stderr, "usage: vctl %s %s\n", cmd, cmds[i].args);
+    return VCTL_USAGE;
+}
+
+/* --timeout S: seconds, fractions allowed, 0..86400. */
+static int parse_timeout(const char *s, uint32_t *ms)
+{
+    char *end;
+    double v = s ? strtod(s, &end) : -1;
+
+    if (!s || !*s || *end || !(v >= 0 && v <= 86400))
+        return -1;
+    *ms = (uint32_t)(v * 1000 + 0.5);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    uint32_t ms = VCTL_DEFAULT_TIMEOUT_S * 1000;
+    int i = 1, rc;
+
+    while (i < argc && argv[i][0] == '-') {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            usage(stdout);
+            return VCTL_OK;
+        }
+        if (!strcmp(argv[i], "--timeout") && parse_timeout(argv[i + 1], &ms) == 0) {
+            i += 2;
+            continue;
+        }
+        if (!strncmp(argv[i], "--timeout=", 10) && parse_timeout(argv[i] + 10, &ms) == 0) {
+            i++;
+            continue;
+        }
+        fprintf(stderr, "vctl: bad option '%s' (vctl --help)\n", argv[i]);
+        return VCTL_USAGE;
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return VCTL_USAGE;
+    }
+    for (size_t c = 0; c < NCMDS; c++) {
+        if (strcmp(cmds[c].name, argv[i]))
+            continue;
+        if ((rc = v_host_init()) < 0) {
+            fprintf(stderr, "vctl: cannot become a V process: %s\n", v_strerror(rc));
+            return VCTL_FAIL;
+        }
+        v_host_set_timeout(ms);
+        return cmds[c].fn(argc - i, argv + i);
+    }
+    fprintf(stderr, "vctl: unknown command '%s' (vctl --help)\n", argv[i]);
+    return VCTL_USAGE;
+}

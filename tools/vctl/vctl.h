@@ -1,0 +1,32 @@
+/*
+ * tools/vctl/vctl.h - vctl's commands (cmds.c) and the dispatch table (vctl.c).
+ * Each command takes its own argv (argv[0] = the command's name) and returns vctl's
+ * exit status.
+ */
+#ifndef VCTL_H
+#define VCTL_H
+
+#include <v/kclient.h>
+#include "vhost.h"
+
+enum { VCTL_OK = 0, VCTL_FAIL = 1, VCTL_USAGE = 2 };
+#define VCTL_DEFAULT_TIMEOUT_S 10u
+
+struct vctl_cmd {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *args, *help;
+};
+
+int vctl_usage(const char *cmd);
+int vctl_ps(int argc, char **argv);
+int vctl_proc(int argc, char **argv);
+int vctl_mem(int argc, char **argv);
+int vctl_info(int argc, char **argv);
+int vctl_stats(int argc, char **argv);
+int vctl_net(int argc, char **argv);
+int vctl_ping(int argc, char **argv);
+int vctl_send(int argc, char **argv);
+int vctl_whoami(int argc, char **argv);
+
+#endif
