@@ -28,7 +28,6 @@
 #define REPLY_TTL_NS   (10ull * 1000000000u)   /* a reply outlives every retransmission */
 #define FWD_TTL_NS     (10ull * 1000000000u)
 #define TICK_NS        (10u * 1000000u)
-#define BROADCAST      0xffffffffu
 
 struct v_net_stats rstats;
 static struct lhost_entry lh_store[64];
@@ -104,10 +103,12 @@ void rp_nack(uint32_t addr, uint16_t port, const struct v_proto_hdr *about, int 
     rstats.nacks_sent++;
 }
 
+/* Ask every kernel, by multicast to the group all of them join, which node holds lhost.
+ * (Host programs, which join nothing, ask by broadcast; kernels answer both.) */
 static void send_where(uint32_t lhost)
 {
-    struct v_proto_hdr h = { .type = VP_WHERE, .aux = lhost };
-    rp_send(BROADCAST, V_PROTO_PORT, &h, 0, 0);
+    struct v_proto_hdr h = { .type = VP_WHERE, .flags = VPF_MULTICAST, .aux = lhost };
+    rp_send(V_PROTO_KERNELS, V_PROTO_PORT, &h, 0, 0);
 }
 
 int remote_is_remote(v_pid_t pid)
@@ -502,6 +503,8 @@ void remote_init(void)
         kprintf("remote: cannot listen on UDP port %u; remote IPC is off\n", V_PROTO_PORT);
         return;
     }
+    if (net_mcast_join(V_PROTO_KERNELS) != V_OK)
+        kprintf("remote: cannot join 239.86.0.1; logical hosts are learned from traffic only\n");
     online = 1;
     timer_init(&tick_timer, tick, 0);
     time_arm(&tick_timer, rp_now() + TICK_NS);

@@ -9,6 +9,7 @@
  */
 #include "hv.h"
 #include <errno.h>
+#include <ifaddrs.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -46,6 +47,26 @@ static int env_u32(const char *name, uint32_t lo, uint32_t hi, uint32_t dflt, ui
         return V_EINVAL;
     }
     return V_OK;
+}
+
+/* A host program on the protocol's own port stands in for a kernel: like a kernel, it
+ * joins the group that WHERE queries are multicast to, on every IPv4 interface (a
+ * cluster's namespace has no route to choose one by). Best effort: without it, kernels
+ * find this program only after it has sent them something. */
+static void join_kernels_group(int fd)
+{
+    struct ifaddrs *ifs, *i;
+    if (getifaddrs(&ifs) < 0)
+        return;
+    for (i = ifs; i; i = i->ifa_next) {
+        if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET)
+            continue;
+        struct ip_mreq mr;
+        mr.imr_multiaddr.s_addr = htonl(V_PROTO_KERNELS);
+        mr.imr_interface = ((struct sockaddr_in *)i->ifa_addr)->sin_addr;
+        setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof mr);
+    }
+    freeifaddrs(ifs);
 }
 
 /* Our logical host (V_LHOST: n on node 254, or a whole logical host) and local id. */
@@ -89,6 +110,8 @@ static int setup_socket(void)
         return V_EBUSY;
     }
     hv.port = ntohs(sa.sin_port);
+    if (hv.port == V_PROTO_PORT)
+        join_kernels_group(hv.fd);
     return V_OK;
 }
 

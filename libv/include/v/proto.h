@@ -15,6 +15,7 @@
 #include "pid.h"
 
 #define V_PROTO_PORT      4377
+#define V_PROTO_KERNELS   0xef560001u  /* 239.86.0.1: every kernel joins it (WHERE queries) */
 #define V_PROTO_MAGIC     0x5653u      /* "VS" */
 #define V_PROTO_VERSION   1
 #define V_PROTO_HDR_SIZE  32
