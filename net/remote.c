@@ -182,17 +182,12 @@ int remote_send(struct proc *p, v_pid_t to)
     return V_OK;
 }
 
-static void ack_reply(const struct v_proto_hdr *r, uint32_t src, uint16_t sport)
-{
-    struct v_proto_hdr h = { .type = VP_ACK, .txid = r->txid, .client = r->client,
-                             .server = r->aux };
-    rp_send(src, sport, &h, 0, 0);
-}
-
 static void on_reply(const struct v_proto_hdr *h, const uint8_t *pl, uint32_t src, uint16_t sport)
 {
+    /* No ACK: the client's next request (a later txid) acknowledges this reply, and the
+     * server keeps one reply per client, so the ACK would only cost a packet on the
+     * critical path (VMTP's implicit acknowledgment). Servers still accept ACKs. */
     struct proc *p = rp_client(h->client, h->txid);
-    ack_reply(h, src, sport);            /* duplicates too: the server may forget it */
     if (!p)
         return;
     lhost_learn(&lhosts, v_pid_lhost(h->aux), src, sport, rp_now());
