@@ -45,7 +45,7 @@ static uint32_t packets_in(uint32_t total, uint32_t group)
 
 static uint32_t full_mask(uint32_t total, uint32_t group)
 {
-    return (1u << packets_in(total, group)) - 1;
+    return v_proto_group_mask(packets_in(total, group));
 }
 
 static void finish(struct move_op *op, int status)
@@ -116,7 +116,8 @@ static void send_ack(uint32_t addr, uint16_t port, const struct v_proto_hdr *d, 
                      uint32_t bits)
 {
     struct v_proto_hdr h = { .type = VP_DATA_ACK, .txid = d->txid, .client = d->client,
-                             .server = d->server, .offset = group * GROUP, .aux = bits };
+                             .server = d->server, .offset = group * GROUP, .aux = bits,
+                             .seq = d->seq };   /* echoed: it names the move */
     rp_send(addr, port, &h, 0, 0);
 }
 
@@ -160,18 +161,23 @@ static void data_for_client(const struct v_proto_hdr *h, const uint8_t *pl, uint
     struct proc *p = rp_client(h->client, h->txid);
     if (!p)
         return;
-    uint32_t addr = rp_get32(pl), n = h->length - 4;
-    int err = ipc_grant_check(p, addr, n, V_MSG_SEG_WRITE);
-    if (!err)
-        err = vm_copy_out(p->team, addr, pl + 4, n);
-    if (err) {
-        rp_nack(src, sport, h, err);
+    uint32_t addr = rp_get32(pl), n = h->length - 4, group = h->offset / GROUP;
+    uint32_t *bits = rp_client_rx(p, h->server, h->seq >> 16, &group);
+    if (!bits) {                         /* an earlier move's straggler: acknowledge only */
+        if (h->flags & VPF_LAST)
+            send_ack(src, sport, h, h->offset / GROUP, full_mask(h->aux, h->offset / GROUP));
         return;
     }
-    uint32_t group = h->offset / GROUP;
-    uint32_t *bits = rp_client_rx(p, h->seq >> 16, &group);
-    if (group == h->offset / GROUP)
+    if (group == h->offset / GROUP) {
+        int err = ipc_grant_check(p, addr, n, V_MSG_SEG_WRITE);
+        if (!err)
+            err = vm_copy_out(p->team, addr, pl + 4, n);
+        if (err) {
+            rp_nack(src, sport, h, err);
+            return;
+        }
         *bits |= 1u << ((h->offset % GROUP) / PKT);
+    }
     if (h->flags & VPF_LAST)
         send_ack(src, sport, h, h->offset / GROUP,
                  group == h->offset / GROUP ? *bits : full_mask(h->aux, h->offset / GROUP));
@@ -211,8 +217,8 @@ void move_on_data(const struct v_proto_hdr *h, const uint8_t *pl, uint32_t src, 
 void move_on_ack(const struct v_proto_hdr *h)
 {
     struct move_op *op = find(h, 1);
-    if (!op || h->offset != op->group * GROUP)
-        return;
+    if (!op || h->offset != op->group * GROUP || ((h->seq >> 16) & 0xffffu) != op->id)
+        return;                          /* not this move's current group (a late copy) */
     vp_retx_heard(&op->retx, rp_now(), 0);
     op->bits |= h->aux & full_mask(op->total, op->group);
     if (op->bits == full_mask(op->total, op->group)) {

@@ -176,8 +176,11 @@ struct hv_alien *hv_alien_awaiting(v_pid_t client);
 
 /* hv_group.c: packet groups, both directions */
 uint32_t hv_grp_mask(uint32_t total, uint32_t base);
+/* The seq of a new move's first packet: the move's number in the high 16 bits, so that
+ * receivers tell two moves of one transaction apart (docs/PROTOCOL.md, DATA's seq). */
+uint32_t hv_move_seq0(void);
 int hv_grp_data(struct hv_grp *g, const struct v_proto_hdr *h, uint32_t addr,
-                const struct hv_peer *to, uint32_t seq, uint32_t *base);
+                const struct hv_peer *to, uint32_t *base);
 void hv_out_start(struct hv_out *o, uint64_t now);
 void hv_out_ack(struct hv_out *o, const struct v_proto_hdr *h, uint64_t now);
 uint64_t hv_out_tick(struct hv_out *o, uint64_t now);

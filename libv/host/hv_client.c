@@ -168,7 +168,7 @@ static void take_data(const struct v_proto_hdr *h, const uint8_t *pl, const stru
     }
     memcpy(at(addr), pl + 4, n);
     vp_retx_heard(&t->retx, hv_now(), 1);       /* the server has our request */
-    hv_grp_data(&t->in, h, addr, src, ++t->seq, &base);
+    hv_grp_data(&t->in, h, addr, src, &base);
 }
 
 /* MoveFrom out of our READ grant. A MOVE_FROM for the range of the move we are sending
@@ -199,8 +199,7 @@ static void take_move_from(const struct v_proto_hdr *h, const struct hv_peer *sr
     o->addr0 = h->offset;
     o->src = at(h->offset);
     o->total = h->aux;
-    o->seq0 = t->seq + 1;
-    t->seq += h->aux / V_PROTO_MAX_DATA + 1;
+    o->seq0 = hv_move_seq0();
     hv_out_start(o, now);
 }
 

@@ -21,14 +21,21 @@ uint32_t hv_grp_mask(uint32_t total, uint32_t base)
     uint32_t left = total - base;
     uint32_t n = left >= V_PROTO_GROUP_BYTES ? V_PROTO_GROUP_MAX
                                              : (left + V_PROTO_MAX_DATA - 1) / V_PROTO_MAX_DATA;
-    return (1u << n) - 1;
+    return v_proto_group_mask(n);
+}
+
+uint32_t hv_move_seq0(void)
+{
+    static uint32_t moves;
+    moves = (moves + 1) & 0xffffu;
+    return moves << 16;
 }
 
 /* Note DATA packet h, whose first byte is at client address addr, and answer its LAST
- * with a DATA_ACK to `to` (our seq: seq). Returns 1 if its group is complete (*base =
- * the group's first offset), else 0. */
+ * with a DATA_ACK to `to`, echoing h's seq (which names the move: docs/PROTOCOL.md).
+ * Returns 1 if its group is complete (*base = the group's first offset), else 0. */
 int hv_grp_data(struct hv_grp *g, const struct v_proto_hdr *h, uint32_t addr,
-                const struct hv_peer *to, uint32_t seq, uint32_t *base)
+                const struct hv_peer *to, uint32_t *base)
 {
     uint32_t addr0 = addr - h->offset, b = h->offset - h->offset % V_PROTO_GROUP_BYTES;
     uint32_t mask;
@@ -47,7 +54,7 @@ int hv_grp_data(struct hv_grp *g, const struct v_proto_hdr *h, uint32_t addr,
     if (h->flags & VPF_LAST) {
         struct v_proto_hdr a = { .type = VP_DATA_ACK, .txid = h->txid, .client = h->client,
                                  .server = h->server, .offset = b, .aux = g->bitmap,
-                                 .seq = seq };
+                                 .seq = h->seq };
         hv_xmit(to, &a, 0, 0);
         if (full)
             g->live = 0;

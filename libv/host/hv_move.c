@@ -56,7 +56,7 @@ int v_move_to(v_pid_t to, uint32_t dest, const void *src, uint32_t len)
     o->addr0 = dest;
     o->src = src;
     o->total = len;
-    o->seq0 = a->seq;
+    o->seq0 = hv_move_seq0();
     a->seq += len / V_PROTO_MAX_DATA + 1;
     hv_out_start(o, hv_now());
     while (o->state == HV_OUT_RUN && mv->result == 1)
@@ -125,8 +125,7 @@ static void mv_data(const struct v_proto_hdr *h, const uint8_t *pl, const struct
         h->txid == mv->txid && h->aux == mv->len && addr - h->offset == mv->src) {
         memcpy(mv->dest + h->offset, pl + 4, h->length - 4u);
         vp_retx_start(&mv->retx, hv_now());
-        if (hv_grp_data(&mv->grp, h, addr, src, mv->seq + 1 + h->offset / V_PROTO_MAX_DATA,
-                        &base) && base == mv->done) {
+        if (hv_grp_data(&mv->grp, h, addr, src, &base) && base == mv->done) {
             mv->done = mv->len - base > V_PROTO_GROUP_BYTES ? base + V_PROTO_GROUP_BYTES
                                                              : mv->len;
             if (mv->done == mv->len)

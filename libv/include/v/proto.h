@@ -20,9 +20,15 @@
 #define V_PROTO_VERSION   1
 #define V_PROTO_HDR_SIZE  32
 #define V_PROTO_MAX_DATA  1024         /* payload bytes of one DATA packet */
-#define V_PROTO_GROUP_MAX 16           /* DATA packets in one packet group */
+#define V_PROTO_GROUP_MAX 32           /* DATA packets in one packet group (a 32-bit bitmap) */
 #define V_PROTO_MAX_PKT   (V_PROTO_HDR_SIZE + V_MSG_SIZE + V_PROTO_MAX_DATA)
 #define V_PROTO_GROUP_BYTES (V_PROTO_GROUP_MAX * V_PROTO_MAX_DATA)
+
+/* The DATA_ACK bitmap of a complete group of n packets (1..V_PROTO_GROUP_MAX). */
+static inline uint32_t v_proto_group_mask(uint32_t n)
+{
+    return n >= 32 ? 0xffffffffu : (1u << n) - 1;
+}
 
 enum v_proto_type {
     VP_REQUEST = 1,     /* client kernel -> server kernel: a Send. payload: message */
