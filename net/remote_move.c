@@ -1,6 +1,6 @@
 /*
  * remote_move.c - MoveTo and MoveFrom across the network: DATA packets in groups of 16
- * (16 KiB), a DATA_ACK bitmap per group, selective retransmission of what is missing
+ * (32 KiB), a DATA_ACK bitmap per group, selective retransmission of what is missing
  * (docs/PROTOCOL.md, "Bulk data"). A move op is either the sending side (it reads the
  * local process's memory and sends DATA) or the receiving side of a MoveFrom (it sent
  * MOVE_FROM and writes the DATA that comes back). DATA for a MoveTo into a local client
