@@ -65,10 +65,7 @@ esac
 [ -f "$BUILD/kernel.elf" ] || die "$BUILD/kernel.elf is missing: run 'make' first"
 [ -f "$BUILD/user/pm.elf" ] || die "$BUILD/user/pm.elf is missing: run 'make' first"
 command -v "$QEMU" >/dev/null || die "$QEMU not found (make deps installs it)"
-BUNDLE=$BUILD/user/pm.elf
-for f in "$BUILD"/user/*.elf; do
-  [ "$f" = "$BUILD/user/pm.elf" ] || BUNDLE="$BUNDLE,$f"
-done
+BUNDLE=$(bash tools/bundle.sh "$BUILD") || exit 1
 
 CMDLINE="node=$NODE"
 [ -n "$INIT" ] && CMDLINE="$CMDLINE init=$INIT"

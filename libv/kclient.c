@@ -369,3 +369,15 @@ int v_console_read(void *buf, uint32_t len, uint32_t *got)
         *got = rc < 0 ? 0 : (m.w[0] > len ? len : m.w[0]);
     return rc;
 }
+
+/* A process state's name as ps shows it (enum v_proc_state), "?" for anything else. */
+const char *v_proc_state_name(uint32_t s)
+{
+    static const char *const names[] = {
+        [V_PS_READY] = "ready", [V_PS_RUNNING] = "running",
+        [V_PS_RECEIVE_BLOCKED] = "receive", [V_PS_AWAITING_REPLY] = "await-reply",
+        [V_PS_SEND_BLOCKED] = "send", [V_PS_DELAYED] = "delayed", [V_PS_DEAD] = "dead",
+        [V_PS_MOVE_BLOCKED] = "move",
+    };
+    return s < sizeof names / sizeof names[0] && names[s] ? names[s] : "?";
+}

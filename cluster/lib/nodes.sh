@@ -21,11 +21,7 @@ node_cmdline() {
 
 # boot_bundle: the -initrd list, the program manager first (the kernel starts it).
 boot_bundle() {
-  local b=$BUILDABS/user/pm.elf f
-  for f in "$BUILDABS"/user/*.elf; do
-    [ "$f" = "$BUILDABS/user/pm.elf" ] || b+=",$f"
-  done
-  echo "$b"
+  bash "$ROOT/tools/bundle.sh" "$BUILDABS"
 }
 
 # node_qemu_args K: QEMU's whole command line for node K, one word a line.

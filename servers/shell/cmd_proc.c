@@ -10,17 +10,6 @@
 
 #define PS_MAX 128
 
-static const char *state_name(uint32_t s)
-{
-    static const char *names[] = {
-        [V_PS_READY] = "ready", [V_PS_RUNNING] = "running",
-        [V_PS_RECEIVE_BLOCKED] = "receive", [V_PS_AWAITING_REPLY] = "await-reply",
-        [V_PS_SEND_BLOCKED] = "send", [V_PS_DELAYED] = "delayed", [V_PS_DEAD] = "dead",
-        [V_PS_MOVE_BLOCKED] = "move",
-    };
-    return s < sizeof names / sizeof names[0] && names[s] ? names[s] : "?";
-}
-
 /* ps [@NODE]: the process table of this node's kernel server, or of node NODE's. */
 int cmd_ps(int argc, char **argv)
 {
@@ -49,7 +38,7 @@ int cmd_ps(int argc, char **argv)
         memcpy(name, p->name, V_NAME_LEN);
         name[V_NAME_LEN] = 0;
         printf("0x%08x 0x%08x %-11s %4u %8u %7uK %s\n", p->pid, p->team,
-               state_name(p->state), p->priority, p->ticks, p->team_size / 1024, name);
+               v_proc_state_name(p->state), p->priority, p->ticks, p->team_size / 1024, name);
     }
     if (total > n)
         printf("(%u more not shown)\n", total - n);

@@ -33,8 +33,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 mkdir -p "$out/logs"
-mods=$build/user/pm.elf
-for f in "$build"/user/*.elf; do [ "$f" = "$build/user/pm.elf" ] || mods="$mods,$f"; done
+mods=$(bash tools/bundle.sh "$build") || exit 1
 ip netns add "$ns" && ip -n "$ns" link set lo up &&
   ip -n "$ns" link add br0 type bridge && ip -n "$ns" link set br0 up || exit 1
 for k in 1 2; do

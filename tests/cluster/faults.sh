@@ -96,8 +96,7 @@ in_ns() { ip netns exec "$ns" "$@"; }
 
 SECONDS=0
 rm -rf "$dir"; mkdir -p "$dir"
-mods=$build/user/pm.elf
-for f in "$build"/user/*.elf; do [ "$f" = "$build/user/pm.elf" ] || mods="$mods,$f"; done
+mods=$(bash tools/bundle.sh "$build") || exit 1
 
 ok=1
 ip netns add "$ns" && ip -n "$ns" link set lo up &&

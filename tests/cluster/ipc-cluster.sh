@@ -36,8 +36,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 rm -rf "$dir"; mkdir -p "$dir"
-mods=$build/user/pm.elf
-for f in "$build"/user/*.elf; do [ "$f" = "$build/user/pm.elf" ] || mods="$mods,$f"; done
+mods=$(bash tools/bundle.sh "$build") || exit 1
 
 ip netns add "$ns" && ip -n "$ns" link set lo up &&
 ip -n "$ns" link add br0 type bridge mcast_snooping 1 mcast_querier 1 &&

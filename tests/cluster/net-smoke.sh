@@ -59,8 +59,7 @@ trap 'exit 130' INT TERM
 
 rm -rf "$dir"; mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
-mods=$build/user/pm.elf
-for f in "$build"/user/*.elf; do [ "$f" = "$build/user/pm.elf" ] || mods="$mods,$f"; done
+mods=$(bash tools/bundle.sh "$build") || exit 1
 
 setup() {
   ip netns add "$ns" &&

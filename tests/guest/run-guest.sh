@@ -8,10 +8,7 @@ set -u
 build=${1:-build}
 log=$build/test/guest.log
 mkdir -p "$build/test"
-mods=$build/user/pm.elf
-for f in "$build"/user/*.elf; do
-  [ "$f" = "$build/user/pm.elf" ] || mods="$mods,$f"
-done
+mods=$(bash "$(dirname "$0")/../../tools/bundle.sh" "$build") || exit 1
 
 qemu-system-i386 -accel tcg -m 128 -nodefaults -display none -no-reboot \
   -serial "file:$log" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \

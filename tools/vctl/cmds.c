@@ -34,17 +34,6 @@ static int ask(v_pid_t ks, uint16_t code, struct v_msg *m)
     return v_call(ks, m);
 }
 
-static const char *state_name(uint32_t s)
-{
-    static const char *names[] = {
-        [V_PS_READY] = "ready", [V_PS_RUNNING] = "running",
-        [V_PS_RECEIVE_BLOCKED] = "receive", [V_PS_AWAITING_REPLY] = "await-reply",
-        [V_PS_SEND_BLOCKED] = "send", [V_PS_DELAYED] = "delayed", [V_PS_DEAD] = "dead",
-        [V_PS_MOVE_BLOCKED] = "move",
-    };
-    return s < sizeof names / sizeof names[0] && names[s] ? names[s] : "?";
-}
-
 /* The ps line of one process record. */
 static void ps_line(const struct v_proc_info *p)
 {
@@ -52,7 +41,7 @@ static void ps_line(const struct v_proc_info *p)
 
     memcpy(name, p->name, V_NAME_LEN);
     name[V_NAME_LEN] = 0;
-    printf("0x%08x 0x%08x %-11s %4u %8u %7uK %s\n", p->pid, p->team, state_name(p->state),
+    printf("0x%08x 0x%08x %-11s %4u %8u %7uK %s\n", p->pid, p->team, v_proc_state_name(p->state),
            p->priority, p->ticks, p->team_size / 1024, name);
 }
 

@@ -15,6 +15,7 @@ v_pid_t v_kernel_server(void);   /* this node's kernel server */
 v_pid_t v_device_server(void);
 
 int v_ks_process_info(v_pid_t ks, v_pid_t pid, struct v_proc_info *out);
+const char *v_proc_state_name(uint32_t state);   /* as ps shows it */
 int v_ks_process_list(v_pid_t ks, struct v_proc_info *buf, uint32_t max, uint32_t *total,
                       uint32_t *written);
 int v_ks_device_list(v_pid_t ks, struct v_dev_info *buf, uint32_t max, uint32_t *total,

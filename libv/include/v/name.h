@@ -1,0 +1,134 @@
+/*
+ * v/name.h - character-string names, the client's prefix cache, and the name protocol
+ * (docs/GROUPS.md, "Naming"). Shared by programs, the name handlers and host tools.
+ *
+ * Syntax (V's character-string names):
+ *   name    = "[" context "]" rest          e.g. [pm2]   [storage]/usr/bin/ls
+ *   context = 1..15 of  A-Z a-z 0-9 . _ -
+ *   rest    = 0 or more bytes 0x21..0x7e (printable, no space), interpreted only by the
+ *             server that owns the prefix
+ *   a whole name is at most V_NAME_MAX bytes.
+ * A path form is accepted as sugar and made canonical by v_name_canon:
+ *   /context/rest  ==  [context]/rest            /pm2  ==  [pm2]
+ * A prefix (what a server registers and a client caches) is a bracketed context
+ * optionally followed by path components, each 1+ of the context characters:
+ *   prefix  = "[" context "]" { "/" component }        at most V_NAME_PREFIX_MAX bytes
+ * Prefix P matches name N when N starts with P and P ends in "]" or N continues with
+ * "/" or ends there: [storage]/usr matches [storage]/usr and [storage]/usr/bin, not
+ * [storage]/usrx; [pm] never matches [pm2]. The longest matching prefix owns the name,
+ * so a server may hand a subtree to another by registering the longer prefix.
+ *
+ * Entry points: v_name_check, v_name_prefix_check, v_name_canon, v_name_match,
+ * v_name_source_name, v_name_cache_{init,insert,lookup,invalidate,invalidate_server,
+ * invalidate_lhost,list} (libv/name_cache.c: pure, caller-supplied storage, no system
+ * calls; times are passed in).
+ */
+#ifndef V_NAME_H
+#define V_NAME_H
+
+#include <stdint.h>
+#include "pid.h"
+
+#define V_NAME_MAX          255   /* bytes of a whole name (no NUL) */
+#define V_NAME_CONTEXT_MAX  15    /* bytes between the brackets */
+#define V_NAME_PREFIX_MAX   31    /* bytes of a registered or cached prefix */
+
+/* ---- The name protocol. Codes 0x500..0x5ff. ----
+ * A name travels as the request's segment: a READ grant of exactly its bytes (no NUL),
+ * seg_len = length <= V_NAME_MAX. It therefore rides inside the REQUEST packet (which
+ * carries the first 1 KiB of a READ grant), and ReceiveWithSegment gets it whole: a
+ * lookup is one datagram each way. Reply codes are V_OK or a V_E* error. */
+enum v_name_req {
+    NAME_LOOKUP = 0x500,  /* seg R = name (canonical). Sent to V_GROUP_NAME_HANDLERS
+                             (multicast) or to one handler (unicast). w0 = V_NAME_LK_*.
+                             -> w0 = server pid, w1 = context id, w2 = bytes of the name
+                                the owning prefix covers (the client caches name[0..w2)),
+                                w3 = the answering handler's node.
+                             A group member that owns no prefix of the name declines (it
+                             replies with V_MSG_NO_REPLY: nothing goes on the wire).
+                             Sent unicast, a handler that owns none: V_ENOTFOUND.      */
+    NAME_REGISTER,        /* to the node's name handler (GetPid(V_LOGICAL_NAME)):
+                             seg R = prefix; w0 = server (0: the sender), w1 = context id
+                             -> V_OK; V_EINVAL (bad prefix), V_EBUSY (another live server
+                             owns it, here or on another node), V_ENOMEM                */
+    NAME_UNREGISTER,      /* seg R = prefix; w0 = server (0: the sender)
+                             -> V_OK, V_ENOTFOUND                                       */
+    NAME_LIST,            /* seg W <- struct v_name_record[] (the handler's
+                             registrations) -> w0 = total, w1 = records written         */
+};
+#define V_NAME_LK_EXACT     0x1u  /* answer only for a prefix equal to the whole name */
+
+/* Where a cached answer came from. */
+enum v_name_source {
+    V_NAME_SRC_STATIC = 1,   /* configured; never evicted by LRU */
+    V_NAME_SRC_MULTICAST,    /* a NAME_LOOKUP to V_GROUP_NAME_HANDLERS */
+    V_NAME_SRC_UNICAST,      /* a NAME_LOOKUP to one known handler */
+};
+
+/* One registration or cache entry as a table travels (NAME_LIST, vctl, the shell). */
+struct v_name_record {
+    char prefix[V_NAME_PREFIX_MAX + 1];   /* NUL-terminated */
+    v_pid_t server;
+    uint32_t context;
+    uint32_t source;                      /* enum v_name_source; 0 in a registration */
+    uint32_t hits;
+    uint32_t age_ms;                      /* since learned (or registered) */
+};
+_Static_assert(sizeof(struct v_name_record) == 52, "name records travel in tables");
+
+/* V_OK if name (NUL-terminated) is a canonical name, else V_EINVAL. */
+int v_name_check(const char *name);
+/* V_OK if prefix is a valid prefix, else V_EINVAL. */
+int v_name_prefix_check(const char *prefix);
+/* Write the canonical form of in (bracketed, or the /context/rest path form) to out
+ * (size bytes with the NUL). V_OK; V_EINVAL if in is not a name or does not fit. */
+int v_name_canon(const char *in, char *out, uint32_t size);
+/* The length of prefix when it matches name (rule above), else 0. */
+uint32_t v_name_match(const char *prefix, const char *name);
+/* "static", "multicast", "unicast", or "?" */
+const char *v_name_source_name(uint32_t source);
+
+/* ---- The prefix cache ---- */
+struct v_name_entry {
+    char prefix[V_NAME_PREFIX_MAX + 1];   /* "": free */
+    v_pid_t server;
+    uint32_t context;
+    uint32_t source;                      /* enum v_name_source */
+    uint32_t hits;                        /* lookups it answered since learned */
+    uint64_t learned_ns;                  /* inserted or last replaced */
+    uint64_t used_ns;                     /* last hit (LRU order); learned_ns before */
+};
+
+struct v_name_cache {
+    struct v_name_entry *e;
+    uint32_t n;
+    uint32_t hits, misses, evictions, invalidations;
+};
+
+void v_name_cache_init(struct v_name_cache *c, struct v_name_entry *storage, uint32_t n);
+/* Remember prefix -> (server, context), learned from source at now_ns. An entry with
+ * the same prefix is replaced (its hits restart if the server changed). Otherwise a free
+ * entry is used, or the least recently used entry that is not static is evicted.
+ * Errors: V_EINVAL (bad prefix, server 0, unknown source), V_ENOMEM (all static). */
+int v_name_cache_insert(struct v_name_cache *c, const char *prefix, v_pid_t server,
+                        uint32_t context, uint32_t source, uint64_t now_ns);
+/* The entry with the longest prefix matching name (canonical): copied to *out (may be
+ * 0), counted as a hit and marked used at now_ns; *rest_off (may be 0) = its length, so
+ * name + *rest_off is what the server interprets. Errors: V_EINVAL (name malformed),
+ * V_ENOTFOUND (a miss: ask the name handlers). */
+int v_name_cache_lookup(struct v_name_cache *c, const char *name, uint64_t now_ns,
+                        struct v_name_entry *out, uint32_t *rest_off);
+/* Drop the entry for exactly prefix, if it still names server (server 0: whatever it
+ * names), so that a stale answer found on use never drops a fresher one that replaced it
+ * meanwhile. V_OK or V_ENOTFOUND. */
+int v_name_cache_invalidate(struct v_name_cache *c, const char *prefix, v_pid_t server);
+/* Drop every entry naming server (it died: V_EV_PROCESS_DIED). Returns how many. */
+uint32_t v_name_cache_invalidate_server(struct v_name_cache *c, v_pid_t server);
+/* Drop every entry whose server lives on logical host lhost (its node went down:
+ * V_EV_NODE_DOWN names the node, whose own logical host is v_lhost_make(node, 0)). */
+uint32_t v_name_cache_invalidate_lhost(struct v_name_cache *c, uint32_t lhost);
+/* Copy up to max entries in use to out, sorted by prefix. Returns how many are in use. */
+uint32_t v_name_cache_list(const struct v_name_cache *c, struct v_name_entry *out,
+                           uint32_t max);
+
+#endif
