@@ -129,6 +129,15 @@ static void rx_post(struct vq *q, uint16_t id)
     q->avail->idx++;
 }
 
+/* Tell the device about new buffers, unless it said it needs no telling: while it is
+ * working through a queue it sets VRING_USED_F_NO_NOTIFY, and every notification is an
+ * I/O exit (dear under emulation). */
+static void kick(struct vnet *v, struct vq *q, uint16_t index)
+{
+    if (!(q->used->flags & 1))
+        arch_io_write16(v->io + VIO_QUEUE_NOTIFY, index);
+}
+
 /* Hand every filled receive buffer to the stack and offer it again. */
 static void rx_drain(struct nic *n, struct vnet *v)
 {
@@ -152,7 +161,7 @@ static void rx_drain(struct nic *n, struct vnet *v)
     }
     if (posted) {
         __sync_synchronize();
-        arch_io_write16(v->io + VIO_QUEUE_NOTIFY, RXQ);
+        kick(v, q, RXQ);
     }
 }
 
@@ -213,7 +222,7 @@ static int vnet_transmit(struct nic *n, const struct nic_iov *iov, int niov)
     __sync_synchronize();
     q->avail->idx++;
     __sync_synchronize();
-    arch_io_write16(v->io + VIO_QUEUE_NOTIFY, TXQ);
+    kick(v, q, TXQ);
     n->stats.tx_packets++;
     n->stats.tx_bytes += len;
     return V_OK;
