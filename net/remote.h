@@ -20,7 +20,7 @@ int remote_is_remote(v_pid_t pid);
 int remote_send(struct proc *p, v_pid_t to);
 /* An alien is being replied to (or failed, status < 0): send REPLY or NACK, free it. */
 void remote_reply(struct proc *alien, const struct v_msg *m, int status, v_pid_t replier);
-/* Stage up to 1 KiB to travel in the alien's REPLY, for its client's address `addr`. */
+/* Stage up to V_PROTO_MAX_DATA bytes to travel in the alien's REPLY, for its client's address `addr`. */
 int remote_stage(struct proc *alien, uint32_t addr, const void *src, uint32_t len);
 /* Copy up to *len bytes of the segment data the alien's REQUEST carried to buf in the
  * caller's space. */

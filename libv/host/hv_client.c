@@ -1,6 +1,6 @@
 /*
  * hv_client.c - Send, for libv on Linux. The REQUEST carries the message and the first
- * 1,024 bytes of a READ grant; it is resent and given up on as net/proto_retx.c says.
+ * V_PROTO_MAX_DATA bytes of a READ grant; it is resent and given up on as net/proto_retx.c says.
  * While we wait, the server side may answer PENDING (keep-alive), NACK (the Send fails),
  * REPLY (with data for our WRITE grant; we ACK it), write our WRITE grant with DATA
  * (MoveTo: we DATA_ACK each group) or ask for our READ grant with MOVE_FROM (MoveFrom:

@@ -233,7 +233,7 @@ int v_reply(const struct v_msg *m, v_pid_t to)
     return V_OK;
 }
 
-/* Write len bytes from src to dest in to's WRITE grant, then reply. Up to 1,024 bytes
+/* Write len bytes from src to dest in to's WRITE grant, then reply. Up to V_PROTO_MAX_DATA bytes
  * travel in the REPLY; more go first by MoveTo. On any error, to is not replied to.
  * Errors: as v_reply, V_ENOACCESS, V_ERANGE, V_EBADADDR (src null), v_move_to's. */
 int v_reply_with_segment(const struct v_msg *m, v_pid_t to, uint32_t dest, const void *src,

@@ -26,7 +26,7 @@ MAGIC, VERSION = 0x5653, 1
 (REQUEST, REPLY, PENDING, NACK, ACK, DATA, DATA_ACK, MOVE_FROM, WHERE, HERE) = range(1, 11)
 TYPE_MAX = HERE
 F_RETRANSMIT, F_MULTICAST, F_LAST, F_KNOWN = 1, 2, 4, 7
-MSG_SIZE, MAX_DATA = 32, 1024
+MSG_SIZE, MAX_DATA = 32, 1408                 # libv/include/v/proto.h
 HDR = struct.Struct("!HBBHHIIIIII")      # magic version type flags length txid client server offset aux seq
 MSG = struct.Struct("!HHIIIIIII")        # code flags w0..w4 seg_ptr seg_len
 REASONS = ["ok", "short", "magic", "version", "type", "flags", "length", "payload", "pid"]
@@ -236,9 +236,9 @@ def bad_datagrams(rng):
         out.append(("truncated", req[:n]))
     out.append(("truncated", req[:40]))                 # header says 32 bytes follow, 8 do
     out.append(("truncated", req[:63]))
-    for n in (1025, 1100, 1408):                          # one frame each
+    for n in (MAX_DATA + 1, MAX_DATA + 64, 2000):          # just past the limit (IP fragments)
         out.append(("oversized", header(REQUEST, 32 + n, 9, c, s) + m + bytes(n)))
-    for n in (1024 + 1, 3000, 9000):                       # length field that fits, datagram not
+    for n in (MAX_DATA + 1, 3000, 9000):                   # length field that fits, datagram not
         out.append(("oversized", header(REQUEST, 32, 9, c, s) + m + bytes(n)))
     out.append(("oversized", req + b"x"))                 # one byte more than it says
     out.append(("oversized", bytes(3000)))               # fragmented, all zero

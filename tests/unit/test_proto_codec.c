@@ -128,7 +128,7 @@ static void test_data_and_moves(void **state)
     assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_PAYLOAD);
     n = make(buf, VP_DATA, 0, pl, 4 + 1024, 0xfffffff0u, 0xffffffffu); /* offset near 2^32 */
     assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_PAYLOAD);
-    n = make(buf, VP_DATA, 0, pl, 4 + 1025, 0, 4096);              /* too big a packet */
+    n = make(buf, VP_DATA, 0, pl, 4 + V_PROTO_MAX_DATA + 1, 0, 8192); /* too big a packet */
     assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_LENGTH);
     n = make(buf, VP_DATA, 0, pl, 4, 0, 4096);                     /* an address, no bytes */
     assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_LENGTH);

@@ -51,7 +51,7 @@ enum v_proc_state {
 };
 
 /* KS_PROCESS_LIST takes w0 = the first record to return (0: from the start), so that a
- * remote client whose reply holds at most 1 KiB of table can page through it. */
+ * remote client whose reply holds at most V_PROTO_MAX_DATA bytes of table can page through it. */
 
 struct v_net_stats {
     uint32_t rx, tx, malformed[9];    /* malformed[] by enum v_proto_drop */

@@ -36,7 +36,7 @@
 /* ---- The name protocol. Codes 0x500..0x5ff. ----
  * A name travels as the request's segment: a READ grant of exactly its bytes (no NUL),
  * seg_len = length <= V_NAME_MAX. It therefore rides inside the REQUEST packet (which
- * carries the first 1 KiB of a READ grant), and ReceiveWithSegment gets it whole: a
+ * carries the first V_PROTO_MAX_DATA bytes of a READ grant), and ReceiveWithSegment gets it whole: a
  * lookup is one datagram each way. Reply codes are V_OK or a V_E* error. */
 enum v_name_req {
     NAME_LOOKUP = 0x500,  /* seg R = name (canonical). Sent to V_GROUP_NAME_HANDLERS

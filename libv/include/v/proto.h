@@ -19,7 +19,10 @@
 #define V_PROTO_MAGIC     0x5653u      /* "VS" */
 #define V_PROTO_VERSION   1
 #define V_PROTO_HDR_SIZE  32
-#define V_PROTO_MAX_DATA  1024         /* payload bytes of one DATA packet */
+/* Data bytes of one DATA packet, and the most a REQUEST or REPLY carries besides its
+ * message: 1,408 makes the largest packet exactly one 1,514-byte Ethernet frame
+ * (14 + 20 IP + 8 UDP + 32 header + 32 message + 1,408), never fragmented. */
+#define V_PROTO_MAX_DATA  1408
 #define V_PROTO_GROUP_MAX 32           /* DATA packets in one packet group (a 32-bit bitmap) */
 #define V_PROTO_MAX_PKT   (V_PROTO_HDR_SIZE + V_MSG_SIZE + V_PROTO_MAX_DATA)
 #define V_PROTO_GROUP_BYTES (V_PROTO_GROUP_MAX * V_PROTO_MAX_DATA)
