@@ -22,24 +22,17 @@ done
 if [ "$(id -u)" != 0 ]; then echo "remote-bench: skipped: needs root for a namespace"; exit 0; fi
 ns=vsysbench$$
 pids=()
+. tests/lib/netns.sh
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-  if ip netns list 2>/dev/null | grep -qw "$ns"; then
-    ip -n "$ns" link del tap1 2>/dev/null; ip -n "$ns" link del tap2 2>/dev/null
-    ip -n "$ns" link del br0 2>/dev/null; ip netns del "$ns" 2>/dev/null
-  fi
+  netns_down "$ns" 2
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 mkdir -p "$out/logs"
 mods=$(bash tools/bundle.sh "$build") || exit 1
-ip netns add "$ns" && ip -n "$ns" link set lo up &&
-  ip -n "$ns" link add br0 type bridge && ip -n "$ns" link set br0 up || exit 1
-for k in 1 2; do
-  ip -n "$ns" tuntap add dev "tap$k" mode tap && ip -n "$ns" link set "tap$k" master br0 &&
-    ip -n "$ns" link set "tap$k" up
-done
+netns_up "$ns" 2 || { echo "remote-bench: cannot set up the namespace" >&2; exit 1; }
 
 failed=0
 for nic in $nics; do

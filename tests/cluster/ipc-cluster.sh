@@ -22,15 +22,12 @@ if [ "$(id -u)" != 0 ]; then
   echo "cluster: 0 passed, 0 failed"; exit 0
 fi
 
+. tests/lib/netns.sh
 cleanup() {
   local p
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-  if ip netns list 2>/dev/null | grep -qw "$ns"; then
-    for i in 1 2 3; do ip -n "$ns" link del "tap$i" 2>/dev/null; done
-    ip -n "$ns" link del br0 2>/dev/null
-    ip netns del "$ns" 2>/dev/null
-  fi
+  netns_down "$ns" 3
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -38,14 +35,7 @@ trap 'exit 130' INT TERM
 rm -rf "$dir"; mkdir -p "$dir"
 mods=$(bash tools/bundle.sh "$build") || exit 1
 
-ip netns add "$ns" && ip -n "$ns" link set lo up &&
-ip -n "$ns" link add br0 type bridge mcast_snooping 1 mcast_querier 1 &&
-ip -n "$ns" addr add 10.77.0.1/24 dev br0 && ip -n "$ns" link set br0 up || {
-  echo "FAIL cluster/setup"; echo "cluster: 0 passed, 1 failed"; exit 1; }
-for k in 1 2 3; do
-  ip -n "$ns" tuntap add dev "tap$k" mode tap && ip -n "$ns" link set "tap$k" master br0 &&
-    ip -n "$ns" link set "tap$k" up
-done
+netns_up "$ns" 3 || { echo "FAIL cluster/setup"; echo "cluster: 0 passed, 1 failed"; exit 1; }
 
 for k in 3 2 1; do
   ip netns exec "$ns" qemu-system-i386 -accel tcg -m 128 -nodefaults -display none -no-reboot \

@@ -37,6 +37,7 @@ for f in "$build/kernel.elf" "$build/user/pm.elf"; do
   [ -f "$f" ] || { fail build "no $f: run make first"; summary; exit 1; }
 done
 
+. tests/lib/netns.sh
 # Stop what we started (by pid), then remove the namespace and what is in it.
 cleanup() {
   local p i
@@ -48,11 +49,7 @@ cleanup() {
     sleep 0.1
   done
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-  if ip netns list 2>/dev/null | grep -qw "$ns"; then
-    for i in 1 2 3; do ip -n "$ns" link del "tap$i" 2>/dev/null; done
-    ip -n "$ns" link del br0 2>/dev/null
-    ip netns del "$ns" 2>/dev/null
-  fi
+  netns_down "$ns" 3
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -61,19 +58,7 @@ rm -rf "$dir"; mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 mods=$(bash tools/bundle.sh "$build") || exit 1
 
-setup() {
-  ip netns add "$ns" &&
-  ip -n "$ns" link set lo up &&
-  ip -n "$ns" link add br0 type bridge mcast_snooping 1 mcast_querier 1 &&
-  ip -n "$ns" addr add 10.77.0.1/24 dev br0 &&
-  ip -n "$ns" link set br0 up || return 1
-  for i in 1 2 3; do
-    ip -n "$ns" tuntap add dev "tap$i" mode tap &&
-    ip -n "$ns" link set "tap$i" master br0 &&
-    ip -n "$ns" link set "tap$i" up || return 1
-  done
-}
-if ! setup 2>"$dir/setup.err"; then
+if ! netns_up "$ns" 3 2>"$dir/setup.err"; then
   fail setup "$(head -1 "$dir/setup.err")"; summary; exit 1
 fi
 

@@ -1,0 +1,24 @@
+# tests/lib/netns.sh - a test's own network namespace (sourced, not run): a bridge br0,
+# 10.77.0.1/24, IGMP snooping on with the bridge as querier (as a lab switch would be),
+# and taps tap1..tapN enslaved to it. Every address a test uses stays inside it.
+#   netns_up NS N     create it; returns non-zero (the error on stderr) if any step fails
+#   netns_down NS N   remove taps, bridge and namespace; idempotent, for traps
+
+netns_up() {
+  local ns=$1 n=$2 k
+  ip netns add "$ns" && ip -n "$ns" link set lo up &&
+    ip -n "$ns" link add br0 type bridge mcast_snooping 1 mcast_querier 1 &&
+    ip -n "$ns" addr add 10.77.0.1/24 dev br0 && ip -n "$ns" link set br0 up || return 1
+  for ((k = 1; k <= n; k++)); do
+    ip -n "$ns" tuntap add dev "tap$k" mode tap &&
+      ip -n "$ns" link set "tap$k" master br0 && ip -n "$ns" link set "tap$k" up || return 1
+  done
+}
+
+netns_down() {
+  local ns=$1 n=$2 k
+  ip netns list 2>/dev/null | grep -qw "$ns" || return 0
+  for ((k = 1; k <= n; k++)); do ip -n "$ns" link del "tap$k" 2>/dev/null; done
+  ip -n "$ns" link del br0 2>/dev/null
+  ip netns del "$ns" 2>/dev/null
+}
