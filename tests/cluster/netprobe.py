@@ -27,44 +27,47 @@ def checksum(data):
     return ~s & 0xFFFF
 
 
+def answered(sock, t0, match):
+    """Seconds from t0 until a datagram for which match(data, src) is true arrives, or
+    None at TIMEOUT. match returns True (the answer), False (someone else's), or None
+    (our answer, but wrong: give up)."""
+    while True:
+        left = TIMEOUT - (time.monotonic() - t0)
+        if left <= 0:
+            return None
+        sock.settimeout(left)
+        try:
+            data, src = sock.recvfrom(2048)
+        except socket.timeout:
+            return None
+        verdict = match(data, src)
+        if verdict is None:
+            return None
+        if verdict:
+            return time.monotonic() - t0
+
+
 def icmp_once(sock, addr, ident, seq):
     payload = struct.pack("!d", time.time()) + b"vsys-net-smoke"
     hdr = struct.pack("!BBHHH", 8, 0, 0, ident, seq)
     pkt = struct.pack("!BBHHH", 8, 0, checksum(hdr + payload), ident, seq) + payload
     t0 = time.monotonic()
     sock.sendto(pkt, (addr, 0))
-    while True:
-        left = TIMEOUT - (time.monotonic() - t0)
-        if left <= 0:
-            return None
-        sock.settimeout(left)
-        try:
-            data, src = sock.recvfrom(2048)
-        except socket.timeout:
-            return None
+
+    def match(data, src):
         ihl = (data[0] & 0x0F) * 4
         typ, _, _, rid, rseq = struct.unpack("!BBHHH", data[ihl:ihl + 8])
         if src[0] == addr and typ == 0 and rid == ident and rseq == seq:
-            if data[ihl + 8:] != payload:
-                return None
-            return time.monotonic() - t0
+            return True if data[ihl + 8:] == payload else None
+        return False
+    return answered(sock, t0, match)
 
 
 def udp_once(sock, addr, ident, seq):
     payload = b"vsys-net-smoke %d %d" % (ident, seq)
     t0 = time.monotonic()
     sock.sendto(payload, (addr, 7))
-    while True:
-        left = TIMEOUT - (time.monotonic() - t0)
-        if left <= 0:
-            return None
-        sock.settimeout(left)
-        try:
-            data, src = sock.recvfrom(2048)
-        except socket.timeout:
-            return None
-        if src == (addr, 7) and data == payload:
-            return time.monotonic() - t0
+    return answered(sock, t0, lambda data, src: src == (addr, 7) and data == payload)
 
 
 def mcast(group, ifaddr, expected):
