@@ -50,8 +50,11 @@ void ipc_enqueue_sender(struct proc *dst, struct proc *p)
 
 void ipc_complete(struct proc *p, const struct v_msg *m, int status, v_pid_t replier)
 {
-    if (__builtin_expect(p->alien, 0)) { /* the client is on another node */
-        remote_reply(p, m, status, replier);
+    if (__builtin_expect(p->alien, 0)) { /* the client is on another node, or in a group */
+        if (p->alien == ALIEN_REMOTE)
+            remote_reply(p, m, status, replier);
+        else
+            group_member_reply(p, m, status, replier);
         return;
     }
     p->msg = *m;
@@ -121,6 +124,13 @@ int ipc_send(struct v_msg *m, v_pid_t to, v_pid_t *replier)
         if ((err = remote_send(me, to)))
             return err;
         sched_block(V_PS_AWAITING_REPLY);
+    } else if (v_pid_is_group(to)) {     /* local members and one multicast datagram */
+        if ((err = group_send(me, to)) < 0) {
+            me->grant_flags = 0;
+            return err;
+        }
+        if (!err)
+            sched_block(V_PS_AWAITING_REPLY);
     } else {
         return V_ENOPROC;
     }
@@ -185,8 +195,11 @@ void ipc_receive_segment(struct proc *s, uint32_t buf, uint32_t *len)
 static int awaiting_me(v_pid_t pid, struct proc **out)
 {
     struct proc *p = proc_lookup(pid);
-    if (__builtin_expect(!p, 0))
-        p = proc_lookup_alien(pid);
+    if (__builtin_expect(!p || p->state != V_PS_AWAITING_REPLY || p->blocked_on != current->pid, 0)) {
+        struct proc *a = proc_alien_awaiting(pid, current->pid);   /* remote or group */
+        if (a)
+            p = a;
+    }
     if (!p)
         return V_ENOPROC;
     if (p->state != V_PS_AWAITING_REPLY || p->blocked_on != current->pid)
@@ -249,6 +262,8 @@ int ipc_forward(const struct v_msg *m, v_pid_t from, v_pid_t to)
     struct proc *dst = NULL;
     if (!ipc_is_pseudo(to) && !remote_is_remote(to) && !(dst = proc_lookup(to)))
         return V_ENOPROC;
+    if (s->alien > ALIEN_REMOTE && !dst)
+        return V_ENOACCESS;        /* a group Send is passed on only to local processes */
     s->msg = *m;
     s->msg.flags = (uint16_t)((m->flags & ~V_MSG_SEG_MASK) | s->grant_flags);
     s->msg.seg_ptr = s->grant_ptr;

@@ -40,8 +40,19 @@ struct proc *proc_lookup(v_pid_t pid)
 struct proc *proc_lookup_alien(v_pid_t pid)
 {
     for (int i = 0; pid && i < NPROC; i++)
-        if (procs[i].alien && procs[i].pid == pid)
+        if (procs[i].alien == ALIEN_REMOTE && procs[i].pid == pid)
             return &procs[i];
+    return NULL;
+}
+
+struct proc *proc_alien_awaiting(v_pid_t pid, v_pid_t replier)
+{
+    for (int i = 0; pid && i < NPROC; i++) {
+        struct proc *p = &procs[i];
+        if (p->alien && p->pid == pid && p->state == V_PS_AWAITING_REPLY &&
+            p->blocked_on == replier)
+            return p;
+    }
     return NULL;
 }
 
@@ -88,13 +99,13 @@ int proc_create(struct team *t, uint32_t entry, uint32_t esp, uint32_t prio, uin
 
 /* A record standing for remote process `pid` while its Send is served here. It is
  * queued and replied to like a local sender, never scheduled. V_ENOMEM. */
-int proc_create_alien(v_pid_t pid, struct proc **out)
+int proc_create_alien(v_pid_t pid, uint8_t kind, struct proc **out)
 {
     struct proc *p = slot_alloc();
     if (!p)
         return V_ENOMEM;
     p->pid = pid;
-    p->alien = 1;
+    p->alien = kind;
     p->team = NULL;
     p->prio = V_PRIO_MAX;
     p->state = V_PS_SEND_BLOCKED;

@@ -28,6 +28,15 @@ struct team {
     char name[V_NAME_LEN];
 };
 
+/* What an alien record stands for. Aliens are queued on receivers like local senders
+ * and carry the client's pid; ipc_complete hands their replies back to net/. */
+enum alien_kind {
+    ALIEN_NONE = 0,
+    ALIEN_REMOTE,               /* a remote client's unicast Send (net/remote.c) */
+    ALIEN_GROUP,                /* a remote client's group Send, one per local member */
+    ALIEN_PROXY,                /* a local client's group Send, one per other local member */
+};
+
 /* Why a process that awaits a reply is blocked, beyond an ordinary Send. */
 enum await_kind { AWAIT_SEND = 0, AWAIT_START, AWAIT_EXCEPTION };
 
@@ -36,7 +45,8 @@ struct proc {
     uint32_t state;             /* enum v_proc_state */
     uint32_t prio;
     uint32_t slot_gen;          /* generation of the slot, bumped on each reuse */
-    uint8_t alien;              /* stands for a remote client of a Send (net/remote.c) */
+    uint8_t alien;              /* enum alien_kind: stands for a client of a Send that is
+                                   not this slot's process (net/remote*.c) */
     struct team *team;
     struct list qlink;          /* on a ready queue, or on a receiver's sender queue */
     struct arch_context ctx;
@@ -59,8 +69,10 @@ extern struct proc *current;
 
 void proc_init(void);
 struct proc *proc_lookup(v_pid_t pid);          /* processes of this node only */
-struct proc *proc_lookup_alien(v_pid_t pid);    /* the alien standing for remote pid */
-int proc_create_alien(v_pid_t pid, struct proc **out);
+struct proc *proc_lookup_alien(v_pid_t pid);    /* the ALIEN_REMOTE standing for remote pid */
+/* The alien (any kind) of client pid that awaits a reply from `replier`, or NULL. */
+struct proc *proc_alien_awaiting(v_pid_t pid, v_pid_t replier);
+int proc_create_alien(v_pid_t pid, uint8_t kind, struct proc **out);
 void proc_free_alien(struct proc *p);
 struct proc *proc_slot(uint32_t i);     /* for table walks; NULL past the end */
 int proc_create(struct team *t, uint32_t entry, uint32_t esp, uint32_t prio, uint32_t eax,

@@ -7,6 +7,7 @@
 #include "ipc.h"
 #include "kernel.h"
 #include "ksrv.h"
+#include "remote.h"
 #include "sched.h"
 #include "time.h"
 #include "vm.h"
@@ -57,6 +58,8 @@ static int do_receive(struct sysargs *a, int with_seg)
     vm_copy_out(current->team, umsg, &s->msg, sizeof(s->msg));
     a->r1 = s->pid;
     a->r2 = len;
+    if (s->alien > ALIEN_REMOTE && (s->msg.flags & V_MSG_NO_REPLY))
+        group_member_reply(s, &s->msg, V_OK, current->pid);   /* nobody waits: free it now */
     return V_OK;
 }
 
@@ -126,6 +129,20 @@ static int sys_time(struct sysargs *a)
     return V_OK;
 }
 
+static int sys_join_group(struct sysargs *a) { return group_join(a->a[0], a->a[1]); }
+static int sys_leave_group(struct sysargs *a) { return group_leave(a->a[0], a->a[1]); }
+
+static int sys_get_reply(struct sysargs *a)
+{
+    int err = vm_check(current->team, a->a[0], sizeof(struct v_msg), 1);
+    if (!err)
+        err = group_get_reply(current, a->a[1]);
+    if (err)
+        return err;
+    a->r1 = current->ipc_pid;
+    return vm_copy_out(current->team, a->a[0], &current->msg, sizeof(current->msg));
+}
+
 static int (*const calls[V_SYS_COUNT])(struct sysargs *) = {
     [V_SYS_SEND] = sys_send,         [V_SYS_RECEIVE] = sys_receive,
     [V_SYS_REPLY] = sys_reply,       [V_SYS_FORWARD] = sys_forward,
@@ -134,6 +151,8 @@ static int (*const calls[V_SYS_COUNT])(struct sysargs *) = {
     [V_SYS_GETPID] = sys_getpid,     [V_SYS_SETPID] = sys_setpid,
     [V_SYS_DELAY] = sys_delay,       [V_SYS_EXIT] = sys_exit,
     [V_SYS_YIELD] = sys_yield,       [V_SYS_TIME] = sys_time,
+    [V_SYS_JOIN_GROUP] = sys_join_group, [V_SYS_LEAVE_GROUP] = sys_leave_group,
+    [V_SYS_GET_REPLY] = sys_get_reply,
 };
 
 void syscall_dispatch(struct trapframe *tf)

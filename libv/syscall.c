@@ -6,7 +6,7 @@
  * every other register. Entry points: v_send, v_send_r, v_receive, v_receive_from,
  * v_receive_with_segment, v_reply, v_reply_with_segment, v_forward, v_move_to,
  * v_move_from, v_my_pid, v_get_pid, v_set_pid, v_delay, v_yield, v_time_ns,
- * v_exit_process, v_syscall.
+ * v_exit_process, v_syscall, v_join_group, v_leave_group, v_get_reply.
  */
 #include <v/ipc.h>
 
@@ -155,4 +155,24 @@ void v_exit_process(int status)
     trap(V_SYS_EXIT, (uint32_t)status, 0, 0, 0, 0, 0, 0);
     for (;;)   /* the kernel never returns here; if it did, do not run on */
         trap(V_SYS_EXIT, (uint32_t)status, 0, 0, 0, 0, 0, 0);
+}
+
+int v_join_group(v_pid_t group, v_pid_t pid)
+{
+    return trap(V_SYS_JOIN_GROUP, group, pid, 0, 0, 0, 0, 0);
+}
+
+int v_leave_group(v_pid_t group, v_pid_t pid)
+{
+    return trap(V_SYS_LEAVE_GROUP, group, pid, 0, 0, 0, 0, 0);
+}
+
+int v_get_reply(struct v_msg *m, uint32_t timeout_ms, v_pid_t *from)
+{
+    uint32_t r = 0;
+    int rc = trap(V_SYS_GET_REPLY, ptr(m), timeout_ms, 0, 0, 0, &r, 0);
+
+    if (from)
+        *from = rc < 0 ? V_PID_NONE : r;
+    return rc;
 }

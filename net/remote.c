@@ -52,15 +52,6 @@ struct client_txn {
 };
 static struct client_txn ctx[NPROC];
 
-struct alien_info {
-    uint32_t txid, addr;                 /* the transaction, the client's node */
-    uint16_t port, data_len, reply_len;
-    uint32_t reply_addr;
-    uint8_t data[V_PROTO_MAX_DATA];      /* segment bytes the REQUEST carried */
-    uint8_t reply[V_PROTO_MAX_DATA];     /* staged for the REPLY */
-};
-static struct alien_info ainfo[NPROC];
-
 /* Requests passed on to another node: their retransmissions are passed on too. */
 struct fwd {
     v_pid_t client, server;
@@ -84,7 +75,7 @@ void rp_send(uint32_t addr, uint16_t port, const struct v_proto_hdr *h, const vo
         rstats.tx++;
 }
 
-static void send_raw(uint32_t addr, uint16_t port, uint8_t *pkt, uint32_t len, int again)
+void rp_send_raw(uint32_t addr, uint16_t port, uint8_t *pkt, uint32_t len, int again)
 {
     if (again) {
         pkt[5] |= VPF_RETRANSMIT;        /* flags, low byte: counters only */
@@ -117,7 +108,16 @@ int remote_is_remote(v_pid_t pid)
     return !v_pid_is_group(pid) && v_pid_lhost(pid) != node_lhost && v_pid_lhost(pid) != 0;
 }
 
-static uint32_t new_txid(void)
+int rp_online(void) { return online && net_ipv4(); }
+void rp_learn(uint32_t lhost, uint32_t addr, uint16_t port) { lhost_learn(&lhosts, lhost, addr, port, rp_now()); }
+
+int rp_stale(v_pid_t client, uint32_t txid)
+{
+    const struct vp_reply *r;
+    return vp_rcache_check(&rcache, client, txid, rp_now(), &r) == VP_STALE;
+}
+
+uint32_t rp_new_txid(void)
 {
     txid_count = (txid_count + 1) & 0xffffffu;
     return (txid_epoch << 24) | txid_count;
@@ -155,14 +155,11 @@ static void client_transmit(struct client_txn *t, int again)
     if (t->resolving)
         send_where(v_pid_lhost(t->server));
     else
-        send_raw(t->addr, t->port, t->pkt, t->len, again);
+        rp_send_raw(t->addr, t->port, t->pkt, t->len, again);
 }
 
-int remote_send(struct proc *p, v_pid_t to)
+int rp_encode_request(struct proc *p, struct v_proto_hdr *h, uint8_t *pkt)
 {
-    if (!online || !net_ipv4())
-        return V_ENOPROC;                /* no network: no other node is reachable */
-    struct client_txn *t = &ctx[proc_index(p)];
     uint8_t pl[V_MSG_SIZE + V_PROTO_MAX_DATA];
     vp_put_msg(&p->msg, pl);
     uint32_t n = 0;
@@ -171,9 +168,17 @@ int remote_send(struct proc *p, v_pid_t to)
         if (p->team && vm_copy_in(p->team, pl + V_MSG_SIZE, p->grant_ptr, n))
             n = 0;
     }
-    struct v_proto_hdr h = { .type = VP_REQUEST, .txid = new_txid(), .client = p->pid,
+    return vp_encode(h, pl, V_MSG_SIZE + n, pkt, V_PROTO_MAX_PKT);
+}
+
+int remote_send(struct proc *p, v_pid_t to)
+{
+    if (!online || !net_ipv4())
+        return V_ENOPROC;                /* no network: no other node is reachable */
+    struct client_txn *t = &ctx[proc_index(p)];
+    struct v_proto_hdr h = { .type = VP_REQUEST, .txid = rp_new_txid(), .client = p->pid,
                              .server = to };
-    int len = vp_encode(&h, pl, V_MSG_SIZE + n, t->pkt, sizeof(t->pkt));
+    int len = rp_encode_request(p, &h, t->pkt);
     if (len < 0)
         return len;
     t->len = (uint16_t)len;
@@ -192,6 +197,10 @@ static void on_reply(const struct v_proto_hdr *h, const uint8_t *pl, uint32_t sr
     /* No ACK: the client's next request (a later txid) acknowledges this reply, and the
      * server keeps one reply per client, so the ACK would only cost a packet on the
      * critical path (VMTP's implicit acknowledgment). Servers still accept ACKs. */
+    if (h->flags & VPF_MULTICAST) {      /* one member's reply to a group Send */
+        group_on_reply(h, pl, src, sport);
+        return;
+    }
     struct proc *p = rp_client(h->client, h->txid);
     if (!p)
         return;
@@ -230,12 +239,14 @@ static void on_here(uint32_t lhost, uint32_t src, uint16_t sport)
             fwds[i].addr = src;
             fwds[i].port = sport;
             fwds[i].resolving = 0;
-            send_raw(src, sport, fwds[i].pkt, fwds[i].len, 0);
+            rp_send_raw(src, sport, fwds[i].pkt, fwds[i].len, 0);
         }
 }
 
 /* ---- server half ---- */
 
+static struct alien_info ainfo[NPROC];
+struct alien_info *rp_info(struct proc *a) { return &ainfo[proc_index(a)]; }
 static struct alien_info *info(struct proc *a) { return &ainfo[proc_index(a)]; }
 
 int remote_stage(struct proc *a, uint32_t addr, const void *src, uint32_t len)
@@ -281,7 +292,7 @@ void remote_reply(struct proc *a, const struct v_msg *m, int status, v_pid_t rep
                                  .server = replier, .aux = replier, .offset = ai->reply_addr };
         int n = vp_encode(&h, pl, V_MSG_SIZE + ai->reply_len, pkt, sizeof(pkt));
         if (n > 0) {
-            send_raw(ai->addr, ai->port, pkt, (uint32_t)n, 0);
+            rp_send_raw(ai->addr, ai->port, pkt, (uint32_t)n, 0);
             vp_rcache_put(&rcache, a->pid, ai->txid, ai->addr, pkt, (uint32_t)n, rp_now(),
                           REPLY_TTL_NS);
         }
@@ -311,14 +322,14 @@ static int duplicate(const struct v_proto_hdr *h, uint32_t caddr, uint16_t cport
     struct fwd *f = fwd_find(h->client, h->txid);
     if (f) {
         if (!f->resolving)
-            send_raw(f->addr, f->port, f->pkt, f->len, 1);
+            rp_send_raw(f->addr, f->port, f->pkt, f->len, 1);
         return 1;
     }
     const struct vp_reply *r;
     int v = vp_rcache_check(&rcache, h->client, h->txid, rp_now(), &r);
     if (v == VP_CACHED) {
         rstats.duplicates++;
-        send_raw(caddr, cport, (uint8_t *)r->pkt, r->len, 1);
+        rp_send_raw(caddr, cport, (uint8_t *)r->pkt, r->len, 1);
     } else if (v == VP_STALE) {
         rstats.stale++;
     }
@@ -332,12 +343,16 @@ static void on_request(const struct v_proto_hdr *h, const uint8_t *pl, uint32_t 
     uint32_t caddr = h->aux ? h->aux : src;
     uint16_t cport = h->offset ? (uint16_t)h->offset : sport;
     lhost_learn(&lhosts, v_pid_lhost(h->client), caddr, cport, rp_now());
+    if (h->flags & VPF_MULTICAST) {      /* to a group: never NACKed (remote_group.c) */
+        group_on_request(h, pl, caddr, cport);
+        return;
+    }
     if (duplicate(h, caddr, cport))
         return;
     int pseudo = ipc_is_pseudo(h->server);
     struct proc *dst = pseudo ? NULL : proc_lookup(h->server);
     struct proc *a;
-    if ((!pseudo && !dst) || proc_create_alien(h->client, &a)) {
+    if ((!pseudo && !dst) || proc_create_alien(h->client, ALIEN_REMOTE, &a)) {
         rp_nack(caddr, cport, h, !pseudo && !dst ? V_ENOPROC : V_ENOMEM);
         return;
     }
@@ -393,13 +408,15 @@ int remote_forward(struct proc *s, v_pid_t to)
     if (f->resolving)
         send_where(v_pid_lhost(to));
     else
-        send_raw(f->addr, f->port, f->pkt, f->len, 0);
+        rp_send_raw(f->addr, f->port, f->pkt, f->len, 0);
     proc_free_alien(s);
     return V_OK;
 }
 
 int remote_move(struct proc *a, uint32_t client_addr, uint32_t local_addr, uint32_t len, int write)
 {
+    if (a->alien != ALIEN_REMOTE)
+        return V_ENOACCESS;              /* a group Send's client grants no moves */
     if (!len)
         return V_OK;
     struct alien_info *ai = info(a);
@@ -413,8 +430,10 @@ int remote_move(struct proc *a, uint32_t client_addr, uint32_t local_addr, uint3
 
 void remote_forget(struct proc *p)
 {
-    if (!p->alien)
+    if (!p->alien) {
         ctx[proc_index(p)].active = 0;
+        group_forget(p);
+    }
     move_forget(p);
 }
 
@@ -425,6 +444,8 @@ void remote_stats(struct v_net_stats *out) { *out = rstats; }
 static void on_nack(const struct v_proto_hdr *h, const uint8_t *pl)
 {
     int err = (int32_t)rp_get32(pl);
+    if (v_pid_is_group(h->server))
+        return;                          /* nobody NACKs a group Send; ignore a forged one */
     struct proc *p = rp_client(h->client, h->txid);
     if (p)
         on_client_nack(p, err);
@@ -448,7 +469,9 @@ static void receive(void *arg, uint32_t src, uint16_t sport, const void *data, u
     case VP_REQUEST:  on_request(&h, pl, src, sport); break;
     case VP_REPLY:    on_reply(&h, pl, src, sport); break;
     case VP_PENDING:
-        if ((p = rp_client(h.client, h.txid)))
+        if (h.flags & VPF_MULTICAST)
+            group_on_pending(&h);
+        else if ((p = rp_client(h.client, h.txid)))
             vp_retx_heard(&ctx[proc_index(p)].retx, rp_now(), 1);
         break;
     case VP_NACK:     on_nack(&h, pl); break;
@@ -493,6 +516,7 @@ static void tick(struct timer *tm)
 
 void remote_init(void)
 {
+    group_init();
     lhost_init(&lhosts, lh_store, sizeof(lh_store) / sizeof(lh_store[0]));
     vp_rcache_init(&rcache, rc_store, sizeof(rc_store) / sizeof(rc_store[0]), mk_store,
                    sizeof(mk_store) / sizeof(mk_store[0]));

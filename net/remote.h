@@ -37,4 +37,23 @@ int remote_forward(struct proc *s, v_pid_t to);
 void remote_forget(struct proc *p);
 void remote_stats(struct v_net_stats *out);
 
+/* ---- Process groups (remote_group.c, docs/GROUPS.md) ---- */
+void group_init(void);
+/* JoinGroup / LeaveGroup for local process pid (0: the caller). */
+int group_join(v_pid_t group, v_pid_t pid);
+int group_leave(v_pid_t group, v_pid_t pid);
+/* p's Send of p->msg to group g. < 0: an error; 0: the caller blocks p AWAITING_REPLY
+ * and the first reply (or V_ETIMEOUT) arrives through ipc_complete; 1: done already
+ * (p->msg, p->ipc_status, p->ipc_pid hold the outcome). */
+int group_send(struct proc *p, v_pid_t g);
+/* GetReply: the next reply to p's last group Send, waiting at most timeout_ms. The
+ * reply is in p->msg and the replier in p->ipc_pid on V_OK. */
+int group_get_reply(struct proc *p, uint32_t timeout_ms);
+/* A group alien or proxy is replied to (status < 0: its member died): pass it on. */
+void group_member_reply(struct proc *a, const struct v_msg *m, int status, v_pid_t replier);
+/* p (a local process) is being destroyed: its memberships and group transaction end. */
+void group_forget(struct proc *p);
+/* Local memberships for KS_GROUP_LIST: the i-th, V_OK or V_ENOTFOUND past the end. */
+int group_entry(uint32_t i, v_pid_t *group, v_pid_t *member);
+
 #endif

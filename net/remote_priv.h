@@ -9,6 +9,27 @@
 
 extern struct v_net_stats rstats;
 
+/* What an alien (any kind, proc.h) carries besides its process record, by slot. */
+struct alien_info {
+    uint32_t txid, addr;                 /* the transaction, the client's node (0: local) */
+    uint16_t port, data_len, reply_len;
+    uint32_t reply_addr;
+    v_pid_t group;                       /* ALIEN_GROUP, ALIEN_PROXY: the group sent to */
+    uint8_t data[V_PROTO_MAX_DATA];      /* segment bytes the REQUEST carried */
+    uint8_t reply[V_PROTO_MAX_DATA];     /* staged for the REPLY */
+};
+struct alien_info *rp_info(struct proc *a);
+int rp_online(void);
+uint32_t rp_new_txid(void);
+/* Encode p's message and up to V_PROTO_MAX_DATA bytes of its READ grant after header h
+ * into pkt (V_PROTO_MAX_PKT bytes). Returns the length or an error. */
+int rp_encode_request(struct proc *p, struct v_proto_hdr *h, uint8_t *pkt);
+void rp_send_raw(uint32_t addr, uint16_t port, uint8_t *pkt, uint32_t len, int again);
+/* Learn where logical host lhost lives (traffic from it). */
+void rp_learn(uint32_t lhost, uint32_t addr, uint16_t port);
+/* Is (client, txid) older than what this node already answered for client? */
+int rp_stale(v_pid_t client, uint32_t txid);
+
 uint64_t rp_now(void);
 /* Encode and send one packet to addr:port. */
 void rp_send(uint32_t addr, uint16_t port, const struct v_proto_hdr *h, const void *pl,
@@ -20,6 +41,12 @@ struct proc *rp_client(v_pid_t client, uint32_t txid);
  * bitmap of *group of move `move_id` by `mover`; *group comes back as the group it
  * tracks. NULL for a late copy of an earlier move by the same mover (not to be written). */
 uint32_t *rp_client_rx(struct proc *p, v_pid_t mover, uint32_t move_id, uint32_t *group);
+
+/* Group traffic (remote_group.c): a REQUEST, REPLY or PENDING flagged VPF_MULTICAST. */
+void group_on_request(const struct v_proto_hdr *h, const uint8_t *pl, uint32_t caddr,
+                      uint16_t cport);
+void group_on_reply(const struct v_proto_hdr *h, const uint8_t *pl, uint32_t src, uint16_t sport);
+void group_on_pending(const struct v_proto_hdr *h);
 
 void move_on_data(const struct v_proto_hdr *h, const uint8_t *pl, uint32_t src, uint16_t sport);
 void move_on_ack(const struct v_proto_hdr *h);

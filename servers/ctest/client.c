@@ -2,6 +2,8 @@
 #include "ctest.h"
 #include <stdio.h>
 #include <string.h>
+#include <v/group.h>
+#include <v/ksrv.h>
 
 static uint32_t passed, failed;
 static v_pid_t s2, s3;
@@ -110,6 +112,136 @@ static void t_errors(void)
           "err %d after %u ms", err, ms);
 }
 
+/* ---- process groups across nodes ---- */
+
+/* A local member of CT_GROUP on node 1 (a thread of ours): answers CT_GECHO. */
+static volatile int lm_ready;
+static void local_member(uint32_t unused)
+{
+    (void)unused;
+    if (v_join_group(CT_GROUP, 0) != V_OK)
+        return;
+    lm_ready = 1;
+    for (;;) {
+        struct v_msg m;
+        v_pid_t from;
+        if (v_receive(&m, &from))
+            continue;
+        if (m.flags & V_MSG_NO_REPLY)
+            continue;
+        for (int i = 0; i < 4; i++)
+            m.w[i]++;
+        m.w[4] = from;
+        m.code = V_OK;
+        v_reply(&m, from);
+    }
+}
+
+/* One group Send of CT_GECHO, then GetReply until the repliers in `want` all answered
+ * (or none comes for 2 s): the repliers in *got (bit 0 = the local member, bit N = node
+ * N's server). Returns how many replies were wrong, or -1 if the Send failed. */
+static int group_round(v_pid_t local, uint32_t i, uint32_t *got, uint32_t *dups, uint32_t want)
+{
+    struct v_msg m = { .code = CT_GECHO, .w = { i, 7 } };
+    v_pid_t from;
+    int bad = 0;
+    *got = 0;
+    if (v_send_r(&m, CT_GROUP, &from))
+        return -1;
+    do {
+        uint32_t bit = from == local ? 1u : from == s2 ? 4u : from == s3 ? 8u : 0x100u;
+        if (m.w[0] != i + 1 || m.w[1] != 8 || m.w[4] != v_my_pid() || bit == 0x100u)
+            bad++;
+        if (*got & bit)
+            (*dups)++;
+        *got |= bit;
+    } while (*got != want && v_get_reply(&m, 2000, &from) == V_OK);
+    return bad;
+}
+
+static void t_groups(void)
+{
+    v_pid_t local = 0;
+    lm_ready = 0;
+    if (v_thread_start(local_member, 0, 4, 8192, &local) == V_OK)
+        for (int t = 0; !lm_ready && t < 100; t++)
+            v_delay(10);
+    CHECK("group_local_member_joins", lm_ready, "no local member");
+
+    /* every member on every node answers, each once */
+    uint32_t got = 0, dups = 0, ok = 0;
+    int bad = 0;
+    uint64_t t0 = v_time_ns();
+    for (uint32_t i = 0; i < 50; i++) {
+        int b = group_round(local, i, &got, &dups, 0xd);
+        bad += b < 0 ? 1 : b;
+        ok += b == 0 && got == 0xd;
+    }
+    uint32_t us = (uint32_t)((v_time_ns() - t0) / 50 / 1000);
+    struct v_msg extra;
+    int more = v_get_reply(&extra, 300, 0);
+    CHECK("group_send_reaches_members_on_three_nodes", ok == 50 && !bad && !dups && more == V_ETIMEOUT,
+          "%u of 50 rounds had all 3 replies (last 0x%x), %d wrong, %u duplicates, then %d",
+          ok, got, bad, dups, more);
+    printf("  group Send + GetReply of 3 replies (1 local, 2 remote): %u us each\n", us);
+
+    /* each server executed each request once */
+    uint32_t execs[2] = { 0, 0 };
+    for (int k = 0; k < 2; k++) {
+        struct v_msg m = { .code = CT_GROUP_STATS, .w = { 1 } };
+        if (v_send(&m, k ? s3 : s2) == V_OK)
+            execs[k] = m.w[0];
+    }
+    CHECK("group_members_execute_each_request_once", execs[0] == 50 && execs[1] == 50,
+          "node 2 ran %u, node 3 ran %u of 50", execs[0], execs[1]);
+
+    /* node 3 leaves: only node 1's and node 2's members answer; then it joins again */
+    struct v_msg j = { .code = CT_JOIN, .w = { 0 } };
+    int err = v_send(&j, s3);
+    int b = group_round(local, 100, &got, &dups, 0x5);
+    CHECK("group_leave_on_another_node", !err && !j.code && b == 0 && got == 0x5,
+          "leave %d/%d, round %d, repliers 0x%x", err, j.code, b, got);
+    j = (struct v_msg){ .code = CT_JOIN, .w = { 1 } };
+    err = v_send(&j, s3);
+    b = group_round(local, 101, &got, &dups, 0xd);
+    CHECK("group_join_on_another_node", !err && !j.code && b == 0 && got == 0xd,
+          "join %d/%d, round %d, repliers 0x%x", err, j.code, b, got);
+
+    /* without reply: the Send returns at once, every member still gets it */
+    struct v_msg m = { .code = CT_GECHO, .flags = V_MSG_NO_REPLY };
+    err = v_send(&m, CT_GROUP);
+    v_delay(300);
+    uint32_t nr[2] = { 0, 0 };
+    for (int k = 0; k < 2; k++) {
+        struct v_msg q = { .code = CT_GROUP_STATS, .w = { 1 } };
+        if (v_send(&q, k ? s3 : s2) == V_OK)
+            nr[k] = q.w[1];
+    }
+    CHECK("group_send_without_reply_reaches_remote_members", !err && nr[0] == 1 && nr[1] == 1,
+          "err %d, node 2 saw %u, node 3 saw %u", err, nr[0], nr[1]);
+
+    /* every node's kernel server answers the well-known group */
+    m = (struct v_msg){ .code = KS_NODE_INFO };
+    v_pid_t from;
+    uint32_t nodes = 0;
+    err = v_send_r(&m, V_GROUP_KERNEL_SERVERS, &from);
+    while (!err) {
+        if (!m.code && from == v_pid_make(v_lhost_make(m.w[0], 0), V_LOCAL_KERNEL_SERVER))
+            nodes |= 1u << m.w[0];
+        err = v_get_reply(&m, 2000, &from);
+    }
+    CHECK("group_kernel_servers_every_node_answers", nodes == 0xe, "nodes answering 0x%x", nodes);
+
+    /* a group nobody joined, anywhere: an error in bounded time, not a hang */
+    m = (struct v_msg){ .code = CT_GECHO };
+    t0 = v_time_ns();
+    err = v_send(&m, V_PID_GROUP_BIT | v_pid_make(v_lhost_make(1, 0), 99));
+    uint32_t ms = (uint32_t)((v_time_ns() - t0) / 1000000);
+    CHECK("group_without_members_times_out", err == V_ETIMEOUT && ms < 3000,
+          "err %d after %u ms", err, ms);
+    v_ks_destroy(local);
+}
+
 int ct_client(uint32_t rounds)
 {
     printf("ctest: client on node 1 is pid 0x%08x\n", v_my_pid());
@@ -123,6 +255,7 @@ int ct_client(uint32_t rounds)
         t_moves();
         t_segments();
         t_errors();
+        t_groups();
     }
     printf("ctest: %u passed, %u failed\n", passed, failed);
     v_ks_halt(failed ? 1 : 0);

@@ -21,6 +21,11 @@ enum {
     CT_COUNT_STATS,     /* -> w0 = CT_COUNT executions, w1 = repeated executions, w2 = distinct
                            (thread, seq) pairs, w3 = requests refused (out of range);
                            w0 = 1 in the request also resets the counts */
+    CT_GECHO,           /* sent to CT_GROUP: as CT_ECHO, counted (CT_GROUP_STATS); w4 = sender */
+    CT_JOIN,            /* join (w0 = 1) or leave (w0 = 0) CT_GROUP -> V_OK or the error */
+    CT_GROUP_STATS,     /* -> w0 = requests this server received through CT_GROUP,
+                           w1 = of them flagged V_MSG_NO_REPLY; w0 = 1 in the request
+                           also resets both after reading them */
     CT_GO = 0x7180,     /* from the host to the faults client: run phase w0 (faults.c) */
     CT_DONE,            /* a faults client thread reports its result to the main thread */
 };
@@ -29,6 +34,8 @@ enum {
 #define CT_COUNT_SEQS    4096    /* CT_COUNT's w1 range */
 
 #define CT_BIG (1024u * 1024u)
+/* The group every ctest server joins: created by node 1's logical host, serial 1. */
+#define CT_GROUP (V_PID_GROUP_BIT | v_pid_make(v_lhost_make(1, 0), 1))
 
 v_pid_t ct_find(uint32_t node, const char *name, int tries);
 uint32_t ct_sum(const uint8_t *p, uint32_t n);

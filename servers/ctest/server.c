@@ -64,9 +64,14 @@ static int serve_sum(v_pid_t from, struct v_msg *m)
     return err;
 }
 
+static uint32_t group_reqs, group_noreply;
+
 int ct_server(uint32_t node)
 {
     printf("ctest: server on node %u is pid 0x%08x\n", node, v_my_pid());
+    int jerr = v_join_group(CT_GROUP, 0);
+    if (jerr)
+        printf("ctest: cannot join group 0x%08x: %d\n", CT_GROUP, jerr);
     for (;;) {
         struct v_msg m;
         v_pid_t from;
@@ -76,6 +81,27 @@ int ct_server(uint32_t node)
             continue;
         int err = V_OK;
         switch (m.code) {
+        case CT_JOIN:
+            err = m.w[0] ? v_join_group(CT_GROUP, 0) : v_leave_group(CT_GROUP, 0);
+            break;
+        case CT_GROUP_STATS: {
+            int reset = m.w[0] == 1;
+            m.w[0] = group_reqs;
+            m.w[1] = group_noreply;
+            if (reset)
+                group_reqs = group_noreply = 0;
+            break;
+        }
+        case CT_GECHO:
+            group_reqs++;
+            if (m.flags & V_MSG_NO_REPLY) {
+                group_noreply++;
+                continue;                 /* nobody waits for it */
+            }
+            for (int i = 0; i < 4; i++)
+                m.w[i]++;
+            m.w[4] = from;
+            break;
         case CT_ECHO:
             for (int i = 0; i < 4; i++)
                 m.w[i]++;

@@ -34,7 +34,7 @@ ERR_MIN = -14
 GROUP_BIT = 0x80000000
 KS_NODE_INFO, KS_NET_STATS = 0x10D, 0x113
 SEG_WRITE = 2
-NET_STATS = struct.Struct("<" + "I" * 18)  # struct v_net_stats, the node's byte order (i386)
+NET_STATS = struct.Struct("<" + "I" * 24)  # struct v_net_stats, the node's byte order (i386)
 CT_GO = 0x7180
 
 

@@ -35,6 +35,14 @@ int v_forward(const struct v_msg *m, v_pid_t from, v_pid_t to);
 int v_move_to(v_pid_t to, uint32_t dest, const void *src, uint32_t len);
 int v_move_from(v_pid_t from, void *dest, uint32_t src, uint32_t len);
 
+/* Process groups (docs/GROUPS.md). A Send to a group id reaches every member on every
+ * node (one multicast datagram) and completes with the first reply (v_send_r says who);
+ * v_get_reply then takes the others, waiting at most timeout_ms each, until V_ETIMEOUT.
+ * With V_MSG_NO_REPLY in m->flags, the Send returns at once and nobody replies. */
+int v_join_group(v_pid_t group, v_pid_t pid);      /* pid 0: the caller */
+int v_leave_group(v_pid_t group, v_pid_t pid);
+int v_get_reply(struct v_msg *m, uint32_t timeout_ms, v_pid_t *from);
+
 v_pid_t v_my_pid(void);
 /* Pid registered for a logical id on this node (V_LOGICAL_*), V_ENOTFOUND if none. */
 int v_get_pid(int logical_id, v_pid_t *pid);

@@ -56,6 +56,13 @@ enum v_proc_state {
 struct v_net_stats {
     uint32_t rx, tx, malformed[9];    /* malformed[] by enum v_proto_drop */
     uint32_t retransmits, duplicates, stale, give_ups, nacks_sent, aliens, moves;
+    /* process groups (docs/GROUPS.md) */
+    uint32_t group_sends;      /* group Sends made by this node's processes */
+    uint32_t group_delivered;  /* deliveries to local members (local and from the wire) */
+    uint32_t group_no_member;  /* multicast requests for groups with no member here */
+    uint32_t group_replies;    /* replies taken by a group client (first + GetReply) */
+    uint32_t group_late;       /* replies after the window closed, or duplicates: dropped */
+    uint32_t group_overflow;   /* replies dropped because the client's queue was full */
 };
 
 #define V_NAME_LEN 16

@@ -27,6 +27,9 @@ enum v_sys {
     V_SYS_EXIT,              /* ebx=status: destroys the caller (its team if it is the root) */
     V_SYS_YIELD,             /* give up the CPU to a process of the same priority           */
     V_SYS_TIME,              /* -> edx=monotonic ns low, ecx=high                          */
+    V_SYS_JOIN_GROUP,        /* ebx=group, ecx=pid of this node (0 = self)                 */
+    V_SYS_LEAVE_GROUP,       /* ebx=group, ecx=pid (0 = self)                              */
+    V_SYS_GET_REPLY,         /* ebx=msg*, ecx=timeout ms          -> edx=replier           */
     V_SYS_COUNT
 };
 
