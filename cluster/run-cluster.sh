@@ -3,7 +3,7 @@
 # cluster/vcluster and put node 1's shell on this terminal. Detaching (Ctrl-]) or `halt`
 # ends the session, and the cluster is taken down either way.
 # Without a terminal on stdin (or with --script FILE) it feeds a short session to node 1's
-# shell instead, working across nodes (ps @2, ps @3, a raw message to node 3's kernel
+# shell instead, working across nodes (ps @2, ps @3, ps @*, a raw message to node 3's kernel
 # server, a program run on node 1), checks what came back, and exits 0 on success.
 #   usage: cluster/run-cluster.sh [-n N] [--nic e1000|virtio] [--script FILE] [--timeout S]
 #          cluster/run-cluster.sh --single [run-node.sh options]   (one node, no network)
@@ -38,7 +38,7 @@ ks3=$(printf '0x%08x' $(( (3 << 7) << 16 | 1 )))
 if [ -n "$script" ]; then
   cat "$script"
 else
-  printf 'info\nps @2\nps @3\nsend %s 0x102\nrun hello across the cluster\nhalt\n' "$ks3"
+  printf 'info\nps @2\nps @3\nps @*\nsend %s 0x102\nrun hello across the cluster\nhalt\n' "$ks3"
 fi | timeout "$limit" bash cluster/vcluster console 1 --name "$name" >"$log" 2>&1
 cat "$log"
 [ -n "$script" ] && exit 0
@@ -49,6 +49,9 @@ expect() {   # expect WHAT PATTERN
 expect "node 1's shell has its address"      'ip 10\.77\.0\.11'
 expect "ps @2 lists node 2's program manager" '^0x01000101 0x01000101 .* pm'
 expect "ps @3 lists node 3's shell"           '^0x01800103 .* shell'
+expect "ps @* lists node 2's program manager" '^   2 0x01000101 0x01000101 .* pm'
+expect "ps @* lists node 3's shell"           '^   3 0x01800103 .* shell'
+expect "ps @* found all three nodes"          '^\(3 nodes\)'
 expect "node 3's kernel server answered"      "reply 0 \(ok\) from $ks3"
 expect "hello ran on node 1"                  'hello from pid 0x0080'
 expect "node 1 halted"                        'node 1 halted'

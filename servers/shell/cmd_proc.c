@@ -4,22 +4,86 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <v/group.h>
 #include <v/kclient.h>
+#include <v/ksrv.h>
 #include <v/pm.h>
 #include "shell.h"
 
 #define PS_MAX 128
 
-/* ps [@NODE]: the process table of this node's kernel server, or of node NODE's. */
+/* The nodes whose kernel servers answer a group Send of KS_NODE_INFO to every kernel
+ * server (V_GROUP_KERNEL_SERVERS): a bitmap by node number, 1..255. */
+static int cluster_nodes(uint32_t bits[8])
+{
+    struct v_msg m = { .code = KS_NODE_INFO };
+    v_pid_t from;
+    int rc = v_send_r(&m, V_GROUP_KERNEL_SERVERS, &from);
+    memset(bits, 0, 8 * sizeof(uint32_t));
+    while (rc == V_OK) {
+        uint32_t node = m.w[0];          /* KS_NODE_INFO: w0 = the node */
+        if (!m.code && node && node <= V_NODE_MAX)
+            bits[node / 32] |= 1u << (node % 32);
+        rc = v_get_reply(&m, V_GROUP_WINDOW_MS, &from);
+    }
+    return rc == V_ETIMEOUT ? V_OK : rc;
+}
+
+static void ps_print(uint32_t node, const struct v_proc_info *tab, uint32_t n)
+{
+    for (uint32_t i = 0; i < n && i < PS_MAX; i++) {
+        const struct v_proc_info *p = &tab[i];
+        char name[V_NAME_LEN + 1];
+        memcpy(name, p->name, V_NAME_LEN);
+        name[V_NAME_LEN] = 0;
+        if (node)
+            printf("%4u ", node);
+        printf("0x%08x 0x%08x %-11s %4u %8u %7uK %s\n", p->pid, p->team,
+               v_proc_state_name(p->state), p->priority, p->ticks, p->team_size / 1024, name);
+    }
+}
+
+/* ps @*: every node that answers the kernel-server group, in node order. */
+static int ps_cluster(void)
+{
+    static struct v_proc_info tab[PS_MAX];
+    uint32_t bits[8], total, n, nodes = 0;
+    int rc = cluster_nodes(bits), bad = 0;
+    if (rc < 0) {
+        printf("ps: no kernel server answered: %s\n", v_strerror(rc));
+        return -1;
+    }
+    printf("%4s %-10s %-10s %-11s %4s %8s %8s %s\n", "NODE", "PID", "TEAM", "STATE", "PRIO",
+           "TICKS", "SIZE", "NAME");
+    for (uint32_t node = 1; node <= V_NODE_MAX; node++) {
+        if (!(bits[node / 32] & (1u << (node % 32))))
+            continue;
+        nodes++;
+        v_pid_t ks = v_pid_make(v_lhost_make(node, 0), V_LOCAL_KERNEL_SERVER);
+        if ((rc = v_ks_process_list(ks, tab, PS_MAX, &total, &n)) < 0) {
+            printf("node %u: error: %s\n", node, v_strerror(rc));
+            bad++;
+            continue;
+        }
+        ps_print(node, tab, n);
+    }
+    printf("(%u nodes)\n", nodes);
+    return bad ? -1 : 0;
+}
+
+/* ps [@NODE | @*]: the process table of this node's kernel server, of node NODE's, or of
+ * every node's. */
 int cmd_ps(int argc, char **argv)
 {
     static struct v_proc_info tab[PS_MAX];
     v_pid_t ks = v_kernel_server();
-    uint32_t node, total, n, i;
+    uint32_t node, total, n;
     int rc;
 
     if (argc > 2)
         return sh_usage("ps");
+    if (argc == 2 && !strcmp(argv[1], "@*"))
+        return ps_cluster();
     if (argc == 2) {
         const char *s = argv[1][0] == '@' ? argv[1] + 1 : argv[1];
         if (sh_number(s, &node) < 0 || node > V_NODE_MAX)
@@ -32,14 +96,7 @@ int cmd_ps(int argc, char **argv)
     }
     printf("%-10s %-10s %-11s %4s %8s %8s %s\n", "PID", "TEAM", "STATE", "PRIO", "TICKS",
            "SIZE", "NAME");
-    for (i = 0; i < n && i < PS_MAX; i++) {
-        const struct v_proc_info *p = &tab[i];
-        char name[V_NAME_LEN + 1];
-        memcpy(name, p->name, V_NAME_LEN);
-        name[V_NAME_LEN] = 0;
-        printf("0x%08x 0x%08x %-11s %4u %8u %7uK %s\n", p->pid, p->team,
-               v_proc_state_name(p->state), p->priority, p->ticks, p->team_size / 1024, name);
-    }
+    ps_print(0, tab, n);
     if (total > n)
         printf("(%u more not shown)\n", total - n);
     return 0;

@@ -14,7 +14,7 @@ static int cmd_echo(int argc, char **argv);
 
 static const struct sh_cmd commands[] = {
     { "help",     cmd_help,     "",                      "list the commands" },
-    { "ps",       cmd_ps,       "[@NODE]",               "processes of this node or of node NODE" },
+    { "ps",       cmd_ps,       "[@NODE|@*]",            "processes of this node, of node NODE, or of every node" },
     { "run",      cmd_run,      "NAME [ARGS...] [&]",    "run a program, wait for it unless '&'" },
     { "kill",     cmd_kill,     "PID",                   "destroy the team of PID" },
     { "programs", cmd_programs, "",                      "programs in the boot bundle" },
