@@ -38,8 +38,8 @@ ks3=$(printf '0x%08x' $(( (3 << 7) << 16 | 1 )))
 if [ -n "$script" ]; then
   cat "$script"
 else
-  printf 'info\nps @2\nps @3\nps @*\nsend %s 0x102\nrun hello across the cluster\nhalt\n' "$ks3"
-fi | timeout "$limit" bash cluster/vcluster console 1 --name "$name" >"$log" 2>&1
+  printf 'info\nps @2\nps @3\nps @*\nsend %s 0x102\nlookup [pm2]\nlookup /pm2\nlookup [nosuch]\nnames\nrun hello across the cluster\nhalt\n' "$ks3"
+fi | timeout "$limit" bash cluster/vcluster console 1 --name "$name" --quiet 3 >"$log" 2>&1
 cat "$log"
 [ -n "$script" ] && exit 0
 ok=1
@@ -48,11 +48,16 @@ expect() {   # expect WHAT PATTERN
 }
 expect "node 1's shell has its address"      'ip 10\.77\.0\.11'
 expect "ps @2 lists node 2's program manager" '^0x01000101 0x01000101 .* pm'
-expect "ps @3 lists node 3's shell"           '^0x01800103 .* shell'
+expect "ps @3 lists node 3's shell"           '^0x018001[0-9a-f]{2} .* shell'
 expect "ps @* lists node 2's program manager" '^   2 0x01000101 0x01000101 .* pm'
-expect "ps @* lists node 3's shell"           '^   3 0x01800103 .* shell'
+expect "ps @* lists node 3's shell"           '^   3 0x018001[0-9a-f]{2} .* shell'
+expect "ps @* lists node 2's name handler"    '^   2 0x010001[0-9a-f]{2} .* name'
 expect "ps @* found all three nodes"          '^\(3 nodes\)'
 expect "node 3's kernel server answered"      "reply 0 \(ok\) from $ks3"
+expect "[pm2] resolved by multicast"         '^\[pm2\] -> server 0x01000101 context 0 prefix \[pm2\] \(multicast'
+expect "/pm2 then from the cache"             '^/pm2 -> server 0x01000101 .*\(cache hit'
+expect "an unknown name is an error"          '^lookup: \[nosuch\]: '
+expect "names lists the cached [pm2]"         '^\[pm2\] +0x01000101 +0 multicast'
 expect "hello ran on node 1"                  'hello from pid 0x0080'
 expect "node 1 halted"                        'node 1 halted'
 if [ $ok = 1 ]; then echo "run-cluster: PASSED: scripted session on a $n-node cluster"; exit 0; fi

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <v/group.h>
 #include <v/ksrv.h>
+#include <v/name.h>
 
 static uint32_t passed, failed;
 static v_pid_t s2, s3;
@@ -242,6 +243,102 @@ static void t_groups(void)
     v_ks_destroy(local);
 }
 
+/* ---- naming by multicast ---- */
+
+static uint32_t net_tx(void)
+{
+    static struct v_net_stats st;
+    struct v_msg m = { .code = KS_NET_STATS, .flags = V_MSG_SEG_WRITE,
+                       .seg_ptr = (uint32_t)&st, .seg_len = sizeof(st) };
+    return v_send(&m, v_kernel_server()) || v_msg_reply_code(&m) ? 0 : st.tx;
+}
+
+static volatile int svc_ready;
+static void svc_thread(uint32_t unused)
+{
+    (void)unused;
+    svc_ready = v_name_register("[svc]", 0, 3, V_NAME_REG_UNIQUE) == V_OK ? 1 : -1;
+    v_delay(60000);
+}
+
+static volatile int nl_done, nl_bad;
+static void lookup_thread(uint32_t which)
+{
+    char name[8];
+    uint32_t node = 2 + which % 2;
+    snprintf(name, sizeof(name), "[pm%u]", node);
+    v_pid_t want = v_pid_make(v_lhost_make(node, 0), 0x101);
+    for (int i = 0; i < 10; i++) {
+        struct v_msg m = { .code = NAME_LOOKUP, .flags = V_MSG_SEG_READ, .seg_ptr = (uint32_t)name,
+                           .seg_len = (uint32_t)strlen(name), .w = { V_NAME_LK_GROUP } };
+        if (v_send(&m, V_GROUP_NAME_HANDLERS) || v_msg_reply_code(&m) || m.w[0] != want ||
+            m.w[3] != node)
+            nl_bad++;
+    }
+    nl_done++;
+}
+
+static void t_naming(void)
+{
+    struct v_name_entry e;
+    uint32_t src = 99, off = 0;
+    v_pid_t pm2 = ct_find(2, "pm", 10);
+    int rc = v_name_resolve("[pm2]", &e, &off, &src);
+    CHECK("name_miss_resolves_by_multicast", !rc && e.server == pm2 && pm2 &&
+          src == V_NAME_SRC_MULTICAST && off == 5, "rc %d server 0x%08x (pm2 0x%08x) source %u",
+          rc, e.server, pm2, src);
+    uint32_t tx0 = net_tx();
+    int hits = 0;
+    uint64_t t0 = v_time_ns();
+    for (int i = 0; i < 100; i++)
+        hits += v_name_resolve("/pm2/x", &e, &off, &src) == V_OK && src == 0 && e.server == pm2 &&
+                off == 5;
+    uint32_t hit_ns = (uint32_t)((v_time_ns() - t0) / 100);
+    uint32_t tx1 = net_tx();
+    CHECK("name_hit_from_cache_sends_nothing", hits == 100 && tx1 == tx0 && tx0,
+          "%d hits of 100, %u datagrams sent (0 expected; counter %u)", hits, tx1 - tx0, tx0);
+    printf("  name cache hit: %u ns\n", hit_ns);
+
+    t0 = v_time_ns();
+    rc = v_name_resolve("[nosuch]/x", &e, 0, 0);
+    uint32_t ms = (uint32_t)((v_time_ns() - t0) / 1000000);
+    CHECK("unknown_name_is_not_found_in_bounded_time", rc == V_ENOTFOUND && ms < 2500,
+          "rc %d after %u ms", rc, ms);
+    CHECK("malformed_name_is_refused", v_name_resolve("pm2", &e, 0, 0) == V_EINVAL, "accepted");
+
+    /* a server registers [svc], is resolved, dies; its successor on node 2 takes over */
+    v_pid_t svc = 0;
+    svc_ready = 0;
+    rc = v_thread_start(svc_thread, 0, 4, 8192, &svc);
+    for (int t = 0; !svc_ready && t < 300; t++)
+        v_delay(10);
+    rc = v_name_resolve("[svc]", &e, 0, &src);
+    CHECK("name_registered_and_resolved", svc_ready == 1 && !rc && e.server == svc && e.context == 3,
+          "ready %d rc %d server 0x%08x (thread 0x%08x)", svc_ready, rc, e.server, svc);
+    struct v_msg r = { .code = CT_REG, .w = { 1 } };
+    int err = v_send(&r, s2);
+    CHECK("name_owned_by_a_live_server_is_busy", !err && v_msg_reply_code(&r) == V_EBUSY,
+          "err %d code %d", err, v_msg_reply_code(&r));
+    v_ks_destroy(svc);
+    r = (struct v_msg){ .code = CT_REG, .w = { 1 } };
+    err = v_send(&r, s2);
+    struct v_msg m = { .code = CT_ECHO, .w = { 1 } };
+    v_pid_t replier = 0;
+    rc = v_name_send("[svc]", &m, &replier);
+    CHECK("stale_name_re_resolved_to_its_successor", !err && !r.code && !rc && replier == s2 &&
+          m.w[0] == 2, "register %d/%d, send %d, replier 0x%08x (node 2 0x%08x)", err, r.code,
+          rc, replier, s2);
+
+    /* many clients resolving at once */
+    nl_done = nl_bad = 0;
+    for (uint32_t i = 0; i < 8; i++)
+        v_thread_start(lookup_thread, i, 4, 8192, 0);
+    for (int t = 0; nl_done < 8 && t < 1000; t++)
+        v_delay(10);
+    CHECK("eight_clients_resolving_at_once", nl_done == 8 && !nl_bad, "%d done, %d wrong",
+          nl_done, nl_bad);
+}
+
 int ct_client(uint32_t rounds)
 {
     printf("ctest: client on node 1 is pid 0x%08x\n", v_my_pid());
@@ -256,6 +353,7 @@ int ct_client(uint32_t rounds)
         t_segments();
         t_errors();
         t_groups();
+        t_naming();
     }
     printf("ctest: %u passed, %u failed\n", passed, failed);
     v_ks_halt(failed ? 1 : 0);

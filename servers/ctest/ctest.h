@@ -26,6 +26,8 @@ enum {
     CT_GROUP_STATS,     /* -> w0 = requests this server received through CT_GROUP,
                            w1 = of them flagged V_MSG_NO_REPLY; w0 = 1 in the request
                            also resets both after reading them */
+    CT_REG,             /* register (w0 = 1, V_NAME_REG_UNIQUE) or unregister (w0 = 0) the
+                           name [svc] for this server -> V_OK or the error */
     CT_GO = 0x7180,     /* from the host to the faults client: run phase w0 (faults.c) */
     CT_DONE,            /* a faults client thread reports its result to the main thread */
 };

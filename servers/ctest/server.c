@@ -1,5 +1,6 @@
 /* server.c - the ctest server on nodes 2..N: echo, moves, forwarding, slow replies. */
 #include "ctest.h"
+#include <v/name.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -81,6 +82,10 @@ int ct_server(uint32_t node)
             continue;
         int err = V_OK;
         switch (m.code) {
+        case CT_REG:
+            err = m.w[0] ? v_name_register("[svc]", 0, 7, V_NAME_REG_UNIQUE)
+                         : v_name_unregister("[svc]", 0);
+            break;
         case CT_JOIN:
             err = m.w[0] ? v_join_group(CT_GROUP, 0) : v_leave_group(CT_GROUP, 0);
             break;

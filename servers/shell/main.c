@@ -15,6 +15,8 @@ static int cmd_echo(int argc, char **argv);
 static const struct sh_cmd commands[] = {
     { "help",     cmd_help,     "",                      "list the commands" },
     { "ps",       cmd_ps,       "[@NODE|@*]",            "processes of this node, of node NODE, or of every node" },
+    { "lookup",   cmd_lookup,   "NAME [@NODE]",          "resolve a name ([pm2], /pm2), or ask node NODE's handler" },
+    { "names",    cmd_names,    "[@NODE]",               "this shell's name cache, or node NODE's registrations" },
     { "run",      cmd_run,      "NAME [ARGS...] [&]",    "run a program, wait for it unless '&'" },
     { "kill",     cmd_kill,     "PID",                   "destroy the team of PID" },
     { "programs", cmd_programs, "",                      "programs in the boot bundle" },

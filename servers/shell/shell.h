@@ -3,6 +3,7 @@
  *   main.c      the read-parse-dispatch loop, the command table, help and echo.
  *   cmd_proc.c  commands about processes and programs: ps, run, kill, programs, send.
  *   cmd_node.c  commands about the node: mem, time, settime, devices, info, stats, halt.
+ *   cmd_name.c  commands about names: lookup, names.
  * A command gets its words (argv[0] is the command) and prints its own errors; its
  * result only says whether it succeeded.
  */
@@ -34,6 +35,10 @@ int cmd_run(int argc, char **argv);
 int cmd_kill(int argc, char **argv);
 int cmd_programs(int argc, char **argv);
 int cmd_send(int argc, char **argv);
+
+/* cmd_name.c */
+int cmd_lookup(int argc, char **argv);
+int cmd_names(int argc, char **argv);
 
 /* cmd_node.c */
 extern uint32_t sh_node;

@@ -27,6 +27,7 @@
 #define V_NAME_H
 
 #include <stdint.h>
+#include "msg.h"
 #include "pid.h"
 
 #define V_NAME_MAX          255   /* bytes of a whole name (no NUL) */
@@ -57,6 +58,11 @@ enum v_name_req {
                              registrations) -> w0 = total, w1 = records written         */
 };
 #define V_NAME_LK_EXACT     0x1u  /* answer only for a prefix equal to the whole name */
+#define V_NAME_LK_GROUP     0x2u  /* sent to the group: a handler that owns no prefix of
+                                     the name declines instead of answering V_ENOTFOUND */
+#define V_NAME_REG_UNIQUE   0x1u  /* NAME_REGISTER w2: first ask every handler (by group
+                                     Send, up to V_GROUP_TIMEOUT_MS) that no other live
+                                     server owns the prefix */
 
 /* Where a cached answer came from. */
 enum v_name_source {
@@ -130,5 +136,29 @@ uint32_t v_name_cache_invalidate_lhost(struct v_name_cache *c, uint32_t lhost);
 /* Copy up to max entries in use to out, sorted by prefix. Returns how many are in use. */
 uint32_t v_name_cache_list(const struct v_name_cache *c, struct v_name_entry *out,
                            uint32_t max);
+
+/* ---- The client (libv/name.c): a per-team cache in front of the name handlers ---- */
+
+/* Resolve name (bracketed or /path form): the owning prefix's entry in *out, how many
+ * bytes of the canonical name it covers in *rest_off (may be 0), and where the answer
+ * came from in *source (V_NAME_SRC_*, or 0 for a cache hit; may be 0). A hit sends
+ * nothing; a miss asks V_GROUP_NAME_HANDLERS and caches the answer. Errors: V_EINVAL
+ * (not a name), V_ENOTFOUND (no handler owns it; known within V_GROUP_TIMEOUT_MS). */
+int v_name_resolve(const char *name, struct v_name_entry *out, uint32_t *rest_off,
+                   uint32_t *source);
+/* Ask one handler (unicast) rather than the group; the answer is cached as unicast. */
+int v_name_resolve_at(v_pid_t handler, const char *name, struct v_name_entry *out,
+                      uint32_t *rest_off);
+/* Resolve name, then Send m to its server (*replier may be 0). A Send that finds the
+ * server gone (V_ENOPROC, V_EDESTROYED, V_ETIMEOUT) drops the cached entry, resolves
+ * the name again by multicast and retries once, so a server that was replaced is found
+ * transparently. m must be resent intact: the caller's m is restored before the retry. */
+int v_name_send(const char *name, struct v_msg *m, v_pid_t *replier);
+/* Register prefix -> (server, context) with this node's name handler; server 0 = the
+ * caller; flags V_NAME_REG_UNIQUE. Errors as NAME_REGISTER, V_ENOTFOUND (no handler). */
+int v_name_register(const char *prefix, v_pid_t server, uint32_t context, uint32_t flags);
+int v_name_unregister(const char *prefix, v_pid_t server);
+/* This team's cache (for `names` listings and statistics). */
+struct v_name_cache *v_name_cache_self(void);
 
 #endif

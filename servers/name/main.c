@@ -1,0 +1,173 @@
+/*
+ * name - a node's name handler (docs/GROUPS.md, "Naming"). It holds the prefixes that
+ * this node's servers registered, and answers NAME_LOOKUP for them, whether asked by
+ * the group of every name handler (V_GROUP_NAME_HANDLERS, which it joins) or directly.
+ * A handler that owns no prefix of a name declines a group lookup (it replies with
+ * V_MSG_NO_REPLY, so nothing goes on the wire) and answers V_ENOTFOUND to a direct one.
+ *
+ * At start it registers V_LOGICAL_NAME and the node's own services: [nameN] (itself),
+ * [pmN] (the program manager) and [ksN] (the kernel server), N = the node.
+ * A registration whose server has died is dropped when it would be used: every answer
+ * is checked against the kernel server's process table first (servers are local).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <v/group.h>
+#include <v/ipc.h>
+#include <v/kclient.h>
+#include <v/ksrv.h>
+#include <v/name.h>
+
+#define NREG 64
+
+static struct v_name_entry store[NREG];
+static struct v_name_cache reg;
+static uint32_t node;
+
+static int alive(v_pid_t pid)
+{
+    struct v_proc_info info;
+    if (pid == v_kernel_server())
+        return 1;
+    return v_ks_process_info(v_kernel_server(), pid, &info) == V_OK && info.state != V_PS_DEAD;
+}
+
+/* The registration owning canonical name cn (exactly cn with V_NAME_LK_EXACT), live. */
+static int find(const char *cn, uint32_t flags, struct v_name_entry *e, uint32_t *len)
+{
+    for (;;) {
+        if (v_name_cache_lookup(&reg, cn, v_time_ns(), e, len))
+            return V_ENOTFOUND;
+        if ((flags & V_NAME_LK_EXACT) && cn[*len])
+            return V_ENOTFOUND;
+        if (alive(e->server))
+            return V_OK;
+        printf("name: %s: server 0x%08x is gone, registration dropped\n", e->prefix, e->server);
+        v_name_cache_invalidate(&reg, e->prefix, e->server);
+    }
+}
+
+/* Does another live server own exactly prefix anywhere? (a group lookup) */
+static int owned_elsewhere(const char *prefix, v_pid_t server)
+{
+    struct v_msg m = { .code = NAME_LOOKUP, .flags = V_MSG_SEG_READ,
+                       .seg_ptr = (uint32_t)prefix, .seg_len = (uint32_t)strlen(prefix),
+                       .w = { V_NAME_LK_EXACT | V_NAME_LK_GROUP } };
+    v_pid_t from;
+    int rc = v_send_r(&m, V_GROUP_NAME_HANDLERS, &from);
+    while (rc == V_OK) {
+        if (!v_msg_reply_code(&m) && m.w[0] && m.w[0] != server)
+            return 1;
+        rc = v_get_reply(&m, 200, &from);
+    }
+    return 0;
+}
+
+static int do_register(struct v_msg *m, v_pid_t from, const char *p)
+{
+    v_pid_t server = m->w[0] ? m->w[0] : from;
+    struct v_name_entry e;
+    uint32_t len;
+    if (v_name_prefix_check(p) || v_pid_is_group(server))
+        return V_EINVAL;
+    if (!find(p, V_NAME_LK_EXACT, &e, &len) && e.server != server)
+        return V_EBUSY;                  /* a live local server has it */
+    if ((m->w[2] & V_NAME_REG_UNIQUE) && owned_elsewhere(p, server))
+        return V_EBUSY;
+    int rc = v_name_cache_insert(&reg, p, server, m->w[1], V_NAME_SRC_STATIC, v_time_ns());
+    if (!rc)
+        printf("name: %s -> 0x%08x registered\n", p, server);
+    return rc;
+}
+
+static int do_list(struct v_msg *m, v_pid_t from)
+{
+    static struct v_name_entry all[NREG];
+    static struct v_name_record out[NREG];
+    uint64_t now = v_time_ns();
+    uint32_t n = v_name_cache_list(&reg, all, NREG), max = m->seg_len / sizeof(out[0]), k;
+    if (!(m->flags & V_MSG_SEG_WRITE))
+        return V_ENOACCESS;
+    for (k = 0; k < n && k < max; k++) {
+        memset(&out[k], 0, sizeof(out[k]));
+        memcpy(out[k].prefix, all[k].prefix, sizeof(out[k].prefix));
+        out[k].server = all[k].server;
+        out[k].context = all[k].context;
+        out[k].hits = all[k].hits;
+        out[k].age_ms = (uint32_t)((now - all[k].learned_ns) / 1000000u);
+    }
+    m->w[0] = n;
+    m->w[1] = k;
+    m->code = V_OK;
+    int rc = v_reply_with_segment(m, from, m->seg_ptr, out, k * sizeof(out[0]));
+    return rc ? rc : 1;                  /* 1: replied already */
+}
+
+static void self_register(const char *fmt, v_pid_t pid)
+{
+    char p[V_NAME_PREFIX_MAX + 1];
+    snprintf(p, sizeof(p), fmt, node);
+    if (pid)
+        v_name_cache_insert(&reg, p, pid, 0, V_NAME_SRC_STATIC, v_time_ns());
+}
+
+int main(int argc, char **argv)
+{
+    struct v_node_info ni;
+    v_pid_t pm = 0;
+    (void)argc;
+    (void)argv;
+    v_name_cache_init(&reg, store, NREG);
+    node = v_ks_node_info(v_kernel_server(), &ni, 0, 0) == V_OK ? ni.node : 0;
+    int rc = v_set_pid(V_LOGICAL_NAME, v_my_pid());
+    if (!rc)
+        rc = v_join_group(V_GROUP_NAME_HANDLERS, 0);
+    if (rc) {
+        printf("name: cannot serve: %s\n", v_strerror(rc));
+        return 1;
+    }
+    v_get_pid(V_LOGICAL_PM, &pm);
+    self_register("[name%u]", v_my_pid());
+    self_register("[pm%u]", pm);
+    self_register("[ks%u]", v_kernel_server());
+    for (;;) {
+        struct v_msg m;
+        v_pid_t from;
+        char buf[V_NAME_MAX + 1];
+        uint32_t len = V_NAME_MAX;
+        if (v_receive_with_segment(&m, 0, &from, buf, &len))
+            continue;
+        buf[len] = 0;
+        struct v_name_entry e;
+        uint32_t plen;
+        switch (m.code) {
+        case NAME_LOOKUP:
+            rc = len && !v_name_check(buf) ? find(buf, m.w[0], &e, &plen) : V_EINVAL;
+            if (rc && (m.w[0] & V_NAME_LK_GROUP)) {
+                m.flags = V_MSG_NO_REPLY;    /* not ours: decline, send nothing */
+                v_reply(&m, from);
+                continue;
+            }
+            if (!rc) {
+                m.w[0] = e.server;
+                m.w[1] = e.context;
+                m.w[2] = plen;
+                m.w[3] = node;
+            }
+            break;
+        case NAME_REGISTER:   rc = do_register(&m, from, buf); break;
+        case NAME_UNREGISTER:
+            rc = v_name_prefix_check(buf) ? V_EINVAL
+                 : v_name_cache_invalidate(&reg, buf, m.w[0] ? m.w[0] : from);
+            break;
+        case NAME_LIST:
+            if ((rc = do_list(&m, from)) == 1)
+                continue;
+            break;
+        default:              rc = V_EBADCALL; break;
+        }
+        m.code = (uint16_t)rc;
+        m.flags = 0;
+        v_reply(&m, from);
+    }
+}
