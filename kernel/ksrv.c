@@ -309,6 +309,19 @@ static int ks_net_stats(struct proc *c, struct v_msg *m)
     return V_OK;
 }
 
+static int ks_group_list(struct proc *c, struct v_msg *m)
+{
+    static struct v_group_info recs[64];
+    uint32_t n = 0;
+    while (n < 64 && group_entry(n, &recs[n].group, &recs[n].member) == V_OK)
+        n++;
+    uint32_t written;
+    int err = put_table(c, m, recs, m->w[0], n, sizeof(recs[0]), &written);
+    m->w[0] = n;
+    m->w[1] = written;
+    return err;
+}
+
 static int kernel_request(struct proc *c, struct v_msg *m)
 {
     uint32_t total, free;
@@ -335,9 +348,14 @@ static int kernel_request(struct proc *c, struct v_msg *m)
     case KS_SET_PRIORITY:    return ks_set_priority(m);
     case KS_HALT:
         kprintf("node %u halted (status %u)\n", node_id, m->w[0]);
+        group_node_down_now();           /* tell the event group before going, and give */
+        for (uint64_t t0 = time_now_ns(); time_now_ns() - t0 < 20000000u;)
+            ;                            /* the NIC 20 ms to send it (virtio-net sends later) */
         arch_halt(0x10 + m->w[0]);
     case KS_TEST_REPORT:     return ks_test_report(m);
     case KS_NET_STATS:       return ks_net_stats(c, m);
+    case KS_CREATE_GROUP:    return (m->w[0] = group_create()) ? V_OK : V_ENOMEM;
+    case KS_GROUP_LIST:      return ks_group_list(c, m);
     case KS_STATS:
         m->w[0] = kstats.sends; m->w[1] = kstats.switches; m->w[2] = kstats.exceptions;
         m->w[3] = kstats.syscall_errors; m->w[4] = kstats.ticks;

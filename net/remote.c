@@ -503,6 +503,8 @@ static void tick(struct timer *tm)
         } else if (a == VP_RETX_GIVE_UP) {
             t->active = 0;
             rstats.give_ups++;
+            if (!t->resolving)
+                group_node_silent(v_pid_lhost(t->server), t->addr);
             ipc_fail(proc_slot(i), t->resolving ? V_ENOPROC : V_ETIMEOUT);
         }
     }
@@ -530,6 +532,8 @@ void remote_init(void)
     if (net_mcast_join(V_PROTO_KERNELS) != V_OK)
         kprintf("remote: cannot join 239.86.0.1; logical hosts are learned from traffic only\n");
     online = 1;
+    if (net_ipv4())
+        group_node_up();
     timer_init(&tick_timer, tick, 0);
     time_arm(&tick_timer, rp_now() + TICK_NS);
 }

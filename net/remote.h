@@ -53,6 +53,16 @@ int group_get_reply(struct proc *p, uint32_t timeout_ms);
 void group_member_reply(struct proc *a, const struct v_msg *m, int status, v_pid_t replier);
 /* p (a local process) is being destroyed: its memberships and group transaction end. */
 void group_forget(struct proc *p);
+/* KS_CREATE_GROUP: a fresh group id of this node's logical host. */
+v_pid_t group_create(void);
+/* Kernel events (v/group.h), sent by the next tick as group Sends without reply from the
+ * node's kernel server. cause: V_OK (it exited) or V_EDESTROYED. */
+void group_event_died(struct proc *p, int cause);
+void group_node_up(void);
+/* This kernel gave up on logical host lhost at addr: tell local members of V_GROUP_EV_NODE. */
+void group_node_silent(uint32_t lhost, uint32_t addr);
+/* KS_HALT: tell V_GROUP_EV_NODE now, the node halts next. */
+void group_node_down_now(void);
 /* Local memberships for KS_GROUP_LIST: the i-th, V_OK or V_ENOTFOUND past the end. */
 int group_entry(uint32_t i, v_pid_t *group, v_pid_t *member);
 

@@ -72,7 +72,17 @@ static struct deliv dl[16];
 static struct timer gtimer;
 static int gtimer_armed;
 
+/* Kernel events waiting for the next tick (never sent from deep inside proc_destroy). */
+struct gevent { v_pid_t group; struct v_msg m; uint8_t local_only; };
+static struct gevent evq[16];
+static uint32_t ev_head, ev_len;
+static uint32_t group_serial;
+
 static void gtick(struct timer *t);
+void group_event_died(struct proc *p, int cause);
+static void make_proxy(v_pid_t client, const struct v_msg *m, uint32_t grant_ptr,
+                       struct proc *member, uint32_t txid, v_pid_t g, const uint8_t *data,
+                       uint32_t n);
 
 static void arm(void)
 {
@@ -86,6 +96,93 @@ void group_init(void)
 {
     group_table_init(&groups, gt_store, sizeof(gt_store) / sizeof(gt_store[0]));
     timer_init(&gtimer, gtick, 0);
+    /* Serials start where a previous boot of this node is unlikely to have been. */
+    group_serial = (uint32_t)((time_tod() ^ (arch_cycles() >> 10)) & 0x7fffu);
+}
+
+v_pid_t group_create(void)
+{
+    group_serial = group_serial % V_PID_LOCAL_MASK + 1;      /* 1..0xffff */
+    return v_group_make(node_lhost, group_serial);
+}
+
+/* ---- kernel events (v/group.h, enum v_event) ---- */
+
+static void event_send(const struct gevent *e)
+{
+    v_pid_t ks = v_pid_make(node_lhost, V_LOCAL_KERNEL_SERVER);
+    uint32_t txid = rp_new_txid();
+    v_pid_t mem[64];
+    uint32_t k = group_table_members(&groups, e->group, mem, 64);
+    for (uint32_t i = 0; i < k && i < 64; i++) {
+        struct proc *q = proc_lookup(mem[i]);
+        if (q && q->state != V_PS_DEAD)
+            make_proxy(ks, &e->m, 0, q, txid, e->group, 0, 0);
+    }
+    if (e->local_only || !rp_online())
+        return;
+    uint8_t pl[V_MSG_SIZE], pkt[V_PROTO_HDR_SIZE + V_MSG_SIZE];
+    vp_put_msg(&e->m, pl);
+    struct v_proto_hdr h = { .type = VP_REQUEST, .flags = VPF_MULTICAST, .txid = txid,
+                             .client = ks, .server = e->group };
+    int n = vp_encode(&h, pl, V_MSG_SIZE, pkt, sizeof(pkt));
+    if (n > 0)
+        rp_send_raw(v_group_mcast_addr(e->group), V_PROTO_PORT, pkt, (uint32_t)n, 0);
+}
+
+static void event_queue(v_pid_t g, uint16_t code, uint32_t w0, uint32_t w1, uint32_t w2,
+                        uint32_t w3, int local_only)
+{
+    if (ev_len == sizeof(evq) / sizeof(evq[0])) {
+        rstats.group_overflow++;
+        return;
+    }
+    struct gevent *e = &evq[(ev_head + ev_len++) % (sizeof(evq) / sizeof(evq[0]))];
+    e->group = g;
+    e->local_only = (uint8_t)local_only;
+    e->m = (struct v_msg){ .code = code, .flags = V_MSG_NO_REPLY, .w = { w0, w1, w2, w3 } };
+    arm();
+}
+
+static void events_flush(void)
+{
+    while (ev_len) {
+        struct gevent e = evq[ev_head];
+        ev_head = (ev_head + 1) % (sizeof(evq) / sizeof(evq[0]));
+        ev_len--;
+        event_send(&e);
+    }
+}
+
+void group_event_died(struct proc *p, int cause)
+{
+    if (!p->team || p->alien)
+        return;                          /* kernel processes and aliens are not news */
+    event_queue(V_GROUP_EV_PROCESS_DIED, V_EV_PROCESS_DIED, p->pid, p->team->root, node_id,
+                (uint32_t)cause, 0);
+    if (p->team->root == p->pid)
+        event_queue(V_GROUP_EV_TEAM_DIED, V_EV_TEAM_DIED, p->pid, node_id, (uint32_t)cause, 0, 0);
+}
+
+void group_node_up(void)
+{
+    event_queue(V_GROUP_EV_NODE, V_EV_NODE_UP, node_id, net_ipv4(), node_lhost, 0, 0);
+}
+
+void group_node_silent(uint32_t lhost, uint32_t addr)
+{
+    uint32_t node = v_lhost_home_node(lhost);
+    if (node)
+        event_queue(V_GROUP_EV_NODE, V_EV_NODE_DOWN, node, addr, V_EV_DOWN_SILENT, 0, 1);
+}
+
+void group_node_down_now(void)
+{
+    struct gevent e = { .group = V_GROUP_EV_NODE,
+                        .m = { .code = V_EV_NODE_DOWN, .flags = V_MSG_NO_REPLY,
+                               .w = { node_id, net_ipv4(), V_EV_DOWN_HALTED } } };
+    events_flush();
+    event_send(&e);                      /* now: the node halts right after */
 }
 
 /* ---- membership ---- */
@@ -153,6 +250,7 @@ static void gc_close(struct gclient *c)
 
 void group_forget(struct proc *p)
 {
+    group_event_died(p, p == current ? V_OK : V_EDESTROYED);
     gc_close(&gc[proc_index(p)]);
     gc[proc_index(p)].used = 0;
     group_table_remove_pid(&groups, p->pid, leave_addr, 0);
@@ -205,12 +303,13 @@ static void client_reply(struct proc *p, uint32_t txid, const struct v_msg *m, v
     r->from = from;
 }
 
-/* A proxy for local member `member`, carrying client p's message and segment data. */
-static void make_proxy(struct proc *p, struct proc *member, uint32_t txid, v_pid_t g,
-                       const uint8_t *data, uint32_t n)
+/* A proxy for local member `member`, carrying client's message m and segment data. */
+static void make_proxy(v_pid_t client, const struct v_msg *m, uint32_t grant_ptr,
+                       struct proc *member, uint32_t txid, v_pid_t g, const uint8_t *data,
+                       uint32_t n)
 {
     struct proc *a;
-    if (proc_create_alien(p->pid, ALIEN_PROXY, &a))
+    if (proc_create_alien(client, ALIEN_PROXY, &a))
         return;                          /* no slot: this member is not reached */
     struct alien_info *ai = rp_info(a);
     ai->txid = txid;
@@ -220,9 +319,9 @@ static void make_proxy(struct proc *p, struct proc *member, uint32_t txid, v_pid
     ai->reply_len = 0;
     ai->data_len = (uint16_t)n;
     memcpy(ai->data, data, n);
-    a->msg = p->msg;
+    a->msg = *m;
     a->grant_flags = n ? V_MSG_SEG_READ : 0;
-    a->grant_ptr = n ? p->grant_ptr : 0;
+    a->grant_ptr = n ? grant_ptr : 0;
     a->grant_len = n;
     a->await = AWAIT_SEND;
     rstats.group_delivered++;
@@ -286,7 +385,7 @@ int group_send(struct proc *p, v_pid_t g)
         for (uint32_t i = 0; i < k && i < 64; i++) {
             struct proc *q = proc_lookup(mem[i]);
             if (q && q != p && q->state != V_PS_DEAD)
-                make_proxy(p, q, txid, g, data, n);
+                make_proxy(p->pid, &p->msg, p->grant_ptr, q, txid, g, data, n);
         }
     }
     if (noreply) {
@@ -343,6 +442,7 @@ static void gtick(struct timer *t)
 {
     uint64_t now = rp_now();
     int any = 0;
+    events_flush();
     for (uint32_t i = 0; i < NPROC; i++) {
         struct gclient *c = &gc[i];
         if (!c->open)

@@ -108,6 +108,14 @@ static int mcast(uint32_t group, int join)
     ip4_addr_set_u32(&g, lwip_htonl(group));
     if (!ip4_addr_ismulticast(&g))
         return V_EINVAL;
+    if (!join) {
+        /* Always say we leave: IGMPv2 lets a host that was not the last to report skip
+         * the leave, but then a snooping bridge keeps forwarding the group to this port
+         * until its membership times out (260 s). RFC 2236 6: the skip is a MAY. */
+        struct igmp_group *ig = igmp_lookfor_group(ni, &g);
+        if (ig)
+            ig->last_reporter_flag = 1;
+    }
     err_t err = join ? igmp_joingroup_netif(ni, &g) : igmp_leavegroup_netif(ni, &g);
     if (err == ERR_OK)
         return V_OK;

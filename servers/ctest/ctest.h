@@ -28,6 +28,8 @@ enum {
                            also resets both after reading them */
     CT_REG,             /* register (w0 = 1, V_NAME_REG_UNIQUE) or unregister (w0 = 0) the
                            name [svc] for this server -> V_OK or the error */
+    CT_SPAWN,           /* start a thread that ends at once -> w0 = its pid */
+    CT_HALT,            /* halt this node (no reply: the node is gone) */
     CT_GO = 0x7180,     /* from the host to the faults client: run phase w0 (faults.c) */
     CT_DONE,            /* a faults client thread reports its result to the main thread */
 };

@@ -67,6 +67,8 @@ static int serve_sum(v_pid_t from, struct v_msg *m)
 
 static uint32_t group_reqs, group_noreply;
 
+static void ends_at_once(uint32_t unused) { (void)unused; }
+
 int ct_server(uint32_t node)
 {
     printf("ctest: server on node %u is pid 0x%08x\n", node, v_my_pid());
@@ -82,6 +84,15 @@ int ct_server(uint32_t node)
             continue;
         int err = V_OK;
         switch (m.code) {
+        case CT_SPAWN: {
+            v_pid_t t = 0;
+            err = v_thread_start(ends_at_once, 0, 4, 4096, &t);
+            m.w[0] = t;
+            break;
+        }
+        case CT_HALT:
+            v_ks_halt(0);
+            break;
         case CT_REG:
             err = m.w[0] ? v_name_register("[svc]", 0, 7, V_NAME_REG_UNIQUE)
                          : v_name_unregister("[svc]", 0);

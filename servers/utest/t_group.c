@@ -268,3 +268,84 @@ UTEST(group_refuses_moves_and_remote_forward)
     CHECK_EQ(mv_result, V_ENOACCESS);
     CHECK_EQ(fw_result, V_ENOACCESS);
 }
+
+/* Kernel events: a listener joined to V_GROUP_EV_PROCESS_DIED hears of each death. */
+static volatile int ev_ready, ev_count, ev_stop;
+static struct v_msg ev_log[32];
+static v_pid_t ev_from[32];
+static void event_listener(uint32_t unused)
+{
+    (void)unused;
+    if (v_join_group(V_GROUP_EV_PROCESS_DIED, 0) != V_OK)
+        return;
+    ev_ready = 1;
+    while (!ev_stop && ev_count < 32) {
+        struct v_msg m;
+        v_pid_t from;
+        if (v_receive(&m, &from))
+            return;
+        ev_from[ev_count] = from;
+        ev_log[ev_count++] = m;
+    }
+}
+
+/* The index of the logged death of pid, waiting up to 2 s; -1 if none. */
+static int ev_find(v_pid_t pid)
+{
+    for (int t = 0; t < 200; t++, v_delay(10))
+        for (int i = 0; i < ev_count; i++)
+            if (ev_log[i].code == V_EV_PROCESS_DIED && ev_log[i].w[0] == pid)
+                return i;
+    return -1;
+}
+
+static void short_thread(uint32_t unused) { (void)unused; }
+static void long_thread(uint32_t unused) { (void)unused; v_delay(60000); }
+
+UTEST(group_event_process_died)
+{
+    ev_ready = ev_count = ev_stop = 0;
+    v_pid_t l = ut_thread(event_listener, 0);
+    CHECK(l);
+    ut_wait_flag(&ev_ready, 2000);
+    CHECK(ev_ready);
+    v_pid_t a = ut_thread(short_thread, 0);          /* ends by itself */
+    int i = ev_find(a);
+    CHECK(i >= 0);
+    CHECK_EQ(ev_log[i].w[1], v_my_pid());            /* its team: ours */
+    CHECK_EQ(ev_log[i].w[3], V_OK);
+    CHECK(ev_log[i].flags & V_MSG_NO_REPLY);
+    CHECK_EQ(ev_from[i], v_kernel_server());         /* the kernel tells */
+    v_pid_t b = ut_thread(long_thread, 0);
+    CHECK(b);
+    CHECK_EQ(v_ks_destroy(b), V_OK);                  /* destroyed by someone else */
+    i = ev_find(b);
+    CHECK(i >= 0);
+    CHECK_EQ(ev_log[i].w[3], V_EDESTROYED);
+    ev_stop = 1;
+    v_ks_destroy(l);
+}
+
+UTEST(group_create_and_list)
+{
+    struct v_msg m = { .code = KS_CREATE_GROUP };
+    CHECK_EQ(v_send(&m, v_kernel_server()), V_OK);
+    CHECK_EQ(m.code, V_OK);
+    v_pid_t g1 = m.w[0];
+    m = (struct v_msg){ .code = KS_CREATE_GROUP };
+    CHECK_EQ(v_send(&m, v_kernel_server()), V_OK);
+    v_pid_t g2 = m.w[0];
+    CHECK(v_group_is(g1) && v_group_is(g2) && g1 != g2);
+    CHECK_EQ(v_group_creator(g1), v_pid_lhost(v_kernel_server()));
+    CHECK_EQ(v_join_group(g2, 0), V_OK);
+    static struct v_group_info recs[64];
+    m = (struct v_msg){ .code = KS_GROUP_LIST, .flags = V_MSG_SEG_WRITE,
+                        .seg_ptr = (uint32_t)recs, .seg_len = sizeof(recs) };
+    CHECK_EQ(v_send(&m, v_kernel_server()), V_OK);
+    CHECK_EQ(m.code, V_OK);
+    int found = 0;
+    for (uint32_t i = 0; i < m.w[1]; i++)
+        found += recs[i].group == g2 && recs[i].member == v_my_pid();
+    CHECK_EQ(found, 1);
+    CHECK_EQ(v_leave_group(g2, 0), V_OK);
+}

@@ -42,6 +42,9 @@ enum v_ks_req {
     KS_NET_STATS,            /* -> w0=packets in, w1=malformed dropped, w2=retransmissions,
                                    w3=duplicates answered, w4=transactions given up;
                                    seg W <- struct v_net_stats                               */
+    KS_CREATE_GROUP,         /* -> w0 = a new group id of this node's logical host (v/group.h) */
+    KS_GROUP_LIST,           /* w0 = first record; seg W <- struct v_group_info[] (the node's
+                                   memberships) -> w0 = total, w1 = written                  */
 };
 
 enum v_proc_state {
@@ -63,6 +66,12 @@ struct v_net_stats {
     uint32_t group_replies;    /* replies taken by a group client (first + GetReply) */
     uint32_t group_late;       /* replies after the window closed, or duplicates: dropped */
     uint32_t group_overflow;   /* replies dropped because the client's queue was full */
+};
+
+/* One membership of a local process (KS_GROUP_LIST). */
+struct v_group_info {
+    v_pid_t group;
+    v_pid_t member;
 };
 
 #define V_NAME_LEN 16
