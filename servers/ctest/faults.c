@@ -147,6 +147,57 @@ static void loss_start(uint32_t n, uint32_t threads)
         start(loss_thread, i);
 }
 
+/* Group Sends through the same lossy wire: CT_GROUP has members on node 2 (lossy) and
+ * node 3 (clean). Each member executes each request at most once; the first reply always
+ * comes; node 2's replies are best effort beyond the first (as in V). */
+#define GROUP_ROUNDS 200
+static void loss_group(void)
+{
+    const uint32_t thread = CT_COUNT_THREADS - 1;        /* not used by the loss threads */
+    uint32_t firsts = 0, from2 = 0, from3 = 0, bad = 0, errs = 0;
+    for (int k = 0; k < 2; k++) {
+        struct v_msg m = { .code = CT_COUNT_STATS, .w = { 1 } };
+        v_send(&m, k ? s3 : s2);
+    }
+    for (uint32_t seq = 0; seq < GROUP_ROUNDS; seq++) {
+        struct v_msg m = { .code = CT_COUNT, .w = { thread, seq, check_word(thread, seq) } };
+        v_pid_t from;
+        int got = 0;
+        if (v_send_r(&m, CT_GROUP, &from)) {
+            errs++;
+            continue;
+        }
+        firsts++;
+        do {
+            int bit = from == s2 ? 1 : 2;
+            if (v_msg_reply_code(&m) || m.w[1] != seq || m.w[3] != 1 ||
+                (from != s2 && from != s3) || (got & bit))
+                bad++;                   /* wrong, or the same member twice */
+            got |= bit;
+        } while (got != 3 && v_get_reply(&m, 150, &from) == V_OK);
+        from2 += got & 1;
+        from3 += (got >> 1) & 1;
+    }
+    struct v_msg st[2];
+    int e[2];
+    for (int k = 0; k < 2; k++) {
+        st[k] = (struct v_msg){ .code = CT_COUNT_STATS };
+        e[k] = v_send(&st[k], k ? s3 : s2);
+    }
+    printf("  group: %u sends, %u first replies, node 2 answered %u, node 3 %u; node 2 ran %u "
+           "(%u twice), node 3 ran %u (%u twice)\n", GROUP_ROUNDS, firsts, from2, from3,
+           st[0].w[0], st[0].w[1], st[1].w[0], st[1].w[1]);
+    CHECK("loss_group_send_always_gets_a_first_reply", firsts == GROUP_ROUNDS && !bad && !errs,
+          "%u of %u, %u wrong, %u failed", firsts, GROUP_ROUNDS, bad, errs);
+    CHECK("loss_group_members_never_execute_twice",
+          !e[0] && !e[1] && st[0].w[1] == 0 && st[1].w[1] == 0 && st[1].w[0] == GROUP_ROUNDS &&
+          st[0].w[0] <= GROUP_ROUNDS, "node 2: %u runs %u twice; node 3: %u runs %u twice",
+          st[0].w[0], st[0].w[1], st[1].w[0], st[1].w[1]);
+    CHECK("loss_group_replies_from_every_member", from3 == GROUP_ROUNDS &&
+          from2 >= GROUP_ROUNDS / 2, "node 2 answered %u, node 3 %u of %u", from2, from3,
+          GROUP_ROUNDS);
+}
+
 static void loss_done(const struct v_msg *r)
 {
     loss.ok += r->w[1];
@@ -187,6 +238,7 @@ static void loss_done(const struct v_msg *r)
           a2.duplicates - loss.n2.duplicates > 0,
           "stats %d/%d: %u retransmissions, %u duplicates", e1, e2,
           a1.retransmits - loss.n1.retransmits, a2.duplicates - loss.n2.duplicates);
+    loss_group();
     printf("faults: loss phase done\n");
 }
 
