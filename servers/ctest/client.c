@@ -156,8 +156,26 @@ static int group_round(v_pid_t local, uint32_t i, uint32_t *got, uint32_t *dups,
         if (*got & bit)
             (*dups)++;
         *got |= bit;
-    } while (*got != want && v_get_reply(&m, 2000, &from) == V_OK);
+    } while ((*got & want) != want && v_get_reply(&m, 2000, &from) == V_OK);
     return bad;
+}
+
+static volatile int toggles_done, toggle_err, toggle_at;
+static void toggler(uint32_t unused)
+{
+    (void)unused;
+    int ok = 1;
+    for (int i = 0; i < 20; i++) {
+        struct v_msg j = { .code = CT_JOIN, .w = { (uint32_t)(i & 1) } };   /* leave, join, ... */
+        int err = v_send(&j, s3);
+        if ((err || j.code) && ok) {
+            ok = 0;
+            toggle_err = err ? err : v_msg_reply_code(&j);
+            toggle_at = i;
+        }
+        v_delay(30);
+    }
+    toggles_done = ok ? 1 : -1;
 }
 
 static void t_groups(void)
@@ -207,6 +225,27 @@ static void t_groups(void)
     b = group_round(local, 101, &got, &dups, 0xd);
     CHECK("group_join_on_another_node", !err && !j.code && b == 0 && got == 0xd,
           "join %d/%d, round %d, repliers 0x%x", err, j.code, b, got);
+
+    /* node 3 leaves and joins 10 times while we keep sending: every Send completes, no
+     * reply is wrong or twice, node 3 answers only some of them */
+    toggles_done = 0;
+    v_thread_start(toggler, 0, 4, 4096, 0);
+    uint32_t rounds = 0, with3 = 0;
+    bad = 0;
+    dups = 0;
+    uint64_t tstart = v_time_ns();
+    while (!toggles_done && v_time_ns() - tstart < 5000000000ull) {
+        int b2 = group_round(local, 200 + rounds, &got, &dups, 0x5);
+        bad += b2 < 0 ? 1 : b2;
+        bad += (got & 0x5) != 0x5;
+        with3 += (got >> 3) & 1;
+        rounds++;
+    }
+    CHECK("group_join_and_leave_while_sending", toggles_done == 1 && rounds > 0 && !bad && !dups,
+          "%u rounds (toggler %d: error %d at step %d), %d bad, %u duplicates, node 3 in %u",
+          rounds, toggles_done, toggle_err, toggle_at, bad, dups, with3);
+    printf("  %u group Sends while node 3 left and joined 10 times; node 3 answered %u\n",
+           rounds, with3);
 
     /* without reply: the Send returns at once, every member still gets it */
     struct v_msg m = { .code = CT_GECHO, .flags = V_MSG_NO_REPLY };
@@ -320,6 +359,22 @@ static void t_naming(void)
     CHECK("name_owned_by_a_live_server_is_busy", !err && v_msg_reply_code(&r) == V_EBUSY,
           "err %d code %d", err, v_msg_reply_code(&r));
     v_ks_destroy(svc);
+    /* the local handler hears of the death (V_EV_PROCESS_DIED) and drops [svc] */
+    static struct v_name_record recs[16];
+    v_pid_t h = 0;
+    int listed = -1;
+    v_get_pid(V_LOGICAL_NAME, &h);
+    for (int t = 0; t < 50 && listed != 0; t++) {
+        struct v_msg q = { .code = NAME_LIST, .flags = V_MSG_SEG_WRITE,
+                           .seg_ptr = (uint32_t)recs, .seg_len = sizeof(recs) };
+        v_delay(20);
+        if (v_send(&q, h) || v_msg_reply_code(&q))
+            break;
+        listed = 0;
+        for (uint32_t k = 0; k < q.w[1]; k++)
+            listed += !strcmp(recs[k].prefix, "[svc]");
+    }
+    CHECK("name_dropped_when_its_server_dies", listed == 0, "[svc] still listed (%d)", listed);
     r = (struct v_msg){ .code = CT_REG, .w = { 1 } };
     err = v_send(&r, s2);
     struct v_msg m = { .code = CT_ECHO, .w = { 1 } };

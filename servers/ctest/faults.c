@@ -307,6 +307,18 @@ static void block_done(const struct v_msg *r)
     int e = v_ks_node_info(ks_of(3), &ni, 0, 0);
     CHECK("kill_node1_still_talks_to_node3", !e && ni.node == 3,
           "kernel server of node 3: err %d node %u after %u ms", e, ni.node, now_ms() - t0);
+    /* a group with a member on the dead node: the live member answers, the dead one is
+     * simply not heard from (there is no cluster-wide member list to clean up) */
+    struct v_msg g = { .code = CT_GECHO, .w = { 41 } };
+    v_pid_t from = 0, more = 0;
+    t0 = now_ms();
+    e = v_send_r(&g, CT_GROUP, &from);
+    uint32_t first_ms = now_ms() - t0;
+    int again = v_get_reply(&g, 500, &more);
+    CHECK("kill_group_send_answered_by_the_live_member",
+          !e && from == s3 && g.w[0] == 42 && again == V_ETIMEOUT && first_ms < 1000,
+          "err %d from 0x%08x (node 3 is 0x%08x) after %u ms; GetReply %d from 0x%08x", e, from,
+          s3, first_ms, again, more);
     printf("faults: kill phase done\n");
 }
 

@@ -7,8 +7,10 @@
  *
  * At start it registers V_LOGICAL_NAME and the node's own services: [nameN] (itself),
  * [pmN] (the program manager) and [ksN] (the kernel server), N = the node.
- * A registration whose server has died is dropped when it would be used: every answer
- * is checked against the kernel server's process table first (servers are local).
+ * A registration whose server has died is dropped when the kernel's V_EV_PROCESS_DIED
+ * event says so (the handler joins that group), and in any case before it would be used:
+ * every answer is checked against the kernel server's process table first (servers are
+ * local).
  */
 #include <stdio.h>
 #include <string.h>
@@ -122,6 +124,8 @@ int main(int argc, char **argv)
     int rc = v_set_pid(V_LOGICAL_NAME, v_my_pid());
     if (!rc)
         rc = v_join_group(V_GROUP_NAME_HANDLERS, 0);
+    if (!rc)
+        rc = v_join_group(V_GROUP_EV_PROCESS_DIED, 0);   /* registrations die with servers */
     if (rc) {
         printf("name: cannot serve: %s\n", v_strerror(rc));
         return 1;
@@ -141,6 +145,10 @@ int main(int argc, char **argv)
         struct v_name_entry e;
         uint32_t plen;
         switch (m.code) {
+        case V_EV_PROCESS_DIED:          /* a kernel event: no reply */
+            if (v_name_cache_invalidate_server(&reg, m.w[0]))
+                printf("name: server 0x%08x died, its registrations dropped\n", m.w[0]);
+            continue;
         case NAME_LOOKUP:
             rc = len && !v_name_check(buf) ? find(buf, m.w[0], &e, &plen) : V_EINVAL;
             if (rc && (m.w[0] & V_NAME_LK_GROUP)) {

@@ -12,23 +12,6 @@
 
 #define PS_MAX 128
 
-/* The nodes whose kernel servers answer a group Send of KS_NODE_INFO to every kernel
- * server (V_GROUP_KERNEL_SERVERS): a bitmap by node number, 1..255. */
-static int cluster_nodes(uint32_t bits[8])
-{
-    struct v_msg m = { .code = KS_NODE_INFO };
-    v_pid_t from;
-    int rc = v_send_r(&m, V_GROUP_KERNEL_SERVERS, &from);
-    memset(bits, 0, 8 * sizeof(uint32_t));
-    while (rc == V_OK) {
-        uint32_t node = m.w[0];          /* KS_NODE_INFO: w0 = the node */
-        if (!m.code && node && node <= V_NODE_MAX)
-            bits[node / 32] |= 1u << (node % 32);
-        rc = v_get_reply(&m, V_GROUP_WINDOW_MS, &from);
-    }
-    return rc == V_ETIMEOUT ? V_OK : rc;
-}
-
 static void ps_print(uint32_t node, const struct v_proc_info *tab, uint32_t n)
 {
     for (uint32_t i = 0; i < n && i < PS_MAX; i++) {
@@ -48,7 +31,7 @@ static int ps_cluster(void)
 {
     static struct v_proc_info tab[PS_MAX];
     uint32_t bits[8], total, n, nodes = 0;
-    int rc = cluster_nodes(bits), bad = 0;
+    int rc = sh_cluster_nodes(bits, 0), bad = 0;
     if (rc < 0) {
         printf("ps: no kernel server answered: %s\n", v_strerror(rc));
         return -1;

@@ -17,6 +17,8 @@ static const struct sh_cmd commands[] = {
     { "ps",       cmd_ps,       "[@NODE|@*]",            "processes of this node, of node NODE, or of every node" },
     { "lookup",   cmd_lookup,   "NAME [@NODE]",          "resolve a name ([pm2], /pm2), or ask node NODE's handler" },
     { "names",    cmd_names,    "[@NODE]",               "this shell's name cache, or node NODE's registrations" },
+    { "nodes",    cmd_nodes,    "",                      "nodes that answer now, and node events heard" },
+    { "groups",   cmd_groups,   "[@NODE]",               "process group memberships of this node or of NODE" },
     { "run",      cmd_run,      "NAME [ARGS...] [&]",    "run a program, wait for it unless '&'" },
     { "kill",     cmd_kill,     "PID",                   "destroy the team of PID" },
     { "programs", cmd_programs, "",                      "programs in the boot bundle" },
@@ -160,6 +162,7 @@ int main(int argc, char **argv)
     if (v_ks_node_info(v_kernel_server(), &ni, 0, 0) == 0)
         sh_node = ni.node;
     printf("vsys shell on node %u (pid 0x%08x); type help\n", sh_node, v_my_pid());
+    sh_cluster_start();
     for (;;) {
         printf("vsys@%u> ", sh_node);
         if ((n = v_readline(line, sizeof line)) < 0) {

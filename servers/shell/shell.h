@@ -4,6 +4,7 @@
  *   cmd_proc.c  commands about processes and programs: ps, run, kill, programs, send.
  *   cmd_node.c  commands about the node: mem, time, settime, devices, info, stats, halt.
  *   cmd_name.c  commands about names: lookup, names.
+ *   cmd_cluster.c  the cluster view: nodes, groups (and the node-event watcher).
  * A command gets its words (argv[0] is the command) and prints its own errors; its
  * result only says whether it succeeded.
  */
@@ -35,6 +36,13 @@ int cmd_run(int argc, char **argv);
 int cmd_kill(int argc, char **argv);
 int cmd_programs(int argc, char **argv);
 int cmd_send(int argc, char **argv);
+
+/* cmd_cluster.c */
+void sh_cluster_start(void);
+/* Nodes whose kernel servers answer a group Send now: bitmap by node; ipv4 may be 0. */
+int sh_cluster_nodes(uint32_t bits[8], uint32_t *ipv4);
+int cmd_nodes(int argc, char **argv);
+int cmd_groups(int argc, char **argv);
 
 /* cmd_name.c */
 int cmd_lookup(int argc, char **argv);
