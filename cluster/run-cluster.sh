@@ -38,7 +38,7 @@ ks3=$(printf '0x%08x' $(( (3 << 7) << 16 | 1 )))
 if [ -n "$script" ]; then
   cat "$script"
 else
-  printf 'info\nps @2\nps @3\nps @*\nsend %s 0x102\nlookup [pm2]\nlookup /pm2\nlookup [nosuch]\nnames\nnodes\ngroups @2\nrun hello across the cluster\nhalt\n' "$ks3"
+  printf 'info\nps @2\nps @3\nps @*\nsend %s 0x102\nlookup [pm2]\nlookup /pm2\nlookup [nosuch]\nnames\nnodes\ngroups @2\nrun @* hello everywhere\nrun hello across the cluster\nhalt\n' "$ks3"
 fi | timeout "$limit" bash cluster/vcluster console 1 --name "$name" --quiet 3 >"$log" 2>&1
 cat "$log"
 [ -n "$script" ] && exit 0
@@ -62,6 +62,8 @@ expect "nodes: node 2 answers"                '^   2 10\.77\.0\.12 +answers'
 expect "nodes: all three"                     '^\(3 nodes\)'
 expect "groups @2: its name handler"          '^0x80000003 0x010001[0-9a-f]{2} 239\.86\.0\.3 '
 expect "groups @2: its shell hears node events" '^0x80000012 0x010001[0-9a-f]{2} 239\.86\.0\.18 '
+expect "run @* started hello on node 3"       '^node 3: started 0x0180[0-9a-f]{4}$'
+expect "run @* reached all three PMs"         '^\(started on 3 nodes, failed on 0\)'
 expect "hello ran on node 1"                  'hello from pid 0x0080'
 expect "node 1 halted"                        'node 1 halted'
 if [ $ok = 1 ]; then echo "run-cluster: PASSED: scripted session on a $n-node cluster"; exit 0; fi

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <v/group.h>
 #include <v/kclient.h>
 #include <v/pm.h>
 #include <v/exc.h>
@@ -129,6 +130,8 @@ int main(int argc, char **argv)
     if ((rc = v_set_pid(V_LOGICAL_PM, me)) < 0 ||
         (rc = v_set_pid(V_LOGICAL_EXCEPTION, me)) < 0)
         printf("pm: cannot register (%s)\n", v_strerror(rc));
+    if ((rc = v_join_group(V_GROUP_PROGRAM_MANAGERS, 0)) < 0)   /* `run @*` reaches us */
+        printf("pm: cannot join the program managers' group (%s)\n", v_strerror(rc));
     if (v_ks_process_info(v_kernel_server(), me, &self) == 0)
         prio = self.priority;
     if ((rc = v_thread_start(ticker, me, prio, 4096, &pm_ticker)) < 0)

@@ -85,12 +85,44 @@ int cmd_ps(int argc, char **argv)
     return 0;
 }
 
-/* run NAME [ARGS...] [&]: start a program through the PM; wait for it unless '&'. */
+/* run @* NAME [ARGS...]: one group Send of PM_RUN to every node's program manager. */
+static int run_everywhere(int argc, char **argv)
+{
+    char cmd[SH_LINE_MAX];
+    sh_join(cmd, sizeof cmd, argc, argv);
+    struct v_msg m = { .code = PM_RUN, .flags = V_MSG_SEG_READ, .seg_ptr = (uint32_t)cmd,
+                       .seg_len = (uint32_t)strlen(cmd) + 1 };
+    v_pid_t from;
+    uint32_t started = 0, failed = 0;
+    int rc = v_send_r(&m, V_GROUP_PROGRAM_MANAGERS, &from);
+    if (rc < 0) {
+        printf("run: no program manager answered: %s\n", v_strerror(rc));
+        return -1;
+    }
+    do {
+        uint32_t node = v_lhost_home_node(v_pid_lhost(from));
+        if (v_msg_reply_code(&m) < 0) {
+            printf("node %u: %s: %s\n", node, argv[0], v_strerror(v_msg_reply_code(&m)));
+            failed++;
+        } else {
+            printf("node %u: started 0x%08x\n", node, m.w[0]);
+            started++;
+        }
+    } while (v_get_reply(&m, V_GROUP_WINDOW_MS, &from) == V_OK);
+    printf("(started on %u nodes, failed on %u)\n", started, failed);
+    return failed ? -1 : 0;
+}
+
+/* run NAME [ARGS...] [&]: start a program through the PM; wait for it unless '&'.
+ * run @* NAME [ARGS...]: start it on every node. */
 int cmd_run(int argc, char **argv)
 {
     char cmd[SH_LINE_MAX], buf[32];
     int bg = 0, rc, status;
     v_pid_t pid;
+
+    if (argc > 2 && !strcmp(argv[1], "@*"))
+        return run_everywhere(argc - 2, argv + 2);
 
     if (argc > 1 && !strcmp(argv[argc - 1], "&")) {
         bg = 1;

@@ -19,7 +19,7 @@ static const struct sh_cmd commands[] = {
     { "names",    cmd_names,    "[@NODE]",               "this shell's name cache, or node NODE's registrations" },
     { "nodes",    cmd_nodes,    "",                      "nodes that answer now, and node events heard" },
     { "groups",   cmd_groups,   "[@NODE]",               "process group memberships of this node or of NODE" },
-    { "run",      cmd_run,      "NAME [ARGS...] [&]",    "run a program, wait for it unless '&'" },
+    { "run",      cmd_run,      "[@*] NAME [ARGS...] [&]", "run a program, wait for it unless '&'; @*: on every node" },
     { "kill",     cmd_kill,     "PID",                   "destroy the team of PID" },
     { "programs", cmd_programs, "",                      "programs in the boot bundle" },
     { "send",     cmd_send,     "PID CODE [W0..W4]",     "send a raw message, show the reply" },
