@@ -14,7 +14,9 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -84,6 +86,27 @@ static int setup_identity(void)
     return V_OK;
 }
 
+/* Port 4377 is shared: group members' sockets listen there too (hv_gmember.c, with
+ * SO_REUSEADDR), so our bind must allow them, and no longer says by itself whether
+ * another host V process has the port. An abstract Unix socket named after it (one name
+ * per network namespace, gone when the process ends) does. V_OK or V_EBUSY. */
+static int claim_port(uint16_t port)
+{
+    struct sockaddr_un su = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int n = snprintf(su.sun_path + 1, sizeof su.sun_path - 1, "vsys-udp-port-%u", port);
+
+    if (fd < 0)
+        return V_EBUSY;
+    if (bind(fd, (struct sockaddr *)&su, (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+                                                      1 + (size_t)n)) < 0) {
+        fprintf(stderr, "libv: UDP port %u: another host V process has it\n", port);
+        close(fd);
+        return V_EBUSY;
+    }
+    return V_OK;                    /* fd stays open: the claim lasts as long as we do */
+}
+
 static int setup_socket(void)
 {
     struct sockaddr_in sa = { .sin_family = AF_INET };
@@ -99,6 +122,14 @@ static int setup_socket(void)
         return V_EBUSY;
     }
     setsockopt(hv.fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one);
+    if (port == V_PROTO_PORT) {
+        if (claim_port((uint16_t)port) < 0) {
+            close(hv.fd);
+            hv.fd = -1;
+            return V_EBUSY;
+        }
+        setsockopt(hv.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    }
     setsockopt(hv.fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
     sa.sin_addr.s_addr = htonl(INADDR_ANY);
     sa.sin_port = htons((uint16_t)port);
