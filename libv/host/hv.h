@@ -29,6 +29,7 @@ _Static_assert(sizeof(void *) == 4, "host V programs are 32-bit: build with -m32
 #define HV_LHOSTS     64
 #define HV_RCACHE     64          /* cached replies */
 #define HV_MARKS      256         /* per-client watermarks */
+#define HV_GROUPS     32          /* groups joined at once (hv_gmember.c) */
 #define HV_REPLY_TTL_NS (10000ull * 1000000ull)  /* > a client's 6 s give-up bound */
 #define HV_NEVER      UINT64_MAX
 
@@ -67,6 +68,7 @@ struct hv_alien {
     int state;
     v_pid_t client;
     uint32_t txid;
+    v_pid_t group;                /* 0, or the group a multicast request was sent to */
     struct hv_peer from;          /* where its node wants answers */
     uint64_t order;               /* arrival order, for first come first served */
     uint32_t seq;                 /* next seq of our packets in this transaction */
@@ -173,6 +175,19 @@ uint64_t hv_cli_timers(uint64_t now);
 void hv_srv_request(const struct v_proto_hdr *h, const uint8_t *pl, const struct hv_peer *src);
 void hv_srv_ack(const struct v_proto_hdr *h);
 struct hv_alien *hv_alien_awaiting(v_pid_t client);
+
+/* hv_gsend.c: group Send (process groups, docs/GROUPS.md) */
+int hv_mcast_setup(void);
+uint32_t hv_mcast_if(void);
+int hv_gsend(struct v_msg *m, v_pid_t g, v_pid_t *replier);
+void hv_gc_packet(const struct v_proto_hdr *h, const uint8_t *pl, const struct hv_peer *src);
+
+/* hv_names.c: V_NAMES */
+int hv_names_setup(void);
+
+/* hv_gmember.c: group membership */
+int hv_gm_member(v_pid_t g);
+int hv_gm_fds(int *fds, int max);
 
 /* hv_group.c: packet groups, both directions */
 uint32_t hv_grp_mask(uint32_t total, uint32_t base);

@@ -54,12 +54,15 @@ static int send_checks(const struct v_msg *m, v_pid_t to)
         return V_EDEADLOCK;
     if (!grant_ok(m))
         return V_EBADADDR;
-    if (!to || v_pid_is_group(to) || v_pid_lhost(to) == hv.lhost)
-        return V_ENOPROC;           /* groups: issue 4; our logical host holds only us */
+    if (v_pid_is_group(to))
+        return 1;                   /* a group Send (hv_gsend.c) */
+    if (!to || v_pid_lhost(to) == hv.lhost)
+        return V_ENOPROC;           /* our logical host holds only us */
     return hv.tx.active ? V_EBUSY : V_OK;
 }
 
-/* Send m to `to` and wait for the reply (docs/IPC.md, docs/HOST.md). Errors before
+/* Send m to `to` and wait for the reply (docs/IPC.md, docs/HOST.md); `to` may be a
+ * group (hv_gsend.c has its rules and errors). Errors before
  * anything is sent: V_EBADADDR, V_EDEADLOCK, V_ENOPROC (also: no node answered WHERE
  * for to's logical host), V_EBUSY (a Send is in progress: libv is single-threaded).
  * After: V_ENOPROC and other errors from a NACK, V_ETIMEOUT (the server's node stayed
@@ -74,6 +77,8 @@ int v_send_r(struct v_msg *m, v_pid_t to, v_pid_t *replier)
         *replier = V_PID_NONE;
     if (rc < 0 || (rc = send_checks(m, to)) < 0)
         return rc;
+    if (rc == 1)
+        return hv_gsend(m, to, replier);
     now = hv_now();
     memset(t, 0, sizeof *t);
     t->deadline_ns = hv.timeout_ms ? now + hv.timeout_ms * 1000000ull : HV_NEVER;

@@ -14,7 +14,9 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -84,6 +86,27 @@ static int setup_identity(void)
     return V_OK;
 }
 
+/* Port 4377 is shared: group members' sockets listen there too (hv_gmember.c, with
+ * SO_REUSEADDR), so our bind must allow them, and no longer says by itself whether
+ * another host V process has the port. An abstract Unix socket named after it (one name
+ * per network namespace, gone when the process ends) does. V_OK or V_EBUSY. */
+static int claim_port(uint16_t port)
+{
+    struct sockaddr_un su = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int n = snprintf(su.sun_path + 1, sizeof su.sun_path - 1, "vsys-udp-port-%u", port);
+
+    if (fd < 0)
+        return V_EBUSY;
+    if (bind(fd, (struct sockaddr *)&su, (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+                                                      1 + (size_t)n)) < 0) {
+        fprintf(stderr, "libv: UDP port %u: another host V process has it\n", port);
+        close(fd);
+        return V_EBUSY;
+    }
+    return V_OK;                    /* fd stays open: the claim lasts as long as we do */
+}
+
 static int setup_socket(void)
 {
     struct sockaddr_in sa = { .sin_family = AF_INET };
@@ -99,6 +122,14 @@ static int setup_socket(void)
         return V_EBUSY;
     }
     setsockopt(hv.fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one);
+    if (port == V_PROTO_PORT) {
+        if (claim_port((uint16_t)port) < 0) {
+            close(hv.fd);
+            hv.fd = -1;
+            return V_EBUSY;
+        }
+        setsockopt(hv.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    }
     setsockopt(hv.fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
     sa.sin_addr.s_addr = htonl(INADDR_ANY);
     sa.sin_port = htons((uint16_t)port);
@@ -200,6 +231,10 @@ int hv_init(void)
     if ((rc = setup_identity()) == V_OK && (rc = setup_where()) == V_OK &&
         (rc = setup_modes()) == V_OK && (rc = setup_peers()) == V_OK)
         rc = setup_socket();
+    if (rc == V_OK)
+        rc = hv_mcast_setup();
+    if (rc == V_OK)
+        rc = hv_names_setup();
     hv.init_err = rc;
     if (hv.debug && rc == V_OK)
         fprintf(stderr, "libv: pid 0x%08x, UDP port %u\n", hv.pid, hv.port);
@@ -311,22 +346,25 @@ static void dispatch(const uint8_t *buf, uint32_t n, const struct hv_peer *src)
     case VP_WHERE:
     case VP_HERE:    hv_where_packet(&h, src); break;
     default:
-        if (h.client == hv.pid)
+        if (h.client == hv.pid && ((h.flags & VPF_MULTICAST) || v_pid_is_group(h.server)))
+            hv_gc_packet(&h, pl, src);      /* of our group Send (hv_gsend.c) */
+        else if (h.client == hv.pid)
             hv_cli_packet(&h, pl, src);
         else
             hv_mv_packet(&h, pl, src);
     }
 }
 
-/* Everything that has arrived, without waiting. */
-static void drain(void)
+/* Everything that has arrived on socket fd (ours, or a group address's), without
+ * waiting. */
+static void drain(int fd)
 {
     uint8_t buf[2048];
 
     for (int i = 0; i < 256; i++) {
         struct sockaddr_in sa;
         socklen_t sl = sizeof sa;
-        ssize_t n = recvfrom(hv.fd, buf, sizeof buf, MSG_DONTWAIT | MSG_TRUNC,
+        ssize_t n = recvfrom(fd, buf, sizeof buf, MSG_DONTWAIT | MSG_TRUNC,
                              (struct sockaddr *)&sa, &sl);
         if (n < 0)
             return;
@@ -347,15 +385,20 @@ void hv_service(uint64_t until_ns)
 {
     uint64_t now = hv_now();
     uint64_t next = hv_min(until_ns, hv_min(hv_cli_timers(now), hv_mv_timers(now)));
-    struct pollfd p = { .fd = hv.fd, .events = POLLIN };
-    int ms = 60000;
+    struct pollfd p[1 + HV_GROUPS];
+    int fds[HV_GROUPS], n = hv_gm_fds(fds, HV_GROUPS), ms = 60000;
 
     if (next <= now)
         ms = 0;
     else if (next - now < 60000ull * 1000000ull)
         ms = (int)((next - now + 999999) / 1000000);
-    if (poll(&p, 1, ms) > 0)
-        drain();
+    p[0] = (struct pollfd){ .fd = hv.fd, .events = POLLIN };
+    for (int i = 0; i < n; i++)
+        p[1 + i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+    if (poll(p, (nfds_t)(1 + n), ms) > 0)
+        for (int i = 0; i <= n; i++)
+            if (p[i].revents)
+                drain(p[i].fd);
     now = hv_now();
     hv_cli_timers(now);
     hv_mv_timers(now);
@@ -372,7 +415,9 @@ void v_host_print_stats(FILE *f)
 #define C(x) if (s->x) fprintf(f, " " #x " %u", s->x)
     C(bad_port); C(unmatched); C(retransmits); C(requests); C(pending_sent);
     C(cached_resent); C(stale); C(full); C(nacks_sent); C(where_sent);
-    C(here_sent); C(test_lost); C(test_dups);
+    C(here_sent); C(test_lost); C(test_dups); C(group_sends); C(group_replies);
+    C(group_late); C(group_overflow); C(group_requests); C(group_not_member);
+    C(group_declined);
 #undef C
     fprintf(f, "\n");
 }

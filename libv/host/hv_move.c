@@ -20,6 +20,8 @@ static int mv_checks(v_pid_t pid, uint32_t addr, uint32_t len, uint32_t access,
         return rc;
     if (!(*out = hv_alien_awaiting(pid)))
         return V_ENOTAWAITING;
+    if ((*out)->group)
+        return V_ENOACCESS;         /* no moves on a group's client (docs/GROUPS.md) */
     if ((rc = v_msg_seg_check(&(*out)->msg, addr, len, access)))
         return rc;
     if (len && !buf)

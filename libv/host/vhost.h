@@ -33,6 +33,13 @@ struct v_host_stats {
     uint32_t nacks_sent;          /* NACKs sent (no such process, refused moves) */
     uint32_t where_sent, here_sent;
     uint32_t test_lost, test_dups; /* V_TEST_LOSS / V_TEST_DUP at work */
+    uint32_t group_sends;         /* group Sends made (one REQUEST datagram each, plus resends) */
+    uint32_t group_replies;       /* members' replies taken (the first and GetReply's) */
+    uint32_t group_late;          /* members' replies after the window, or duplicates */
+    uint32_t group_overflow;      /* replies beyond V_GROUP_REPLIES_MAX, dropped */
+    uint32_t group_requests;      /* group requests queued for Receive (we are a member) */
+    uint32_t group_not_member;    /* group requests for groups we are not in: dropped */
+    uint32_t group_declined;      /* group requests we replied to with V_MSG_NO_REPLY */
 };
 
 /* Set the process up now (it is done by the first call otherwise). Returns V_OK or

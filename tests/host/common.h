@@ -25,6 +25,17 @@ enum t_req {
                               w4 = duplicates answered (PENDING, cached, stale)          */
     T_DELAY,            /* w0 = ms: Delay, then reply (the client sees PENDING)        */
     T_QUIT,             /* reply, then exit                                            */
+    /* process groups (hsrv join=...; these come by group Send unless said otherwise) */
+    T_GSTATS,           /* unicast -> w0 = group requests queued, w1 = group requests
+                           dropped (not a member), w2 = declined, w3 = NACKs sent,
+                           w4 = Replies to V_MSG_NO_REPLY requests refused (as they must) */
+    T_JOIN,             /* unicast, w0 = group: JoinGroup -> w0 = its result           */
+    T_LEAVE,            /* unicast, w0 = group: LeaveGroup -> w0 = its result,
+                           w1 = the result of leaving again (V_ENOTFOUND)               */
+    T_GSEG,             /* READ grant: ReceiveWithSegment takes up to 3000 bytes
+                           -> w0 = bytes received, w1 = their checksum, w2 = what
+                              ReplyWithSegment of them said, w3 = what MoveFrom past the
+                              bytes that came said (both V_ENOACCESS to a group client) */
 };
 #define T_ECHO_XOR   0xa5a5a5a5u
 #define T_SEG_MAX    3000u

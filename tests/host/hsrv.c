@@ -4,13 +4,18 @@
  * with V_LHOST = node<<7 and V_LOCAL = 1) so that vctl can be tested without QEMU.
  * Prints "hsrv pid 0x... port N" once it listens; ends after LIFETIME seconds (default
  * 60) whatever happens, so a broken test never leaves it behind.
- * usage: hsrv [ks] [LIFETIME]
+ * As a group member (join=G,...): joins each group G first (~G: another group that
+ * shares G's multicast address, so that G's requests reach it and must be dropped);
+ * with "decline", it declines every request that comes by the group (V_MSG_NO_REPLY)
+ * after counting a T_COUNT.
+ * usage: hsrv [ks] [join=G[,~G...]] [decline] [LIFETIME]
  */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <v/group.h>
 #include <v/ksrv.h>
 #include "common.h"
 
@@ -19,6 +24,8 @@
 static uint8_t big[BIG];
 static uint8_t counts[T_COUNT_MAX];
 static uint32_t executions, twice;
+static uint32_t noreply_refused;   /* Replies to V_MSG_NO_REPLY requests: V_ENOTAWAITING */
+static int decline;
 
 static uint32_t clamp(uint32_t n) { return n < BIG ? n : BIG; }
 
@@ -53,10 +60,34 @@ static void segecho(v_pid_t from, const struct v_msg *m, uint8_t *seg, uint32_t 
     }
 }
 
+static void gstats(struct v_msg *r)
+{
+    const struct v_host_stats *st = v_host_stats();
+
+    r->w[0] = st->group_requests;
+    r->w[1] = st->group_not_member;
+    r->w[2] = st->group_declined;
+    r->w[3] = st->nacks_sent;
+    r->w[4] = noreply_refused;
+}
+
+/* T_GSEG: what came of the READ grant, and the two things a group client refuses. */
+static void gseg(v_pid_t from, const struct v_msg *m, const uint8_t *seg, uint32_t got,
+                 struct v_msg *r)
+{
+    uint8_t more[16];
+
+    r->w[0] = got;
+    r->w[1] = t_sum(seg, got);
+    r->w[2] = got ? (uint32_t)v_reply_with_segment(r, from, m->seg_ptr, seg, got) : 0;
+    r->w[3] = (uint32_t)v_move_from(from, more, m->seg_ptr + got, sizeof more);
+}
+
 static void serve(v_pid_t from, struct v_msg *m, uint8_t *seg, uint32_t got)
 {
     struct v_msg r = { .code = V_OK };
     uint32_t len = clamp(m->w[0]);
+    int rc;
 
     switch (m->code) {
     case T_ECHO:
@@ -84,6 +115,13 @@ static void serve(v_pid_t from, struct v_msg *m, uint8_t *seg, uint32_t got)
     case T_HANG:    return;
     case T_STATS:   stats(&r); break;
     case T_DELAY:   v_delay(m->w[0]); break;
+    case T_GSTATS:  gstats(&r); break;
+    case T_JOIN:    r.w[0] = (uint32_t)v_join_group(m->w[0], 0); break;
+    case T_LEAVE:
+        r.w[0] = (uint32_t)v_leave_group(m->w[0], 0);
+        r.w[1] = (uint32_t)v_leave_group(m->w[0], 0);
+        break;
+    case T_GSEG:    gseg(from, m, seg, got, &r); break;
     case T_QUIT:
         v_reply(&r, from);
         v_host_print_stats(stderr);
@@ -91,7 +129,38 @@ static void serve(v_pid_t from, struct v_msg *m, uint8_t *seg, uint32_t got)
     default:
         r.code = (uint16_t)V_EBADCALL;
     }
-    v_reply(&r, from);
+    if (decline && m->code != T_GSTATS && m->code != T_JOIN && m->code != T_LEAVE &&
+        m->code != T_STATS)
+        r.flags = V_MSG_NO_REPLY;       /* a declining member: nothing goes back */
+    rc = v_reply(&r, from);
+    if ((m->flags & V_MSG_NO_REPLY) && rc == V_ENOTAWAITING)
+        noreply_refused++;
+}
+
+/* Another group whose requests go to the same multicast address as g's. */
+static v_pid_t sharing(v_pid_t g)
+{
+    for (uint32_t lh = 1; lh <= V_PID_LHOST_MASK; lh++)
+        for (uint32_t s = 1; s <= V_PID_LOCAL_MASK; s++) {
+            v_pid_t h = v_group_make(lh, s);
+            if (h != g && v_group_mcast_addr(h) == v_group_mcast_addr(g))
+                return h;
+        }
+    return V_PID_NONE;
+}
+
+/* join=G[,~G...]: join each; exits 1 if one fails. */
+static void join_all(char *list)
+{
+    for (char *t = strtok(list, ","); t; t = strtok(0, ",")) {
+        v_pid_t g = t[0] == '~' ? sharing(t_num(t + 1)) : t_num(t);
+        int rc = v_join_group(g, 0);
+        if (rc < 0) {
+            fprintf(stderr, "hsrv: join 0x%08x: %s\n", g, v_strerror(rc));
+            exit(1);
+        }
+        fprintf(stderr, "hsrv: joined 0x%08x (address 0x%08x)\n", g, v_group_mcast_addr(g));
+    }
 }
 
 /* ---- a kernel server, enough for vctl ---- */
@@ -192,17 +261,30 @@ static void ks_serve(v_pid_t from, struct v_msg *m)
 int main(int argc, char **argv)
 {
     static uint8_t seg[T_SEG_MAX];
-    int ks = argc > 1 && !strcmp(argv[1], "ks");
-    uint32_t life = argc > 1 + ks ? t_num(argv[1 + ks]) : 60;
+    int ks = 0, a = 1;
+    uint32_t life = 60;
+    char *join = 0;
     struct v_msg m;
     v_pid_t from;
     int rc;
 
+    for (; a < argc; a++) {
+        if (!strcmp(argv[a], "ks"))
+            ks = 1;
+        else if (!strncmp(argv[a], "join=", 5))
+            join = argv[a] + 5;
+        else if (!strcmp(argv[a], "decline"))
+            decline = 1;
+        else
+            life = t_num(argv[a]);
+    }
     alarm(life);
     if ((rc = v_host_init()) < 0) {
         fprintf(stderr, "hsrv: %s\n", v_strerror(rc));
         return 1;
     }
+    if (join)
+        join_all(join);
     printf("hsrv pid 0x%08x port %u\n", v_my_pid(), v_host_port());
     fflush(stdout);
     for (;;) {

@@ -2,7 +2,8 @@
 # tests/host/run-host.sh [HOSTDIR] - libv on Linux for real: host V processes (hsrv,
 # hcli, vctl from HOSTDIR, default build/host) talking docs/PROTOCOL.md over 127.0.0.1.
 # Each case gets servers of its own on ephemeral ports; the cases run side by side.
-# Nothing leaves loopback: WHERE goes to 127.255.255.255, at the case's own server port.
+# Nothing leaves loopback: WHERE goes to 127.255.255.255, at the case's own server port,
+# and group Sends go out of 127.0.0.1 (V_MCAST_IF) to members that joined there.
 # Prints PASS/FAIL lines, then `host: N passed, M failed` last. Bounded (about 13 s when
 # all is well, under a minute if everything hung): every program has a timeout, every
 # server a lifetime, and servers are killed by pid when their case ends and on exit.
@@ -13,11 +14,11 @@ logs=$dir/test-logs
 rm -rf "$logs"
 mkdir -p "$logs"
 unset V_PEERS V_PORT V_LHOST V_LOCAL V_TEST_LOSS V_TEST_DUP V_TEST_SEED V_DEBUG V_WHERE_PORT \
-  VSYS_NET
-export V_BCAST=127.255.255.255
+  VSYS_NET V_NAMES
+export V_BCAST=127.255.255.255 V_MCAST_IF=127.0.0.1
 SECONDS=0
 
-for b in "$T/hsrv" "$T/hcli" "$dir/vctl"; do
+for b in "$T/hsrv" "$T/hcli" "$T/hgroup" "$dir/vctl"; do
   if [ ! -x "$b" ]; then
     echo "run-host: $b is missing (make host)" >&2
     echo "host: 0 passed, 1 failed"
@@ -139,6 +140,68 @@ case_vctl() {
   stop_server
 }
 
+# Process groups over loopback multicast: members M1, M2 (answer), M3 (declines), M4 (in
+# another group at G's address), each an hsrv; hgroup and vctl make the group Sends. The
+# groups are created groups of a logical host no node has, numbered from our pid, so that
+# runs side by side on one machine never answer each other's Sends.
+glh=$(( 0x7e00 | ($$ % 256) )) gser=$(( ($$ / 256) % 60000 + 1 ))
+G=$(printf '0x%08x' $(( 0x80000000 | (glh << 16) | gser )))
+GNONE=$(printf '0x%08x' $(( 0x80000000 | (glh << 16) | (gser + 1) )))
+
+# gcheck NAME WANT_STATUS PATTERNS MAX_SECONDS "ENV=..." VCTL_ARGS...: vctl's exit status,
+# time, and every line of PATTERNS (one extended regex a line) found in its output.
+gcheck() {
+  local name=$1 want=$2 pats=$3 max=$4 envs=$5 rc out t0 p ok=1; shift 5
+  t0=$(date +%s%N)
+  # shellcheck disable=SC2086
+  out=$(env V_LHOST=68 V_PEERS="$gpeers" $envs timeout 10 "$dir/vctl" "$@" 2>&1)
+  rc=$?
+  t0=$(( ($(date +%s%N) - t0) / 1000000 ))
+  printf '%s\n' "$ vctl $* ($t0 ms)" "$out" >>"$logs/group-vctl.log"
+  while read -r p; do grep -qE -- "$p" <<<"$out" || ok=0; done <<<"$pats"
+  if [ $rc -eq "$want" ] && [ $ok = 1 ] && [ "$t0" -le $((max * 1000)) ]; then
+    echo "PASS vctl_$name"
+  else
+    echo "FAIL vctl_$name: exit $rc (want $want) in $t0 ms (max ${max}s), output: $(head -4 <<<"$out" | tr '\n' '|')"
+  fi
+}
+
+case_group() {
+  local k lps=() vps=() join
+  gpeers=""
+  for k in 0 1 2 3; do
+    case $k in 0|1) join="join=$G" ;; 2) join="join=$G decline" ;; 3) join="join=~$G" ;; esac
+    # shellcheck disable=SC2086
+    if ! start_server "group-m$((k + 1))" "V_LHOST=$((60 + k))" $join 60; then
+      echo "FAIL group: member $((k + 1)) did not start: $(tail -1 "$logs/group-m$((k + 1)).srv.err")" \
+        >"$logs/group.out"
+      for srv_lpid in "${lps[@]}"; do stop_server; done
+      return
+    fi
+    lps+=("$srv_lpid") vps+=("$srv_vpid")
+    gpeers+="$(( (254 << 7) | (60 + k) ))=127.0.0.1:$srv_port,"
+  done
+  gpeers=${gpeers%,}
+  client group-basic "V_LHOST=64 V_PEERS=$gpeers" "$T/hgroup" basic "$G" "$GNONE" "${vps[@]}"
+  client group-dup "V_LHOST=65 V_PEERS=$gpeers V_TEST_DUP=1" "$T/hgroup" amo "$G" 1000 50 \
+    "${vps[@]:0:3}"
+  client group-loss "V_LHOST=66 V_PEERS=$gpeers V_TEST_LOSS=30" "$T/hgroup" amo "$G" 2000 40 \
+    "${vps[@]:0:3}"
+  client group-leave "V_LHOST=67 V_PEERS=$gpeers" "$T/hgroup" leave "$G" "${vps[@]:0:2}"
+  {
+    gcheck group_send 0 "^reply 0 \(ok\) from ${vps[0]}: 0xa5a5a5a4 0xa5a5a5a7 0xa5a5a5a6
+^reply 0 \(ok\) from ${vps[1]}: 0xa5a5a5a4 0xa5a5a5a7 0xa5a5a5a6
+^\(2 replies\)$" 4 "" group send "$G" 0x7001 1 2 3
+    gcheck group_send_no_reply 0 "^sent to $G without reply" 1 "" group send --no-reply "$G" 0x7001
+    gcheck group_send_nobody 1 "group send: $GNONE: timed out" 3 "" group send "$GNONE" 0x7001
+    gcheck group_send_usage 2 'usage: vctl group send' 1 "" group send 0x00800101 0x7001
+    gcheck lookup_unknown 1 'lookup: \[nobody-here\]: not found' 3 "" lookup '[nobody-here]'
+    gcheck lookup_static 0 '^/pm7/x -> server 0x00e00101 context 3 prefix \[pm7\] \(static' 1 \
+      "V_NAMES=[pm7]=0x00e00101:3" lookup /pm7/x
+  } >"$logs/group.out"
+  for srv_lpid in "${lps[@]}"; do stop_server; done
+}
+
 # On exit, servers whose case did not stop them (only if that pid still is an hsrv).
 cleanup() {
   local f p
@@ -160,9 +223,11 @@ case_loss 2>>"$logs/jobs.err" &
 case_garbage 2>>"$logs/jobs.err" &
 case_dead 2>>"$logs/jobs.err" &
 case_vctl 2>>"$logs/jobs.err" &
+case_group 2>>"$logs/jobs.err" &
 wait
 
-for c in basic nack move amo loss-a loss-b garbage dead vctl; do
+for c in basic nack move amo loss-a loss-b garbage dead vctl group-basic group-dup group-loss \
+  group-leave group; do
   grep -hE '^(PASS|FAIL) ' "$logs/$c.out" 2>/dev/null | sed "s/^\(PASS\|FAIL\) /\1 $c: /"
 done
 pass=$(cat "$logs"/*.out 2>/dev/null | grep -c '^PASS ')

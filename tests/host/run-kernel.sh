@@ -6,8 +6,12 @@
 #   - hkernel: echo, 1 MiB MoveTo into and MoveFrom out of a host client, segment in the
 #     REQUEST and data in the REPLY, PENDING, NACK, counted requests executed once,
 #     also with every REQUEST sent twice and with 10 % of our datagrams lost;
-#   - a kernel client (node 1's shell) sending to a host server (hsrv on port 4377).
-# Prints PASS/FAIL lines, then `hostnet: N passed, M failed` last. About 12 s.
+#   - a kernel client (node 1's shell) sending to a host server (hsrv on port 4377);
+#   - process groups and names: vctl ps @*, lookup (multicast, cache, --at, unknown),
+#     names @N, group send to the kernel servers; a host member (hsrv join=...) that a
+#     guest's group Send reaches, and that answers a host's group Send beside ctest's
+#     server (a guest member); without reply; leaving; a second host program on 4377.
+# Prints PASS/FAIL lines, then `hostnet: N passed, M failed` last. About 25 s.
 # Needs build/kernel.elf, build/user/*.elf and build/host (make all). The cluster is
 # always taken down again (also on failure or interrupt).
 # Needs root (a namespace and taps); without it prints a skip line and 0 passed, 0 failed,
@@ -27,7 +31,13 @@ logs=$B/host/kernel-logs
 rm -rf "$logs"
 mkdir -p "$logs"
 pass=0 fail=0
-unset V_PEERS V_PORT V_LHOST V_LOCAL V_TEST_LOSS V_TEST_DUP V_TEST_SEED V_DEBUG V_WHERE_PORT V_BCAST
+unset V_PEERS V_PORT V_LHOST V_LOCAL V_TEST_LOSS V_TEST_DUP V_TEST_SEED V_DEBUG V_WHERE_PORT V_BCAST \
+  V_MCAST_IF V_NAMES
+# Every vctl here is logical host 99 on node 254. Left to the default (from the Linux
+# pid, 1..127), one of the many vctl runs could take the number of a host server below
+# (9, 20-22, 30, 31), and a kernel that talked to that vctl would send the server's
+# requests to the dead vctl's port until it gave up.
+export V_LHOST=99
 
 result() {        # result NAME OK [WHY]
   if [ "$2" = 1 ]; then echo "PASS $1"; pass=$((pass + 1)); else echo "FAIL $1: ${3:-}"; fail=$((fail + 1)); fi
@@ -100,13 +110,86 @@ else
   count=200 hkernel_run loss V_LHOST=22 V_TEST_LOSS=10
 fi
 
+# vcm NAME WANT_STATUS PATTERNS MAX_SECONDS VCTL_ARGS...: vctl's exit status, its time,
+# and every line of PATTERNS (one extended regex a line) found in its output. vctl runs
+# with $venv in its environment (V_PEERS for host members, which WHERE does not find).
+venv=""
+vcm() {
+  local name=$1 want=$2 pats=$3 max=$4 out rc t0 p ok=1; shift 4
+  t0=$(date +%s%N)
+  # shellcheck disable=SC2086
+  out=$(x env $venv vctl --timeout 5 "$@" 2>&1); rc=$?
+  t0=$(( ($(date +%s%N) - t0) / 1000000 ))
+  printf '%s\n' "$ vctl $* ($t0 ms)" "$out" >>"$logs/vctl.log"
+  while read -r p; do grep -qE -- "$p" <<<"$out" || ok=0; done <<<"$pats"
+  if [ $rc -eq "$want" ] && [ $ok = 1 ] && [ "$t0" -le $((max * 1000)) ]; then result "vctl_$name" 1
+  else result "vctl_$name" 0 "exit $rc (want $want) in $t0 ms, $(head -4 <<<"$out" | tr '\n' '|')"; fi
+}
+
+# Process groups and names from the host. Node N's program manager is the pm line of
+# its ps; node 2's handler registered [pm2] for it.
+pm2=$(x vctl ps @2 2>/dev/null | awk '$NF == "pm" && $1 == $2 { print $1; exit }')
+vcm ps_all 0 '^   1 0x00800101 0x00800101 .* pm$
+^   2 0x01000101 0x01000101 .* pm$
+^   2 0x0100[0-9a-f]{4} .* name$
+^\(2 nodes\)$' 5 ps @*
+vcm lookup_multicast_then_cache 0 "^\[pm2\] -> server ${pm2:-none} context 0 prefix \[pm2\] \(multicast, 
+^/pm2/x -> server ${pm2:-none} context 0 prefix \[pm2\] \(cache hit, " 3 lookup '[pm2]' /pm2/x
+vcm lookup_at_node 0 "^\[pm2\] -> server ${pm2:-none} context 0 prefix \[pm2\] \(unicast, " 3 \
+  lookup --at 2 '[pm2]'
+vcm lookup_at_wrong_node 1 'lookup: \[pm2\]: not found' 3 lookup --at 1 '[pm2]'
+vcm lookup_unknown 1 'lookup: \[nosuch\]: not found \(1[4-9][0-9]{5} us\)' 3 lookup '[nosuch]'
+vcm names_of_node 0 "^\[pm2\] +${pm2:-none} +0 
+^\[name2\] +0x0100[0-9a-f]{4} 
+^\[ks2\] +0x01000001 
+^\(3 registrations on node 2\)$" 3 names @2
+vcm group_send_kernel_servers 0 '^reply 0 \(ok\) from 0x00800001: 
+^reply 0 \(ok\) from 0x01000001: 
+^\(2 replies\)$' 3 group send ks 0x103
+
+# A host member of G and of ctest's group (CT_GROUP, which ctest's server on node 2
+# joined): a guest's group Send reaches it, and a host's reaches it and ctest's server.
+G=0xff010007 CTG=0x80800001
+x env V_LHOST=30 "$B/host/test/hsrv" "join=$G,$CTG" 60 >"$logs/member.out" 2>"$logs/member.err" &
+m1="" m1port=""
+for _ in $(seq 50); do m1=$(awk '{ print $3; exit }' "$logs/member.out" 2>/dev/null); [ -n "$m1" ] && break; sleep 0.1; done
+m1port=$(awk '{ print $5; exit }' "$logs/member.out" 2>/dev/null)
+venv="V_PEERS=$(( (254 << 7) | 30 ))=10.77.0.1:${m1port:-1}"
+out=$(timeout 30 "$VC" console 1 --name "$NAME" --quiet 3 2>&1 <<<"send $G 0x7001 1 2 3")
+echo "$out" >"$logs/shell-group-send.log"
+grep -q "reply 0 (ok) from ${m1:-none}: 0xa5a5a5a4 0xa5a5a5a7 0xa5a5a5a6" <<<"$out"
+result guest_group_send_reaches_host_member $((1 - $?)) "member ${m1:-none}: $(grep -m1 'reply\|send:' <<<"$out")"
+vcm group_send_guest_and_host_members 0 "^reply 0 \(ok\) from ${ct:-none}: 0x00000002 0x00000003 0x00000004 
+^reply -9 \(bad call\) from ${m1:-none}: 
+^\(2 replies\)$" 3 group send "$CTG" 0x710a 1 2 3
+x vctl send "${ct:-0x1}" 0x710c 1 >/dev/null 2>&1            # CT_GROUP_STATS: reset
+vcm group_send_without_reply 0 "^sent to $CTG without reply" 1 group send --no-reply "$CTG" 0x710a
+sleep 0.3
+vcm no_reply_reached_guest_member 0 "^reply 0 \(ok\) from ${ct:-none}: 0x00000001 0x00000001 " 3 \
+  send "${ct:-0x1}" 0x710c
+vcm no_reply_reached_host_member 0 "^reply 0 \(ok\) from ${m1:-none}: 0x[0-9a-f]{8} 0x[0-9a-f]{8} 0x00000000 0x00000000 0x00000001$" 3 \
+  send "${m1:-0x1}" 0x700a
+
 # A kernel client sends to a host server: hsrv on port 4377 answers the kernel's WHERE.
 # Then vctl, from the namespace, tells it to quit (found by WHERE on the bridge too).
 x env V_PORT=4377 V_LHOST=9 "$B/host/test/hsrv" 30 >"$logs/hsrv.out" 2>"$logs/hsrv.err" &
 for _ in $(seq 50); do [ -s "$logs/hsrv.out" ] && break; sleep 0.1; done
-out=$(con 1 <<<"send 0x7f090101 0x7001 1 2 3")
+# (3 s of console quiet: the kernel's WHERE may need a retransmission or two.)
+out=$(timeout 30 "$VC" console 1 --name "$NAME" --quiet 3 2>&1 <<<"send 0x7f090101 0x7001 1 2 3")
 echo "$out" >"$logs/shell-send.log"
 grep -q 'reply 0 (ok) from 0x7f090101: 0xa5a5a5a4 0xa5a5a5a7 0xa5a5a5a6' <<<"$out"
 result kernel_client_to_host_server $((1 - $?)) "$(grep -m1 'send' <<<"$out")"
+# It shares port 4377 with the member's group sockets; another host program may not.
+out=$(x env V_PORT=4377 V_LHOST=31 "$B/host/test/hsrv" 5 2>&1); rc=$?
+[ $rc -ne 0 ] && grep -q 'another host V process has it' <<<"$out"
+result second_host_program_on_4377_refused $((1 - $?)) "exit $rc: $(head -2 <<<"$out" | tr '\n' '|')"
 vc host_server_quit 0 '^reply 0 \(ok\) from 0x7f090101' send 0x7f090101 0x7009
+
+# The member leaves G: a guest's group Send to it then finds no one (1.5 s).
+vcm member_leaves 0 "^reply 0 \(ok\) from ${m1:-none}: 0x00000000 0xfffffff5 " 3 send "${m1:-0x1}" 0x700c "$G"
+out=$(timeout 30 "$VC" console 1 --name "$NAME" --quiet 3 2>&1 <<<"send $G 0x7001 1")
+echo "$out" >"$logs/shell-group-left.log"
+grep -q "send: $G: timed out" <<<"$out"
+result guest_group_send_after_host_member_left $((1 - $?)) "$(grep -m1 'reply\|send:' <<<"$out")"
+vcm member_quit 0 "^reply 0 \(ok\) from ${m1:-none}" 3 send "${m1:-0x1}" 0x7009
 wait

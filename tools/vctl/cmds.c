@@ -35,7 +35,7 @@ static int ask(v_pid_t ks, uint16_t code, struct v_msg *m)
 }
 
 /* The ps line of one process record. */
-static void ps_line(const struct v_proc_info *p)
+void vctl_ps_line(const struct v_proc_info *p)
 {
     char name[V_NAME_LEN + 1];
 
@@ -58,13 +58,15 @@ int vctl_ps(int argc, char **argv)
     v_pid_t ks;
     int rc;
 
+    if (argc == 2 && !strcmp(argv[1], "@*"))
+        return vctl_ps_all();           /* groups.c */
     if (node_arg(argc, argv, &node, &ks) < 0)
         return vctl_usage("ps");
     if ((rc = v_ks_process_list(ks, tab, PS_MAX, &total, &n)) < 0)
         return fail("ps", ks, rc);
     ps_header();
     for (uint32_t i = 0; i < n && i < PS_MAX; i++)
-        ps_line(&tab[i]);
+        vctl_ps_line(&tab[i]);
     if (total > n)
         printf("(%u more not shown)\n", total - n);
     return VCTL_OK;
@@ -82,7 +84,7 @@ int vctl_proc(int argc, char **argv)
     if ((rc = v_ks_process_info(v_kernel_server_of(pid), pid, &p)) < 0)
         return fail("proc", pid, rc);
     ps_header();
-    ps_line(&p);
+    vctl_ps_line(&p);
     return VCTL_OK;
 }
 

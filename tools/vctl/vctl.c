@@ -1,7 +1,8 @@
 /*
  * tools/vctl/vctl.c - vctl, a Linux host tool that is itself a V process (libv on
  * Linux, docs/HOST.md): it asks nodes' kernel servers for their process list, memory,
- * node information, counters and time, and sends raw messages to any pid.
+ * node information, counters and time, and sends raw messages to any pid or group;
+ * it resolves names through the nodes' name handlers.
  * This file: options, usage, dispatch; the commands are in cmds.c.
  * Exit status: 0 ok, 1 remote error or no answer, 2 usage.
  */
@@ -11,7 +12,7 @@
 #include "vctl.h"
 
 static const struct vctl_cmd cmds[] = {
-    { "ps",     vctl_ps,     "@N",                "process list of node N's kernel server" },
+    { "ps",     vctl_ps,     "@N | @*",           "process list of node N's kernel server, or of every node" },
     { "proc",   vctl_proc,   "PID",               "one process, from its own node's kernel server" },
     { "mem",    vctl_mem,    "@N",                "memory statistics of node N" },
     { "info",   vctl_info,   "@N",                "node, logical host, address, uptime, command line" },
@@ -19,6 +20,10 @@ static const struct vctl_cmd cmds[] = {
     { "net",    vctl_net,    "@N",                "node N's protocol counters (packets, drops)" },
     { "ping",   vctl_ping,   "N [-c COUNT]",      "round trips (KS_GET_TIME) to node N's kernel server" },
     { "send",   vctl_send,   "PID CODE [W0..W4]", "one raw message: reply code, replier, words" },
+    { "group",  vctl_group,  "send [--no-reply] GROUP CODE [W0..W4]",
+                             "a group Send: every reply, one line each" },
+    { "lookup", vctl_lookup, "[--at N] NAME...",  "resolve names ([pm2], /pm2): server, context, source" },
+    { "names",  vctl_names,  "[@N]",              "node N's registered names (or this process's cache)" },
     { "whoami", vctl_whoami, "",                  "this process's pid and UDP port" },
 };
 #define NCMDS (sizeof cmds / sizeof cmds[0])
@@ -27,14 +32,21 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: vctl [--timeout S] COMMAND [ARGS]\n\ncommands:\n");
     for (size_t i = 0; i < NCMDS; i++)
-        fprintf(f, "  %-6s %-18s %s\n", cmds[i].name, cmds[i].args, cmds[i].help);
+        if (strlen(cmds[i].args) > 18)  /* too long for the column: help below it */
+            fprintf(f, "  %-6s %s\n  %-6s %-18s %s\n", cmds[i].name, cmds[i].args, "", "",
+                    cmds[i].help);
+        else
+            fprintf(f, "  %-6s %-18s %s\n", cmds[i].name, cmds[i].args, cmds[i].help);
     fprintf(f, "\noptions:\n"
             "  --timeout S  give up on each request after S seconds (default %u; 0: only\n"
             "               the protocol's own bound, 4.7 s of silence)\n"
             "  -h, --help   this text\n\n"
-            "Numbers are decimal or 0x hex; a node is N or @N (1..255).\n"
+            "Numbers are decimal or 0x hex; a node is N or @N (1..255). A GROUP is a group\n"
+            "id (0x8...) or ks, pm, name (every kernel server, program manager, name handler).\n"
             "Environment (docs/HOST.md): V_BCAST and V_WHERE_PORT (where WHERE queries go,\n"
             "default 255.255.255.255:4377), V_PEERS (fixed bindings, e.g. @3=10.77.0.13),\n"
+            "V_MCAST_IF (the address group Sends leave from; default: ours in VSYS_NET, else\n"
+            "the first that is not loopback), V_NAMES (static names, e.g. [pm1]=0x00800101),\n"
             "V_LHOST, V_PORT, V_DEBUG=1 (trace packets on stderr).\n"
             "Exit status: 0 ok, 1 remote error or no answer, 2 usage.\n",
             VCTL_DEFAULT_TIMEOUT_S);

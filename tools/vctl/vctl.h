@@ -1,5 +1,5 @@
 /*
- * tools/vctl/vctl.h - vctl's commands (cmds.c) and the dispatch table (vctl.c).
+ * tools/vctl/vctl.h - vctl's commands (cmds.c, groups.c) and the dispatch table (vctl.c).
  * Each command takes its own argv (argv[0] = the command's name) and returns vctl's
  * exit status.
  */
@@ -19,6 +19,7 @@ struct vctl_cmd {
 };
 
 int vctl_usage(const char *cmd);
+void vctl_ps_line(const struct v_proc_info *p);
 int vctl_ps(int argc, char **argv);
 int vctl_proc(int argc, char **argv);
 int vctl_mem(int argc, char **argv);
@@ -28,5 +29,10 @@ int vctl_net(int argc, char **argv);
 int vctl_ping(int argc, char **argv);
 int vctl_send(int argc, char **argv);
 int vctl_whoami(int argc, char **argv);
+/* groups.c */
+int vctl_ps_all(void);
+int vctl_group(int argc, char **argv);
+int vctl_lookup(int argc, char **argv);
+int vctl_names(int argc, char **argv);
 
 #endif
