@@ -5,7 +5,7 @@
  * called from the NIC's interrupt.
  *
  * Entry points: net_init, net_ipv4, net_udp_listen, net_udp_send, net_mcast_join,
- * net_mcast_leave, net_nic_count, net_nic_stats.
+ * net_mcast_leave, net_mcast_report, net_nic_count, net_nic_stats.
  */
 #ifndef NET_NET_H
 #define NET_NET_H
@@ -48,6 +48,10 @@ int net_udp_send(uint16_t port, uint32_t dst_ip, uint16_t dst_port, const void *
  * V_ENOTFOUND (no interface; leaving a group not joined). */
 int net_mcast_join(uint32_t group);
 int net_mcast_leave(uint32_t group);
+/* Report every joined group again (IGMP), as if answering a query: a snooping switch
+ * that missed the reports sent at boot learns the memberships without waiting for its
+ * next general query (125 s on a Linux bridge). */
+void net_mcast_report(void);
 
 /* Per-NIC counters. rx_dropped counts frames discarded before the stack: our own
  * frames reflected by the segment, no buffer, oversized. */

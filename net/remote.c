@@ -38,6 +38,7 @@ static struct vp_rcache rcache;
 static uint32_t txid_epoch, txid_count;
 static struct timer tick_timer;
 static int online;
+static uint32_t ticks_since_boot;
 
 struct client_txn {
     uint8_t active, resolving;
@@ -513,6 +514,8 @@ static void tick(struct timer *tm)
             vp_retx_due(&fwds[i].retx, now) == VP_RETX_SEND)
             send_where(v_pid_lhost(fwds[i].server));
     move_tick(now);
+    if (++ticks_since_boot == 100 || ticks_since_boot == 500)
+        net_mcast_report();              /* at 1 s and 5 s: in case the boot's reports were missed */
     time_arm(tm, now + TICK_NS);
 }
 

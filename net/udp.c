@@ -3,7 +3,8 @@
  * (see net.h). A port is opened once with net_udp_listen, which gives both receive
  * (through the callback) and a source port for net_udp_send.
  *
- * Entry points: net_udp_listen, net_udp_send, net_mcast_join, net_mcast_leave.
+ * Entry points: net_udp_listen, net_udp_send, net_mcast_join, net_mcast_leave,
+ * net_mcast_report.
  * Context: kernel, interrupts off; callbacks run from the NIC's interrupt.
  */
 #include "net.h"
@@ -123,4 +124,11 @@ static int mcast(uint32_t group, int join)
 }
 
 int net_mcast_join(uint32_t group) { return mcast(group, 1); }
+
+void net_mcast_report(void)
+{
+    struct netif *ni = net_netif();
+    if (ni)
+        igmp_report_groups(ni);
+}
 int net_mcast_leave(uint32_t group) { return mcast(group, 0); }

@@ -143,6 +143,9 @@ vcm names_of_node 0 "^\[pm2\] +${pm2:-none} +0
 ^\[name2\] +0x0100[0-9a-f]{4} 
 ^\[ks2\] +0x01000001 
 ^\(3 registrations on node 2\)$" 3 names @2
+vcm groups_of_node 0 "^0x80000002 ${pm2:-none} 239\.86\.0\.2$
+^0x80000003 0x0100[0-9a-f]{4} 239\.86\.0\.3$
+^0x80000010 0x0100[0-9a-f]{4} 239\.86\.0\.16$" 3 groups @2
 vcm group_send_kernel_servers 0 '^reply 0 \(ok\) from 0x00800001: 
 ^reply 0 \(ok\) from 0x01000001: 
 ^\(2 replies\)$' 3 group send ks 0x103

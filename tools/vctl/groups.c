@@ -1,7 +1,7 @@
 /*
  * tools/vctl/groups.c - vctl's commands that use process groups and names
  * (docs/GROUPS.md): ps @* (every node that answers the kernel-server group), group send,
- * lookup, names. Output as the vsys shell prints it; errors on stderr.
+ * lookup, names, groups. Output as the vsys shell prints it; errors on stderr.
  */
 #include <stdio.h>
 #include <string.h>
@@ -210,5 +210,31 @@ int vctl_names(int argc, char **argv)
                recs[i].context, recs[i].hits, recs[i].age_ms);
     }
     printf("(%u registrations on node %u)\n", m.w[0], node);
+    return VCTL_OK;
+}
+
+/* groups @N: node N's group memberships (KS_GROUP_LIST), with each group's address. */
+int vctl_groups(int argc, char **argv)
+{
+    static struct v_group_info recs[64];
+    uint32_t node;
+    int rc;
+
+    if (argc != 2 || hv_parse_node(argv[1], &node) < 0 || !node)
+        return vctl_usage("groups");
+    struct v_msg m = { .code = KS_GROUP_LIST, .flags = V_MSG_SEG_WRITE,
+                       .seg_ptr = (uint32_t)(uintptr_t)recs, .seg_len = sizeof recs };
+    rc = v_call(v_pid_make(v_lhost_make(node, 0), V_LOCAL_KERNEL_SERVER), &m);
+    if (rc < 0) {
+        fprintf(stderr, "groups: node %u: %s\n", node, v_strerror(rc));
+        return VCTL_FAIL;
+    }
+    printf("%-10s %-10s %s\n", "GROUP", "MEMBER", "ADDRESS");
+    for (uint32_t i = 0; i < m.w[1] && i < 64; i++) {
+        uint32_t a = v_group_mcast_addr(recs[i].group);
+        printf("0x%08x 0x%08x %u.%u.%u.%u\n", recs[i].group, recs[i].member, a >> 24,
+               (a >> 16) & 255, (a >> 8) & 255, a & 255);
+    }
+    printf("(%u memberships on node %u)\n", m.w[0], node);
     return VCTL_OK;
 }

@@ -24,6 +24,7 @@ static const struct vctl_cmd cmds[] = {
                              "a group Send: every reply, one line each" },
     { "lookup", vctl_lookup, "[--at N] NAME...",  "resolve names ([pm2], /pm2): server, context, source" },
     { "names",  vctl_names,  "[@N]",              "node N's registered names (or this process's cache)" },
+    { "groups", vctl_groups, "@N",                "node N's process group memberships" },
     { "whoami", vctl_whoami, "",                  "this process's pid and UDP port" },
 };
 #define NCMDS (sizeof cmds / sizeof cmds[0])

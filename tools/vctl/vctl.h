@@ -34,5 +34,6 @@ int vctl_ps_all(void);
 int vctl_group(int argc, char **argv);
 int vctl_lookup(int argc, char **argv);
 int vctl_names(int argc, char **argv);
+int vctl_groups(int argc, char **argv);
 
 #endif
