@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""tests/bench/naming_report.py OUTDIR LOG... - the NAMING lines of node 1's serial logs
+(one log per cluster size, from tests/bench/naming-bench.sh) into OUTDIR/naming.json, a
+table on the terminal, and PNG plots drawn by gnuplot (tests/bench/naming.gp).
+
+Targets (issue 4): a miss costs at most 1.5 times a unicast round trip (the 32-byte
+Send-Receive-Reply to a process on the owner's node, `rtt`) at every cluster size,
+compared by medians; a cache hit sends and receives no datagram at all. They are
+reported, never the exit status. Metadata comes from the environment: BENCH_COMMIT,
+BENCH_DIRTY, BENCH_QEMU, BENCH_QEMU_VERSION, BENCH_NIC, BENCH_MEM, BENCH_WALL_S.
+Exit status 0, or 1 when a log lacks a figure it should hold or the plots failed.
+"""
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+
+LOOKUPS = ("hit", "miss", "unicast", "rtt", "rtt_ks")
+DESCRIPTIONS = {
+    "hit": "v_name_resolve answered by the team's cache (no datagram)",
+    "miss": "cache entry dropped, then v_name_resolve: one NAME_LOOKUP group Send to "
+            "every name handler; the owner (node N) answers, the others decline",
+    "unicast": "v_name_resolve_at(node N's name handler): NAME_LOOKUP to one handler",
+    "rtt": "32-byte Send-Receive-Reply to a bench peer process on node N (the baseline)",
+    "rtt_ks": "KS_GET_TIME Send to node N's kernel server (answered in its kernel)",
+}
+MISS_RATIO_MAX = 1.5
+KV = re.compile(r"(\w+)=([^ ]+)")
+
+
+def num(v):
+    try:
+        return int(v)
+    except ValueError:
+        return v
+
+
+def parse(path):
+    """(nodes, {lookup: fields}, traffic, [group fields], done fields, errors)"""
+    look, groups, traffic, done, errors, nodes = {}, [], None, None, [], None
+    for raw in open(path, encoding="utf-8", errors="replace"):
+        line = raw.strip().replace("\r", "")
+        kv = {k: num(v) for k, v in KV.findall(line)}
+        if line.startswith("NAMING-START"):
+            nodes = kv["nodes"]
+        elif line.startswith("NAMING name="):
+            look[kv.pop("name")] = kv
+        elif line.startswith("NAMING-TRAFFIC"):
+            traffic = kv
+        elif line.startswith("NAMING-GROUP"):
+            groups.append(kv)
+        elif line.startswith("NAMING-DONE"):
+            done = kv
+        elif line.startswith("BENCH-ERROR"):
+            errors.append(line)
+    missing = [n for n in LOOKUPS if n not in look]
+    if nodes is None or missing or traffic is None or done is None:
+        errors.append("%s: incomplete (missing %s)" % (path, ", ".join(missing) or "lines"))
+    return nodes, look, traffic, groups, done, errors
+
+
+def figure(kv):
+    return {k: kv[k] for k in ("ops", "median_ns", "p95_ns", "mean_ns", "min_ns", "max_ns",
+                               "errors") if k in kv}
+
+
+def git_meta():
+    commit = os.environ.get("BENCH_COMMIT")
+    if not commit:
+        try:
+            commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"],
+                                    capture_output=True, text=True).stdout.strip()
+        except OSError:
+            commit = ""
+    return commit or "unknown"
+
+
+def us(ns):
+    return "%.1f" % (ns / 1000.0) if ns >= 10000 else "%.2f" % (ns / 1000.0)
+
+
+def plot(out, sizes, group_rows, group_nodes):
+    """Write the .dat files and run gnuplot; returns the PNGs made, or None."""
+    lk = os.path.join(out, "naming_lookup.dat")
+    with open(lk, "w") as f:
+        f.write("# nodes " + " ".join("%s_median_us %s_p95_us" % (n, n) for n in LOOKUPS)
+                + " miss_over_rtt miss_over_unicast\n")
+        for s in sizes:
+            cols = []
+            for n in LOOKUPS:
+                cols += [s["lookups"][n]["median_ns"] / 1e3, s["lookups"][n]["p95_ns"] / 1e3]
+            cols += [s["ratios"]["miss_over_rtt"], s["ratios"]["miss_over_unicast"]]
+            f.write("%d %s\n" % (s["nodes"], " ".join("%.3f" % c for c in cols)))
+    gr = os.path.join(out, "naming_group.dat")
+    with open(gr, "w") as f:
+        f.write("# members first_median_us first_p95_us all_median_us all_p95_us\n")
+        for g in group_rows:
+            f.write("%d %.3f %.3f %.3f %.3f\n" % (g["members"], g["first"]["median_ns"] / 1e3,
+                    g["first"]["p95_ns"] / 1e3, g["all"]["median_ns"] / 1e3,
+                    g["all"]["p95_ns"] / 1e3))
+    if not shutil.which("gnuplot"):
+        print("naming-bench: gnuplot not found (make deps installs gnuplot-nox): no plots")
+        return None
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "naming.gp")
+    pngs = [os.path.join(out, p) for p in ("naming_lookup.png", "naming_ratio.png")]
+    if group_rows:
+        pngs.append(os.path.join(out, "naming_group.png"))
+    args = "lookup='%s'; group='%s'; outdir='%s'; groups=%d; group_nodes=%d; nic='%s'" % (
+        lk, gr, out, 1 if group_rows else 0, group_nodes or 0, os.environ.get("BENCH_NIC", "?"))
+    r = subprocess.run(["gnuplot", "-e", args, script], capture_output=True, text=True)
+    if r.returncode != 0:
+        print("naming-bench: gnuplot failed:\n" + r.stderr)
+        return None
+    return pngs
+
+
+def main():
+    out, logs = sys.argv[1], sys.argv[2:]
+    sizes, group_rows, group_nodes, errors = [], [], None, []
+    for path in logs:
+        nodes, look, traffic, groups, done, errs = parse(path)
+        errors += errs
+        if errs:
+            continue
+        rtt, unicast, miss = (look[n]["median_ns"] for n in ("rtt", "unicast", "miss"))
+        sizes.append({
+            "nodes": nodes, "log": path, "guest_ms": done.get("guest_ms"),
+            "lookups": {n: figure(look[n]) for n in LOOKUPS},
+            "hit_traffic": {"ops": traffic["ops"], "tx": traffic["tx"], "rx": traffic["rx"]},
+            "ratios": {"miss_over_rtt": round(miss / rtt, 3),
+                       "miss_over_unicast": round(miss / unicast, 3),
+                       "miss_over_rtt_p95": round(look["miss"]["p95_ns"] / look["rtt"]["p95_ns"], 3),
+                       "unicast_over_rtt": round(unicast / rtt, 3)},
+        })
+        for g in groups:
+            group_nodes = nodes
+            group_rows.append({
+                "members": g["members"], "ops": g["ops"], "errors": g["errors"],
+                "first": {"median_ns": g["first_median_ns"], "p95_ns": g["first_p95_ns"],
+                          "mean_ns": g["first_mean_ns"]},
+                "all": {"median_ns": g["all_median_ns"], "p95_ns": g["all_p95_ns"],
+                        "mean_ns": g["all_mean_ns"], "max_ns": g["all_max_ns"]},
+            })
+    for e in errors:
+        print("naming-bench: " + e)
+    if not sizes:
+        return 1
+    sizes.sort(key=lambda s: s["nodes"])
+    miss_ok = all(s["ratios"]["miss_over_rtt"] <= MISS_RATIO_MAX for s in sizes)
+    hit_ok = all(s["hit_traffic"]["tx"] == 0 and s["hit_traffic"]["rx"] == 0 for s in sizes)
+    worst = max(sizes, key=lambda s: s["ratios"]["miss_over_rtt"])
+    nic = os.environ.get("BENCH_NIC", "e1000")
+
+    print("naming by multicast, %s (emulated time under TCG, us: median / p95 of %d ops each):"
+          % (nic, sizes[0]["lookups"]["miss"]["ops"]))
+    print("%5s %13s %15s %15s %15s %15s %9s %9s %10s" % (
+        "nodes", "hit", "miss", "unicast", "rtt", "rtt_ks", "miss/rtt", "miss/uni",
+        "hit tx/rx"))
+    for s in sizes:
+        L = s["lookups"]
+        print("%5d %13s %15s %15s %15s %15s %9.2f %9.2f %10s" % (
+            s["nodes"], *("%s / %s" % (us(L[n]["median_ns"]), us(L[n]["p95_ns"])) for n in LOOKUPS),
+            s["ratios"]["miss_over_rtt"], s["ratios"]["miss_over_unicast"],
+            "%d/%d" % (s["hit_traffic"]["tx"], s["hit_traffic"]["rx"])))
+    if group_rows:
+        print("\ngroup Send of a 32-byte message, %d-node cluster, members on other nodes "
+              "(us: median / p95 of %d ops):" % (group_nodes, group_rows[0]["ops"]))
+        print("%8s %17s %17s" % ("members", "first reply", "all replies"))
+        for g in group_rows:
+            print("%8d %17s %17s" % (g["members"],
+                  "%s / %s" % (us(g["first"]["median_ns"]), us(g["first"]["p95_ns"])),
+                  "%s / %s" % (us(g["all"]["median_ns"]), us(g["all"]["p95_ns"]))))
+    print("\ntarget: miss <= %.1f x unicast round trip (rtt, medians) at every size: %s "
+          "(worst %.2f at %d nodes)" % (MISS_RATIO_MAX, "met" if miss_ok else "NOT met",
+                                        worst["ratios"]["miss_over_rtt"], worst["nodes"]))
+    print("target: a hit sends and receives nothing: %s" % ("met" if hit_ok else "NOT met"))
+
+    doc = {
+        "benchmark": "naming",
+        "description": "name lookups (cache hit, multicast miss, unicast query) and plain "
+                       "round trips across vsys nodes on one bridge, per cluster size, and "
+                       "group Sends to groups of 1..M members; emulated wall-clock ns per "
+                       "operation, median and 95th percentile of single operations",
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "commit": git_meta(),
+        "worktree_dirty": {"yes": True, "no": False}.get(os.environ.get("BENCH_DIRTY"), None),
+        "qemu": os.environ.get("BENCH_QEMU", "qemu-system-i386"),
+        "qemu_version": os.environ.get("BENCH_QEMU_VERSION", "unknown"),
+        "accel": "tcg", "qemu_args": "-accel tcg -m %s" % os.environ.get("BENCH_MEM", "64"),
+        "nic": nic,
+        "host": {"machine": platform.machine(), "kernel": platform.release(),
+                 "cpus": os.cpu_count()},
+        "wall_s": int(os.environ.get("BENCH_WALL_S", "0")) or None,
+        "lookup_descriptions": DESCRIPTIONS,
+        "sizes": sizes,
+        "groups": {"nodes": group_nodes, "description": "BENCH_ECHO group Send to a created "
+                   "group of m bench peers on other nodes; first = v_send_r's return, all = "
+                   "the m-th distinct reply through v_get_reply", "results": group_rows},
+        "targets": {"miss_over_rtt_max": MISS_RATIO_MAX, "miss_met": miss_ok,
+                    "hit_traffic_zero": hit_ok, "met": miss_ok and hit_ok,
+                    "note": "medians compared; rtt = 32-byte Send-Receive-Reply to a "
+                            "process on the owner's node"},
+        "complete": not errors,
+    }
+    pngs = plot(out, sizes, group_rows, group_nodes)
+    doc["plots"] = pngs or []
+    path = os.path.join(out, "naming.json")
+    with open(path, "w") as f:
+        json.dump(doc, f, indent=1)
+    print("results: %s%s" % (path, "; plots: " + ", ".join(pngs) if pngs else ""))
+    return 1 if errors or pngs is None else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
