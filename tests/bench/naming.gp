@@ -1,6 +1,6 @@
 # tests/bench/naming.gp - the plots of `make bench-naming`, drawn from the .dat files
 # naming_report.py writes. Called as
-#   gnuplot -e "lookup='L.dat'; group='G.dat'; outdir='DIR'; groups=1; group_nodes=16; nic='e1000'" naming.gp
+#   gnuplot -e "lookup='L.dat'; group='G.dat'; outdir='DIR'; groups=1; group_max=16; group_nodes=16; nic='e1000'" naming.gp
 # Makes DIR/naming_lookup.png (latency against cluster size), DIR/naming_ratio.png (miss
 # against the round trip, with the 1.5 target) and, with groups=1, DIR/naming_group.png.
 set terminal pngcairo size 900,560 font ",10"
@@ -43,7 +43,7 @@ if (groups) {
   unset logscale x
   set xlabel "members in the group (one per node, on other nodes than the sender's)"
   set xtics 1
-  set xrange [0.5:16.5]
+  set xrange [0.5:group_max + 0.5]
   set ylabel "microseconds"
   set yrange [0:*]
   plot group u 1:2 w lp lw 2 pt 7 lc 1 t "first reply", \

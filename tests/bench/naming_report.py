@@ -109,8 +109,9 @@ def plot(out, sizes, group_rows, group_nodes):
     pngs = [os.path.join(out, p) for p in ("naming_lookup.png", "naming_ratio.png")]
     if group_rows:
         pngs.append(os.path.join(out, "naming_group.png"))
-    args = "lookup='%s'; group='%s'; outdir='%s'; groups=%d; group_nodes=%d; nic='%s'" % (
-        lk, gr, out, 1 if group_rows else 0, group_nodes or 0, os.environ.get("BENCH_NIC", "?"))
+    args = ("lookup='%s'; group='%s'; outdir='%s'; groups=%d; group_max=%d; group_nodes=%d; "
+            "nic='%s'" % (lk, gr, out, 1 if group_rows else 0, len(group_rows), group_nodes or 0,
+                          os.environ.get("BENCH_NIC", "?")))
     r = subprocess.run(["gnuplot", "-e", args, script], capture_output=True, text=True)
     if r.returncode != 0:
         print("naming-bench: gnuplot failed:\n" + r.stderr)
