@@ -8,8 +8,16 @@
 # k-1 of G_(k-1)..G_M, and node 2 runs a second peer as member M), node 1 runs
 # `bench naming nodes=N`: cache hits, misses (one group Send to every name handler),
 # unicast NAME_LOOKUPs and plain round trips, for names owned by node N, then group
-# Sends to groups of 1..M members. Prints a table, writes build/bench/naming.json and
-# PNG plots (gnuplot) into build/bench/. Serial logs: build/bench/logs/naming_nN.nodeK.log.
+# Sends to groups of 1..M members.
+#
+# Each size runs in two placements of the QEMU processes on the host's CPUs:
+#   shared   as the host's scheduler likes (every figure, groups included)
+#   pinned   node 1 and node N on CPU 0, the other nodes on the other CPUs (taskset),
+#            so that their work on each multicast cannot delay the exchange between
+#            node 1 and node N, as it could not on a cluster with a CPU per node
+#            (lookups only; skipped on a one-CPU host or with --no-pin)
+# Prints a table, writes build/bench/naming.json and PNG plots (gnuplot) into
+# build/bench/. Serial logs: build/bench/logs/naming_nN.PLACEMENT.nodeK.log.
 #
 # Options:
 #   --nodes "2 4 8 16"   cluster sizes (2..16)
@@ -17,10 +25,11 @@
 #   --members M          group sizes 1..M on the largest cluster (default: its size, <= 16; 0 none)
 #   --nic e1000|virtio-net   (default e1000, as vcluster)
 #   --mem MB             memory per node (default 64)
-#   --timeout S          limit for one cluster size (default 300 s)
+#   --no-pin             the shared placement only
+#   --timeout S          limit for one cluster (default 300 s)
 #   --out DIR            results folder (default build/bench)
-# Exit status: 0 when every size ran to the end with all its figures, 1 otherwise. The
-# targets (miss <= 1.5 x unicast round trip; hits send and receive nothing) are only
+# Exit status: 0 when every cluster ran to the end with all its figures, 1 otherwise.
+# The targets (miss <= 1.5 x unicast round trip; hits send and receive nothing) are only
 # reported, never the exit status.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
@@ -33,6 +42,7 @@ NIC=e1000
 MEM=64
 TIMEOUT=300
 OUT=$BUILD/bench
+PLACEMENTS="shared pinned"
 
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 die() { echo "naming-bench: $*" >&2; exit 1; }
@@ -43,6 +53,7 @@ while [ $# -gt 0 ]; do
     --members) MEMBERS=$2; shift 2 ;;
     --nic) NIC=$2; shift 2 ;;
     --mem) MEM=$2; shift 2 ;;
+    --no-pin) PLACEMENTS=shared; shift ;;
     --timeout) TIMEOUT=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -66,6 +77,11 @@ for f in kernel.elf user/pm.elf user/name.elf user/bench.elf; do
   [ -f "$BUILD/$f" ] || die "$BUILD/$f is missing: run 'make' first"
 done
 command -v "$QEMU" >/dev/null || die "$QEMU not found (make deps installs it)"
+CPUS=$(nproc)
+if [ "$CPUS" -lt 2 ] || ! command -v taskset >/dev/null; then
+  [ "$PLACEMENTS" = shared ] || echo "naming-bench: one CPU (or no taskset): the shared placement only"
+  PLACEMENTS=shared
+fi
 
 ns=vsysnam$$
 pids=()
@@ -92,13 +108,22 @@ node_init() {
   echo "$init"
 }
 
-# run_size N M: one cluster of N nodes; sets RC (node 1's QEMU exit status).
+# The taskset prefix of node k of n in a placement (nothing when shared).
+node_cpus() {
+  local k=$1 n=$2 placement=$3
+  [ "$placement" = pinned ] || return 0
+  if [ "$k" = 1 ] || [ "$k" = "$n" ]; then echo "taskset -c 0"; else echo "taskset -c 1-$((CPUS - 1))"; fi
+}
+
+# run_size N M PLACEMENT: one cluster of N nodes; sets RC (node 1's QEMU exit status).
 run_size() {
-  local n=$1 m=$2 k log
+  local n=$1 m=$2 placement=$3 k log
   netns_up "$ns" "$n" || { echo "naming-bench: cannot set up the namespace" >&2; RC=1; return; }
   for ((k = n; k >= 1; k--)); do
-    log=$OUT/logs/naming_n$n.node$k.log
-    ip netns exec "$ns" "$QEMU" -accel tcg -m "$MEM" -nodefaults -display none -no-reboot \
+    log=$OUT/logs/naming_n$n.$placement.node$k.log
+    # shellcheck disable=SC2046
+    ip netns exec "$ns" $(node_cpus "$k" "$n" "$placement") "$QEMU" -accel tcg -m "$MEM" \
+      -nodefaults -display none -no-reboot \
       -serial "file:$log" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
       -netdev "tap,id=n0,ifname=tap$k,script=no,downscript=no" \
       -device "$DEV,netdev=n0,mac=52:54:00:77:04:$(printf %02x "$k")" \
@@ -116,21 +141,24 @@ run_size() {
 failed=0
 start=$SECONDS
 logs=()
-for n in $SIZES; do
-  m=0
-  [ "$n" = "$max" ] && m=$MEMBERS
-  printf 'naming-bench: %2d nodes%s ... ' "$n" "$([ "$m" -gt 0 ] && echo ", groups of 1..$m")"
-  t0=$SECONDS
-  run_size "$n" "$m"
-  log=$OUT/logs/naming_n$n.node1.log
-  if [ "$RC" = 33 ] && tr -d '\r' <"$log" | grep -q "^NAMING-DONE nodes=$n status=0"; then
-    echo "ok ($((SECONDS - t0)) s)"
-    logs+=("$log")
-  else
-    echo "FAILED: node 1 exited $RC - see $log"
-    tr -d '\r' <"$log" | grep -E 'BENCH-ERROR|panic|PANIC|fault' | head -5 | sed 's/^/    /'
-    failed=1
-  fi
+for placement in $PLACEMENTS; do
+  for n in $SIZES; do
+    m=0
+    [ "$n" = "$max" ] && [ "$placement" = shared ] && m=$MEMBERS
+    printf 'naming-bench: %2d nodes, %s%s ... ' "$n" "$placement" \
+      "$([ "$m" -gt 0 ] && echo ", groups of 1..$m")"
+    t0=$SECONDS
+    run_size "$n" "$m" "$placement"
+    log=$OUT/logs/naming_n$n.$placement.node1.log
+    if [ "$RC" = 33 ] && tr -d '\r' <"$log" | grep -q "^NAMING-DONE nodes=$n status=0"; then
+      echo "ok ($((SECONDS - t0)) s)"
+      logs+=("$placement:$log")
+    else
+      echo "FAILED: node 1 exited $RC - see $log"
+      tr -d '\r' <"$log" | grep -E 'BENCH-ERROR|panic|PANIC|fault' | head -5 | sed 's/^/    /'
+      failed=1
+    fi
+  done
 done
 echo "naming-bench: $((SECONDS - start)) s for all clusters"
 echo
@@ -142,7 +170,7 @@ if [ "$COMMIT" != unknown ]; then
 fi
 BENCH_QEMU_VERSION=$("$QEMU" --version | head -1 | sed 's/^QEMU emulator version //')
 export BENCH_COMMIT=$COMMIT BENCH_DIRTY=$DIRTY BENCH_QEMU=$QEMU BENCH_QEMU_VERSION
-export BENCH_NIC=$NIC BENCH_MEM=$MEM BENCH_WALL_S=$((SECONDS - start))
+export BENCH_NIC=$NIC BENCH_MEM=$MEM BENCH_WALL_S=$((SECONDS - start)) BENCH_CPUS=$CPUS
 if [ ${#logs[@]} -gt 0 ]; then
   python3 tests/bench/naming_report.py "$OUT" "${logs[@]}" || failed=1
 fi
