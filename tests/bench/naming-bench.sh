@@ -115,6 +115,19 @@ node_cpus() {
   if [ "$k" = 1 ] || [ "$k" = "$n" ]; then echo "taskset -c 0"; else echo "taskset -c 1-$((CPUS - 1))"; fi
 }
 
+# cpu_times N PLACEMENT: host CPU seconds (user + system) each node's QEMU has used, for
+# the report's estimate of what the other nodes spend per multicast (node 1 has ended:
+# its own figure is not kept). Lines "k seconds" into the cluster's .cpu file.
+cpu_times() {
+  local n=$1 placement=$2 i k tck
+  tck=$(getconf CLK_TCK)
+  for ((i = 0; i < ${#pids[@]} - 1; i++)); do
+    k=$((n - i))
+    awk -v k="$k" -v t="$tck" '{ sub(/^.*\) /, ""); printf "%d %.3f\n", k, ($12 + $13) / t }' \
+      "/proc/${pids[$i]}/stat" 2>/dev/null
+  done >"$OUT/logs/naming_n$n.$placement.cpu"
+}
+
 # run_size N M PLACEMENT: one cluster of N nodes; sets RC (node 1's QEMU exit status).
 run_size() {
   local n=$1 m=$2 placement=$3 k log
@@ -134,6 +147,7 @@ run_size() {
   local client=$! start=$SECONDS
   while kill -0 "$client" 2>/dev/null && [ $((SECONDS - start)) -lt "$TIMEOUT" ]; do sleep 0.2; done
   if kill -0 "$client" 2>/dev/null; then RC=124; else wait "$client"; RC=$?; fi
+  cpu_times "$n" "$placement"
   stop_nodes
   netns_down "$ns" "$n"
 }

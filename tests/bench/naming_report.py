@@ -115,11 +115,10 @@ def plot(out, placements, group_rows, group_nodes):
     pngs = [os.path.join(out, p) for p in ("naming_lookup.png", "naming_ratio.png")]
     if group_rows:
         pngs.append(os.path.join(out, "naming_group.png"))
-    args = ("shared='%s'; pinned='%s'; has_shared=%d; has_pinned=%d; group='%s'; outdir='%s'; "
-            "groups=%d; group_max=%d; group_nodes=%d; nic='%s'" % (
-                dat["shared"], dat["pinned"], 1 if placements.get("shared") else 0,
-                1 if placements.get("pinned") else 0, gr, out, 1 if group_rows else 0,
-                len(group_rows), group_nodes or 0, os.environ.get("BENCH_NIC", "?")))
+    args = ("shared='%s'; pinned='%s'; group='%s'; outdir='%s'; groups=%d; group_max=%d; "
+            "group_nodes=%d; nic='%s'" % (dat["shared"], dat["pinned"], gr, out,
+                                          1 if group_rows else 0, len(group_rows),
+                                          group_nodes or 0, os.environ.get("BENCH_NIC", "?")))
     r = subprocess.run(["gnuplot", "-e", args, script], capture_output=True, text=True)
     if r.returncode != 0:
         print("naming-bench: gnuplot failed:\n" + r.stderr)
@@ -127,10 +126,24 @@ def plot(out, placements, group_rows, group_nodes):
     return pngs
 
 
+def host_cpu(log):
+    """{node: host CPU seconds of its QEMU} from the .cpu file beside node 1's log."""
+    path = log.replace(".node1.log", ".cpu")
+    try:
+        return {int(k): float(v) for k, v in (l.split() for l in open(path) if l.strip())}
+    except (OSError, ValueError):
+        return {}
+
+
 def size_record(nodes, path, look, traffic, done):
     rtt, unicast, miss = (look[n]["median_ns"] for n in ("rtt", "unicast", "miss"))
+    cpu = host_cpu(path)
+    others = [v for k, v in cpu.items() if 1 < k < nodes]
     return {
         "nodes": nodes, "log": path, "guest_ms": done.get("guest_ms"),
+        "host_cpu_s": {"owner": cpu.get(nodes), "others_mean":
+                       round(sum(others) / len(others), 3) if others else None,
+                       "per_node": {str(k): v for k, v in sorted(cpu.items())}},
         "lookups": {n: figure(look[n]) for n in LOOKUPS},
         "hit_traffic": {"ops": traffic["ops"], "tx": traffic["tx"], "rx": traffic["rx"]},
         "ratios": {"miss_over_rtt": round(miss / rtt, 3),
