@@ -13,6 +13,7 @@
  *            every name handler, answered by node N's, declined by the others
  *   hit      v_name_resolve("[pmN]") answered by the cache; this node's datagram counters
  *            (KS_NET_STATS tx, rx) are read before and after the whole block of hits
+ *   clock    nothing: the cost of the timing itself (two v_time_ns calls), for scale
  * The first four are interleaved operation by operation, so a change of host load
  * touches all of them alike. With members=M, group Sends of BENCH_ECHO to the groups
  * G_1..G_M (G_m has m members, one `bench peer` each) follow, interleaved over m: the
@@ -204,6 +205,16 @@ static int run_lookups(const struct naming_cfg *c)
     return 0;
 }
 
+/* The timing's own cost: an empty interval (two clock reads, i.e. two system calls). */
+static void run_clock(const struct naming_cfg *c)
+{
+    for (uint32_t i = 0; i < c->ops; i++) {
+        uint64_t t0 = v_time_ns();
+        samples[F_HIT][i] = elapsed(t0);
+    }
+    print_fig("clock", c, samples[F_HIT], 0);
+}
+
 /* Hits, with this node's datagram counters read around the whole block. */
 static int run_hits(const struct naming_cfg *c)
 {
@@ -379,8 +390,10 @@ int bench_naming_main(int argc, char **argv)
     printf("NAMING-START nodes=%u ops=%u members=%u name=%s peer=0x%08x handler=0x%08x\n",
            c.nodes, c.ops, c.members, c.name, c.peer, c.handler);
     int rc = run_lookups(&c);
-    if (!rc)
+    if (!rc) {
+        run_clock(&c);
         rc = run_hits(&c);
+    }
     if (!rc && c.members)
         rc = run_groups(&c);
     printf("NAMING-DONE nodes=%u status=%d guest_ms=%llu\n", c.nodes, rc ? 1 : 0,
