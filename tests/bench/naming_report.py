@@ -32,6 +32,7 @@ DESCRIPTIONS = {
 }
 MISS_RATIO_MAX = 1.5
 KV = re.compile(r"(\w+)=([^ ]+)")
+TSC = re.compile(r"tsc (\d+) kHz")
 
 
 def num(v):
@@ -47,6 +48,9 @@ def parse(path):
     for raw in open(path, encoding="utf-8", errors="replace"):
         line = raw.strip().replace("\r", "")
         kv = {k: num(v) for k, v in KV.findall(line)}
+        tsc = TSC.search(line)
+        if tsc:
+            look["tsc_khz"] = int(tsc.group(1))
         if line.startswith("NAMING-START"):
             nodes = kv["nodes"]
         elif line.startswith("NAMING name="):
@@ -143,6 +147,7 @@ def size_record(nodes, path, look, traffic, done):
     others = [v for k, v in cpu.items() if 1 < k < nodes]
     return {
         "nodes": nodes, "log": path, "guest_ms": done.get("guest_ms"),
+        "tsc_khz": look.get("tsc_khz"),
         "host_cpu_s": {"owner": cpu.get(nodes), "others_mean":
                        round(sum(others) / len(others), 3) if others else None,
                        "per_node": {str(k): v for k, v in sorted(cpu.items())}},
@@ -224,6 +229,12 @@ def main():
     if group_rows:
         print_groups(group_rows, group_nodes)
     every = [s for sizes in placements.values() for s in sizes]
+    khz = sorted(s["tsc_khz"] for s in every if s.get("tsc_khz"))
+    for s in every:
+        if khz and s.get("tsc_khz") and abs(s["tsc_khz"] - khz[len(khz) // 2]) > khz[len(khz) // 2] / 20:
+            print("note: node 1 of the %d-node cluster calibrated its clock at %d kHz, not about "
+                  "%d: its absolute figures are off by that ratio (its ratios are not)" % (
+                      s["nodes"], s["tsc_khz"], khz[len(khz) // 2]))
     hit_ok = all(s["hit_traffic"]["tx"] == 0 and s["hit_traffic"]["rx"] == 0 for s in every)
     for placement, v in verdict.items():
         print("target: miss <= %.1f x unicast round trip (rtt, medians) at every size, %s "
