@@ -37,7 +37,7 @@ LIBV_OBJS   := $(patsubst %,$(BUILD)/u/%.o,$(basename $(LIBV_SRCS)))
 PROGS       := $(notdir $(patsubst %/,%,$(dir $(wildcard servers/*/main.c))))
 PROG_ELFS   := $(PROGS:%=$(BUILD)/user/%.elf)
 
-.PHONY: all deps kernel programs test unit guest-test run bench clean help
+.PHONY: all deps kernel programs test unit guest-test run bench bench-naming clean help
 all: $(BUILD)/kernel.elf $(PROG_ELFS) host
 kernel: $(BUILD)/kernel.elf
 programs: $(PROG_ELFS)
@@ -48,6 +48,7 @@ help:
 	@echo "make run     set up, build, boot 3 nodes, node 1's shell on this terminal"
 	@echo "make test    set up, build, and run the whole test suite"
 	@echo "make bench   run the benchmarks (tables on the terminal, JSON in $(BUILD)/bench/)"
+	@echo "make bench-naming  naming by multicast and group Sends on 2..16 nodes (also in bench)"
 
 deps:
 	@bash tools/deps.sh
@@ -102,7 +103,13 @@ run: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory all
-	@bash tests/bench/run-bench.sh
+	@rc=0; bash tests/bench/run-bench.sh || rc=1; \
+	  bash tests/bench/naming-bench.sh $(NAMINGARGS) || rc=1; exit $$rc
+
+# NAMINGARGS passes options on, e.g. NAMINGARGS='--nodes "2 4" --ops 200'.
+bench-naming: deps
+	@$(MAKE) --no-print-directory all
+	@bash tests/bench/naming-bench.sh $(NAMINGARGS)
 
 clean:
 	rm -rf $(BUILD)

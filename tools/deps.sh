@@ -9,7 +9,7 @@ trap 'echo "deps: failed at line $LINENO (exit $?)" >&2' ERR
 
 PKGS=(gcc gcc-multilib make qemu-system-x86 ipxe ipxe-qemu libcmocka-dev dnsmasq
       iproute2 iputils-ping bridge-utils nftables dpkg-dev python3 cpio
-      vde-switch vde-wirefilter)
+      vde-switch vde-wirefilter gnuplot-nox)
 SRC_LIST=/etc/apt/sources.list.d/vsys-deb-src.sources
 
 case "${1:-}" in

@@ -5,6 +5,7 @@
  *   main.c     argument parsing, peer start-up, the BENCH output lines, halt
  *   measure.c  the timed loops (round trip, MoveFrom, MoveTo, null system call)
  *   peer.c     the peer team: a receive loop answering the requests below
+ *   naming.c   `bench naming`: name lookups and group Sends across nodes
  *
  * docs/BENCH.md describes each benchmark and the output format.
  */
@@ -57,5 +58,10 @@ int bench_check(v_pid_t peer, uint32_t bytes);
 
 /* The peer team's main loop (`bench peer`); returns its exit status. */
 int bench_peer_main(void);
+
+/* `bench naming nodes=N [ops=K] [members=M]` (naming.c): 0, or -1 after a BENCH-ERROR. */
+int bench_naming_main(int argc, char **argv);
+/* `bench peer slot=S max=M`: a peer that is also a member of the groups G_S..G_M. */
+int bench_member_main(int argc, char **argv);
 
 #endif

@@ -4,6 +4,8 @@
  *   bench [SET [N]]... [rounds=R] [halt|nohalt]   (init=bench+rtt+10000 on the kernel
  *   bench peer                                    command line; '+' stands for a blank)
  *   bench remote=N [SET [N]]...   the peer is the `bench peer` already running on node N
+ *   bench naming nodes=N [ops=K] [members=M]   name lookups and group Sends (naming.c)
+ *   bench peer slot=S max=M       a peer that is also a member of groups G_S..G_M
  *
  * SET is null, rtt, move4k, move64k or all (the default); a number after a SET gives
  * its iterations per round (SET=N works too). The client starts its peer as a second
@@ -303,7 +305,12 @@ int main(int argc, char **argv)
 
     if (argc == 2 && !strcmp(argv[1], "peer"))
         return bench_peer_main();
-    if (parse_args(argc, argv) < 0)
+    if (argc > 2 && !strcmp(argv[1], "peer"))
+        return bench_member_main(argc, argv);
+    if (argc >= 2 && !strcmp(argv[1], "naming")) {
+        halt_mode = argc > 2 && !strcmp(argv[argc - 1], "nohalt") ? 0 : halt_mode;
+        rc = bench_naming_main(argc, argv);
+    } else if (parse_args(argc, argv) < 0)
         rc = -1;
     else
         rc = run_all();
