@@ -12,32 +12,76 @@
 volatile uint64_t pit_ticks;
 static uint32_t tsc_khz = 1000000;
 
-/* TSC cycles across one 10 ms one-shot of PIT channel 2 (polled). */
-static uint64_t tsc_per_10ms(void)
+/* PIT channel 2's count, latched, with the TSC read just before and just after the
+ * latch: *tsc = their midpoint, *width = how far apart they were. */
+static uint32_t pit2_sample(uint64_t *tsc, uint64_t *width)
 {
-    uint32_t count = PIT_HZ / 100;
-    outb(0x61, (inb(0x61) & ~0x02) | 0x01);     /* gate on, speaker off */
-    outb(0x43, 0xb0);                            /* channel 2, lo/hi, mode 0 */
-    outb(0x42, count & 0xff);
-    outb(0x42, count >> 8);
-    uint64_t t0 = rdtsc();
-    for (uint32_t spins = 0; !(inb(0x61) & 0x20) && spins < 100000000u; spins++)
-        ;
-    return rdtsc() - t0;
+    uint64_t a = rdtsc();
+    outb(0x43, 0x80);                            /* latch channel 2 */
+    uint32_t lo = inb(0x42), hi = inb(0x42);
+    uint64_t b = rdtsc();
+    *tsc = a + (b - a) / 2;
+    *width = b - a;
+    return lo | hi << 8;
 }
 
-/* The shortest of 5 windows: a virtual CPU descheduled by its host while a window
- * closes only ever makes that window longer (seen: 15-38% slow clocks under load). */
+/* Of 3 samples, the one whose TSC bracket is narrowest: a virtual CPU that its host
+ * descheduled between the latch and the TSC read shows a wide bracket. */
+static uint32_t pit2_best(uint64_t *tsc)
+{
+    uint64_t t, w, best_w = ~0ull;
+    uint32_t c = 0;
+    for (int i = 0; i < 3; i++) {
+        uint32_t ci = pit2_sample(&t, &w);
+        if (w < best_w) {
+            best_w = w;
+            c = ci;
+            *tsc = t;
+        }
+    }
+    return c;
+}
+
+/* TSC kHz over about 10 ms of PIT channel 2, counting down from 0xffff (mode 0). Both
+ * ends are a latched count paired with a TSC read taken right then, so a host that
+ * deschedules the virtual CPU while the window runs does not stretch it; only one that
+ * does so inside a sample's few instructions can, and pit2_best avoids those. The old
+ * way, polling the channel's output bit, counted every descheduled moment after the
+ * window closed (seen: clocks 15-38% off under host load). 0 if the PIT did not count. */
+static uint32_t tsc_khz_once(void)
+{
+    outb(0x61, (inb(0x61) & ~0x02) | 0x01);     /* gate on, speaker off */
+    outb(0x43, 0xb0);                            /* channel 2, lo/hi, mode 0 */
+    outb(0x42, 0xff);
+    outb(0x42, 0xff);
+    uint64_t t0, t1;
+    uint32_t c0 = pit2_best(&t0), c1 = c0;
+    for (uint32_t spins = 0; spins < 100000000u; spins++) {
+        c1 = pit2_best(&t1);
+        if (c1 <= c0 && c0 - c1 >= PIT_HZ / 100)
+            break;                               /* 10 ms of PIT ticks */
+    }
+    uint32_t ticks = c0 - c1;
+    if (c1 > c0 || ticks < PIT_HZ / 200 || t1 <= t0)
+        return 0;
+    return (uint32_t)((t1 - t0) * PIT_HZ / ticks / 1000u);
+}
+
+/* The median of 5 measurements. */
 static void calibrate_tsc(void)
 {
-    uint64_t best = 0;
+    uint32_t k[5], n = 0;
     for (int i = 0; i < 5; i++) {
-        uint64_t dt = tsc_per_10ms();
-        if (dt > 1000 && (!best || dt < best))
-            best = dt;
+        uint32_t v = tsc_khz_once();
+        if (v > 1000)
+            k[n++] = v;
     }
-    if (best)
-        tsc_khz = (uint32_t)(best / 10);
+    for (uint32_t i = 1; i < n; i++)             /* insertion sort, 5 at most */
+        for (uint32_t j = i; j && k[j] < k[j - 1]; j--) {
+            uint32_t x = k[j]; k[j] = k[j - 1]; k[j - 1] = x;
+        }
+    if (n)
+        tsc_khz = k[n / 2];
 }
 
 void arch_timer_init(uint32_t hz)
