@@ -59,7 +59,7 @@ pxe_read_macs() {
   local file=$1 line no=0 bad=0 ws w k mac name ip args where
   declare -gA PXE_SEEN=()
   PXE_N=0 PXE_MAC=() PXE_NAME=() PXE_IP=() PXE_ARGS=()
-  [ -f "$file" ] && [ -r "$file" ] || { warn "MAC file $file: cannot read it"; return 1; }
+  [ -r "$file" ] && [ ! -d "$file" ] || { warn "MAC file $file: cannot read it"; return 1; }
   while IFS= read -r line || [ -n "$line" ]; do
     no=$(( no + 1 ))
     line=${line%%#*}
@@ -201,7 +201,7 @@ pxe_script() {
 # extra kernel arguments), then the kernel and the boot bundle, and boots the kernel
 # with the address DHCP gave. A failure is said on the console; the node tries again.
 :start
-echo vsys: \${net0/mac} has \${net0/ip}/\${net0/netmask} (DHCP host name \${hostname}), server \${next-server}
+echo vsys: \${net0/mac} has \${net0/ip}/\${net0/netmask} (DHCP host name \${hostname})
 chain --autofree nodes/\${net0/mac:hexhyp}.ipxe || goto nonode
 isset \${net0/gateway} && set vsys-gw gw=\${net0/gateway} || clear vsys-gw
 echo vsys: node \${vsys-node} (\${vsys-name}): loading the kernel and the boot bundle
@@ -211,7 +211,12 @@ EOF
     echo "set vsys-file $m"
     echo "initrd $m || goto nofile"
   done
+  # SeaBIOS, which carries iPXE's text to the serial port (graphics=off), holds the
+  # last few characters back until something polls the keyboard; the kernel's start
+  # would lose them. sync polls, so the console line ends before the kernel's.
   cat <<EOF
+echo vsys: starting the kernel
+sync || echo
 boot || goto noboot
 :nonode
 echo $PXE_FAIL_MARK: no node file nodes/\${net0/mac:hexhyp}.ipxe on \${next-server} (is \${net0/mac} in the MAC file?)
