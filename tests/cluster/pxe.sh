@@ -16,12 +16,15 @@
 #           console, and `up` fails at once with that line and leaves nothing
 #   proxy   the lab recipe: proxy-DHCP (pxe-config --proxy) beside another DHCP server
 #           in a namespace of its own: a node in the MAC file boots with the other
-#           server's address and its own node file's name; a node not in it is not booted
+#           server's address and its own node file's name; a node not in it is not
+#           booted; and a node made to chainload undionly.kpxe first (as a PC's own PXE
+#           ROM would: UNDI over its NIC ROM's PXE stack) boots the same way
 # Prints PASS/FAIL lines and, last, `pxe: N passed, M failed`. Every wait is bounded;
 # clusters are named pxe1..pxe3 (namespaces vsys-pxe1...), the proxy test's namespace
 # vsyspxe<pid>; everything is removed on exit, also on failure. As root; not as root
 # only the config group runs.
 #   usage: tests/cluster/pxe.sh [BUILD_DIR]
+#   env: PXE_GROUPS (default "e1000 virtio missing proxy": the cluster groups to run)
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 build=${1:-build}
@@ -47,7 +50,7 @@ cleanup() {
   for n in "${NAMES[@]}"; do timeout 60 "$VC" down --name "$n" >/dev/null 2>&1; done
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
   for p in "${pids[@]}"; do timeout 5 tail --pid="$p" -f /dev/null; kill -9 "$p" 2>/dev/null; done
-  netns_down "$ns" 2
+  netns_down "$ns" 3
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -271,12 +274,15 @@ missing_checks() {
 
 proxy_checks() {
   local d=$OUT/proxy k i lease a b
-  local mac_a=52:54:00:77:fe:01 mac_b=52:54:00:77:fe:02
-  echo "$mac_a labpc1" >"$OUT/proxy-macs"
+  local mac_a=52:54:00:77:fe:01 mac_b=52:54:00:77:fe:02 mac_c=52:54:00:77:fe:03 c
+  printf '%s labpc1\n%s labpc2\n' "$mac_a" "$mac_c" >"$OUT/proxy-macs"
   if ! "$VC" pxe-config --macs "$OUT/proxy-macs" --proxy --ra --interface br0 --out "$d" >"$OUT/proxy-config.out" 2>&1; then
     fail proxy_config "$(tail -1 "$OUT/proxy-config.out")"; return
   fi
-  netns_up "$ns" 2 2>"$OUT/proxy-netns.err" || { fail proxy_setup "$(head -1 "$OUT/proxy-netns.err")"; return; }
+  # Node C's NIC ROM (iPXE) is made to load undionly.kpxe first, as a PC's PXE ROM is
+  # told to by the configuration; undionly's iPXE then runs the script as usual.
+  sed -i "2i iseq \${net0/mac} $mac_c || goto vsys_main\niseq \${net0/chip} undionly || chain undionly.kpxe\n:vsys_main" "$d/tftp/vsys.ipxe"
+  netns_up "$ns" 3 2>"$OUT/proxy-netns.err" || { fail proxy_setup "$(head -1 "$OUT/proxy-netns.err")"; return; }
   ip netns exec "$ns" sysctl -q -w net.ipv6.conf.br0.disable_ipv6=0 >/dev/null 2>&1
   ip -n "$ns" addr add fd77::1/64 dev br0 nodad
   # The lab's own DHCP server: addresses from a pool, and no boot information.
@@ -291,29 +297,38 @@ proxy_checks() {
     </dev/null >"$OUT/proxy-dnsmasq.out" 2>&1 &
   pids+=($!)
   sleep 0.5
-  for k in 1 2; do
-    a=$mac_a; [ "$k" = 2 ] && a=$mac_b
+  for k in 1 2 3; do
+    case $k in 1) a=virtio-net-pci,mac=$mac_a ;; 2) a=virtio-net-pci,mac=$mac_b ;; 3) a=e1000,mac=$mac_c ;; esac
     ip netns exec "$ns" "$QEMU" -accel tcg -m 64 -nodefaults -display none -no-reboot \
       -machine graphics=off -boot n -serial "file:$OUT/proxy-node$k.log" \
       -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
       -netdev "tap,id=n0,ifname=tap$k,script=no,downscript=no" \
-      -device "virtio-net-pci,netdev=n0,mac=$a" </dev/null >"$OUT/proxy-node$k.qemu" 2>&1 &
+      -device "${a%%,*},netdev=n0,${a#*,}" </dev/null >"$OUT/proxy-node$k.qemu" 2>&1 &
     pids+=($!)
   done
-  a="" b=""
+  a="" b="" c=""
   for (( i = 0; i < 450; i++ )); do
     grep -qa '^net: virtio-net .* up (' "$OUT/proxy-node1.log" 2>/dev/null && a=1
     grep -qaE 'No more network devices|No bootable device' "$OUT/proxy-node2.log" 2>/dev/null && b=1
-    [ -n "$a" ] && [ -n "$b" ] && break
+    grep -qa '^net: e1000 .* up (' "$OUT/proxy-node3.log" 2>/dev/null && c=1
+    [ -n "$a" ] && [ -n "$b" ] && [ -n "$c" ] && break
     sleep 0.2
   done
   lease=$(sed -nE "s/.*DHCPACK\(br0\) ([0-9.]+) $mac_a.*/\1/p" "$OUT/lab-dhcp.log" | tail -1)
   check proxy_lab_server_gave_address [ -n "$lease" ]
-  echo "  the lab's DHCP server gave $mac_a ${lease:-nothing}; node 1 up after $((i / 5)) s"
+  echo "  the lab's DHCP server gave $mac_a ${lease:-nothing}; the three nodes settled after $((i / 5)) s"
   check proxy_node_booted grep -qaE "^vsys kernel: node 1, .*cmdline 'tftp://10\.77\.0\.1/kernel\.elf node=1 name=labpc1 ip=${lease//./\\.}/255\.255\.255\.0 gw=10\.77\.0\.1 " <(tr -d '\r' <"$OUT/proxy-node1.log")
   check proxy_node_up grep -qaE "^net: virtio-net $mac_a ${lease//./\\.}/24 up \(static" <(tr -d '\r' <"$OUT/proxy-node1.log")
   check proxy_unknown_mac_not_booted eval '[ -n "$b" ] && ! grep -qa "vsys kernel" "$OUT/proxy-node2.log"'
-  [ -n "$a" ] || tr -d '\r' <"$OUT/proxy-node1.log" | grep -av '^ *$' | tail -8 | sed 's/^/  | /'
+  lease=$(sed -nE "s/.*DHCPACK\(br0\) ([0-9.]+) $mac_c.*/\1/p" "$OUT/lab-dhcp.log" | tail -1)
+  check proxy_undionly_chainloaded grep -qa 'undionly.kpxe\.\.\. ok' "$OUT/proxy-node3.log"
+  check proxy_undionly_node_booted grep -qaE "^vsys kernel: node 2, .*cmdline 'tftp://10\.77\.0\.1/kernel\.elf node=2 name=labpc2 ip=${lease:-none}/255\.255\.255\.0 " <(tr -d '\r' <"$OUT/proxy-node3.log")
+  check proxy_undionly_node_up grep -qaE "^net: e1000 $mac_c ${lease:-none}/24 up" <(tr -d '\r' <"$OUT/proxy-node3.log")
+  for k in 1 3; do
+    [ -n "$a" ] && [ "$k" = 1 ] && continue
+    [ -n "$c" ] && [ "$k" = 3 ] && continue
+    tr -d '\r' <"$OUT/proxy-node$k.log" | grep -av '^ *$' | tail -8 | sed 's/^/  | /'
+  done
 }
 
 for f in "$build/kernel.elf" "$build/user/pm.elf"; do
@@ -324,10 +339,7 @@ config_checks
 if [ "$(id -u)" != 0 ]; then
   echo "pxe: the clusters are skipped: they need root (namespaces, taps, dnsmasq)"
 else
-  e1000_checks
-  virtio_checks
-  missing_checks
-  proxy_checks
+  for g in ${PXE_GROUPS:-e1000 virtio missing proxy}; do "${g}_checks"; done
 fi
 echo "pxe (${SECONDS}s): logs in $OUT and $RUNROOT/pxe1..pxe3"
 summary
