@@ -19,7 +19,7 @@
 #     --proxy           proxy-DHCP beside the network's own DHCP server, which gives the
 #                       addresses (so FILE has no IP column); this server gives the boot files
 #     --ra, --no-ra     IPv6 router advertisements (router lifetime 0) that let iPXE stop
-#                       waiting for IPv6 at once: about 13 s less per boot. Default --ra,
+#                       waiting for IPv6 at once: about 15 s less per boot. Default --ra,
 #                       but --no-ra with --proxy. Needs an address in fd77::/64 on IF.
 #     --server IP       the TFTP server to name, when it is not this dnsmasq
 #     --tftp-root DIR   where the TFTP files are on the server (default: DIR/tftp with
