@@ -68,7 +68,10 @@ node_start() {
     </dev/null >/dev/null 2>&1 9>&- &
 }
 
-# nodes_start: start every node; fails if a keeper did not record its QEMU's pid within 5 s.
+# nodes_start: start every node; fails if a keeper did not record its QEMU's pid within
+# 5 s. The recorded pid is first `ip netns exec`, which then becomes QEMU: wait (as long
+# again) until it has, or has ended, so that nodes_wait never takes a QEMU still
+# starting on a loaded machine for one that ended.
 nodes_start() {
   local k i
   for (( k = 1; k <= N; k++ )); do
@@ -80,6 +83,10 @@ nodes_start() {
       sleep 0.1
     done
     [ -s "$RUN/node$k.pid" ] || { FAILED_NODE=$k; warn "node $k: QEMU did not start"; return 1; }
+    for (( i = 0; i < 50; i++ )); do
+      node_alive "$k" || [ -e "$RUN/node$k.rc" ] && break
+      sleep 0.1
+    done
   done
 }
 
