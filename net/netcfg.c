@@ -53,6 +53,33 @@ int netcfg_parse_addr(const char *s, uint32_t *out)
     return V_OK;
 }
 
+/* The prefix length of a netmask whose ones are contiguous from the top: 0..32, or
+ * V_EINVAL for a mask such as 255.0.255.0. */
+static int mask_prefix(uint32_t mask, uint32_t *prefix)
+{
+    uint32_t n = 0;
+    while (n < 32 && (mask & (0x80000000u >> n)))
+        n++;
+    if (n < 32 && (mask << n) != 0)
+        return V_EINVAL;
+    *prefix = n;
+    return V_OK;
+}
+
+/* After the '/': a prefix length "NN", or a netmask "A.B.C.D" (iPXE's ${netmask}). */
+static int parse_prefix(const char **pp, uint32_t *prefix)
+{
+    const char *p = *pp;
+    uint32_t m;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (*p != '.')
+        return parse_num(pp, 32, prefix);
+    if (parse_quad(pp, &m))
+        return V_EINVAL;
+    return mask_prefix(m, prefix);
+}
+
 int netcfg_parse_cidr(const char *s, uint32_t *addr, uint32_t *prefix)
 {
     uint32_t a, n = DEFAULT_PREFIX;
@@ -60,7 +87,7 @@ int netcfg_parse_cidr(const char *s, uint32_t *addr, uint32_t *prefix)
         return V_EINVAL;
     if (*s == '/') {
         s++;
-        if (parse_num(&s, 32, &n))
+        if (parse_prefix(&s, &n))
             return V_EINVAL;
     }
     if (*s)

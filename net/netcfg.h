@@ -3,6 +3,8 @@
  * Pure: no arch or lwIP headers, so tests/unit/test_netcfg.c checks it on the host.
  *
  *   ip=A.B.C.D/NN   static address and prefix length (/NN may be left out: /24)
+ *   ip=A.B.C.D/M.M.M.M  the same with a netmask (contiguous), as an iPXE script passes
+ *                   ${net0/ip}/${net0/netmask}
  *   gw=A.B.C.D      default gateway (optional)
  * No ip= (or ip=dhcp) means DHCP. Addresses are host byte order here.
  */
@@ -19,7 +21,8 @@ struct netcfg {
 
 /* Parse "A.B.C.D" (four decimal parts 0..255, nothing after): 0 or V_EINVAL. */
 int netcfg_parse_addr(const char *s, uint32_t *out);
-/* Parse "A.B.C.D/NN" or "A.B.C.D": 0 or V_EINVAL. */
+/* Parse "A.B.C.D/NN", "A.B.C.D/M.M.M.M" (a contiguous netmask) or "A.B.C.D": 0 or
+ * V_EINVAL. */
 int netcfg_parse_cidr(const char *s, uint32_t *addr, uint32_t *prefix);
 /* Fill cfg from the command line cl. V_EINVAL names a malformed ip= or gw= (cfg then
  * says DHCP, or no gateway); 0 otherwise. */

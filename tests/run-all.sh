@@ -2,7 +2,8 @@
 # tests/run-all.sh - the whole suite behind `make test` (set-up and build are done by
 # make first): host unit tests, the in-guest kernel and user tests, and the scripted
 # shell session of `make run`, the network smoke test, and IPC across 3 nodes (real QEMU
-# nodes with e1000 and with virtio-net, on a bridge in a namespace of their own). Each
+# nodes with e1000 and with virtio-net, on a bridge in a namespace of their own), and
+# the same nodes booted by PXE (dnsmasq + iPXE, tests/cluster/pxe.sh). Each
 # part prints `<part>: N passed, M failed`; the last line sums them as `N passed, M failed`.
 # Exit status 0 only if everything passed.
 set -u
@@ -48,6 +49,7 @@ part vcluster bash tests/cluster/vcluster-lifecycle.sh
 part net bash tests/cluster/net-smoke.sh "$build"
 part cluster-e1000 bash tests/cluster/ipc-cluster.sh "$build" e1000
 part cluster-virtio bash tests/cluster/ipc-cluster.sh "$build" virtio-net-pci
+part pxe bash tests/cluster/pxe.sh "$build"
 part faults bash tests/cluster/faults.sh "$build"
 part host bash tests/host/run-host.sh "$build/host"
 part hostnet bash tests/host/run-kernel.sh "$build"

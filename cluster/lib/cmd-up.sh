@@ -8,6 +8,10 @@
 #   As root: namespace vsys-NAME, bridge vbr-NAME (10.77.0.1/24, IGMP snooping with the
 #   bridge as querier), tap vt-NAME-K per node. Node K: kernel command line
 #   "node=K ip=10.77.0.(10+K)/24 [init=PROGS] [ARGS]", MAC 52:54:00:77:B:K.
+#   With --pxe the nodes boot from the network instead of QEMU's -kernel: dnsmasq on the
+#   bridge gives node K its address and the name vsysK by DHCP, and the iPXE script,
+#   kernel and boot bundle by TFTP (run directory pxe/; docs/LAB.md). The script boots
+#   "node=K name=vsysK ip=10.77.0.(10+K)/255.255.255.0 [init=PROGS] [ARGS]".
 #   Options:
 #     -n N             number of nodes, 1..200 (required)
 #     --name NAME      cluster name, 1-8 of a-z 0-9 (default c1)
@@ -21,14 +25,16 @@
 #     --rootless       QEMU socket multicast on 127.0.0.1 instead of a namespace (the
 #                      default when not root; no host tool reaches the nodes by IP then)
 #     --pcap           record each node's frames in its run directory (nodeK.pcap)
+#     --pxe            boot the nodes by PXE (iPXE NIC ROMs, dnsmasq); needs root
 #     --ready auto|boot  what "up" means (default auto): a node is up when it printed
 #                      its shell banner ("vsys shell on node K"), and (auto), once the
 #                      kernel has a network driver, "net: NIC MAC IP/NN up" and it
 #                      answers a ping from the namespace; boot: the banner alone.
-#   If a node's QEMU ends or time runs out, everything made is removed again and the end
-#   of the failing node's log is shown. Exit status: 0 all up; 1 failed; 2 bad usage.
+#   If a node's QEMU ends, a PXE node cannot fetch its files, or time runs out,
+#   everything made is removed again and the end of the failing node's log is shown.
+#   Exit status: 0 all up; 1 failed; 2 bad usage.
 cmd_up() {
-  N="" NIC=e1000 ACCEL="" MEM=64 APPEND="" INIT="" WAIT=120 PCAP=0 MODE="" READY=auto
+  N="" NIC=e1000 ACCEL="" MEM=64 APPEND="" INIT="" WAIT=120 PCAP=0 MODE="" READY=auto PXE=0
   KERNEL=$BUILDABS/kernel.elf
   while [ $# -gt 0 ]; do
     common_opt "$@"; [ "$SHIFT" -gt 0 ] && { shift "$SHIFT"; continue; }
@@ -43,6 +49,7 @@ cmd_up() {
       --kernel) need_value "$@"; KERNEL=$2; shift 2 ;;
       --rootless) MODE=rootless; shift ;;
       --pcap) PCAP=1; shift ;;
+      --pxe) PXE=1; shift ;;
       --ready) need_value "$@"; READY=$2; shift 2 ;;
       *) usage_error "up: unknown argument '$1'" ;;
     esac
@@ -90,6 +97,11 @@ up_check_args() {
   if [ -z "$MODE" ]; then
     if is_root; then MODE=netns; else MODE=rootless; fi
   fi
+  if [ "$PXE" = 1 ]; then
+    [ "$MODE" = netns ] ||
+      usage_error "up: --pxe needs root: dnsmasq serves the nodes on the namespace's bridge"
+    [[ $APPEND$INIT != *[\$\'\\]* ]] || usage_error "up: with --pxe, --append and --init cannot hold \$, quotes or \\"
+  fi
   return 0
 }
 
@@ -104,6 +116,10 @@ up_check_files() {
     die "setsid and flock (util-linux) are needed"
   if [ "$MODE" = netns ]; then
     command -v ip >/dev/null || die "ip (iproute2) is needed (make deps installs it)"
+  fi
+  if [ "$PXE" = 1 ]; then
+    pxe_check_tools
+    pxe_rom_check "$NIC"
   fi
 }
 
@@ -133,8 +149,12 @@ up_run() {
   else
     how="rootless: socket multicast $MCAST_GROUP:$PORT on 127.0.0.1"
   fi
+  [ "$PXE" = 1 ] && how+=", PXE boot (dnsmasq on $BR)"
   msg "$NAME: $N nodes ($NIC, $ACCEL, $MEM MB), $how"
   net_setup || { FAIL_WHY="cannot set up the network"; exit "$EX_FAIL"; }
+  if [ "$PXE" = 1 ]; then
+    pxe_start || { FAIL_WHY="cannot start dnsmasq (see $RUN/pxe/)"; exit "$EX_FAIL"; }
+  fi
   t1=$(now_ms)
   nodes_start || { FAIL_WHY="node $FAILED_NODE's QEMU did not start"; exit "$EX_FAIL"; }
   t2=$(now_ms)

@@ -10,7 +10,8 @@
 # (QEMU's pid and, once it ended, its exit status), nodeK.err (QEMU's own messages),
 # nodeK.pcap (with --pcap: every frame of the node's NIC).
 
-# node_cmdline K: the kernel command line of node K.
+# node_cmdline K: the kernel command line of node K (booted by QEMU's -kernel; a PXE
+# node's comes from its boot script, see cluster/lib/pxe.sh).
 node_cmdline() {
   local c
   c="node=$1 ip=$(node_ip "$1")/24"
@@ -24,14 +25,26 @@ boot_bundle() {
   bash "$ROOT/tools/bundle.sh" "$BUILDABS"
 }
 
+# node_boot_args K: how node K boots: QEMU loads the kernel and the bundle, or (PXE) the
+# NIC's iPXE ROM boots from the network; graphics=off sends the firmware's and iPXE's
+# text to the serial console too, so the log shows a failed network boot.
+node_boot_args() {
+  if [ "${PXE:-0}" = 1 ]; then
+    printf '%s\n' -boot n -machine graphics=off
+  else
+    printf '%s\n' -kernel "$KERNEL" -initrd "$(boot_bundle)" -append "$(node_cmdline "$1")"
+  fi
+}
+
 # node_qemu_args K: QEMU's whole command line for node K, one word a line.
 node_qemu_args() {
   local k=$1 dev
   case "$NIC" in e1000) dev=e1000 ;; virtio) dev=virtio-net-pci ;; esac
   printf '%s\n' "$QEMU" -name "vsys-$NAME-node$k" -accel "$ACCEL" -m "$MEM" \
     -nodefaults -display none -no-reboot \
-    -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-    -kernel "$KERNEL" -initrd "$(boot_bundle)" -append "$(node_cmdline "$k")" \
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04
+  node_boot_args "$k"
+  printf '%s\n' \
     -chardev "pipe,id=con0,path=$RUN/node$k.con" -serial chardev:con0 \
     -monitor "unix:$RUN/node$k.mon,server=on,wait=off" \
     -netdev "$(net_netdev_args "$k")" \
@@ -55,7 +68,10 @@ node_start() {
     </dev/null >/dev/null 2>&1 9>&- &
 }
 
-# nodes_start: start every node; fails if a keeper did not record its QEMU's pid within 5 s.
+# nodes_start: start every node; fails if a keeper did not record its QEMU's pid within
+# 5 s. The recorded pid is first `ip netns exec`, which then becomes QEMU: wait (as long
+# again) until it has, or has ended, so that nodes_wait never takes a QEMU still
+# starting on a loaded machine for one that ended.
 nodes_start() {
   local k i
   for (( k = 1; k <= N; k++ )); do
@@ -67,6 +83,10 @@ nodes_start() {
       sleep 0.1
     done
     [ -s "$RUN/node$k.pid" ] || { FAILED_NODE=$k; warn "node $k: QEMU did not start"; return 1; }
+    for (( i = 0; i < 50; i++ )); do
+      node_alive "$k" || [ -e "$RUN/node$k.rc" ] && break
+      sleep 0.1
+    done
   done
 }
 
@@ -95,16 +115,30 @@ node_ready() {
   ip netns exec "$NS" ping -c1 -W0.3 -q "$(node_ip "$k")" >/dev/null 2>&1
 }
 
+# node_boot_failed K: did node K say it cannot boot? Only a PXE node does: the boot
+# script's failure line, or iPXE's own when DHCP or the script fetch failed. Prints the
+# line.
+node_boot_failed() {
+  [ "${PXE:-0}" = 1 ] || return 1
+  tr -d '\r' <"$RUN/node$1.log" 2>/dev/null |
+    grep -m1 -aoE "$PXE_FAIL_MARK.*|No configuration methods succeeded.*|No more network devices|No bootable device.*"
+}
+
 # nodes_wait DEADLINE_MS T0_MS: wait until every node is ready, printing each as it comes
-# up. Fails (setting FAILED_NODE and FAIL_WHY) when a node's QEMU ends or time runs out.
+# up. Fails (setting FAILED_NODE and FAIL_WHY) when a node's QEMU ends, a PXE node cannot
+# fetch its files, or time runs out.
 nodes_wait() {
-  local deadline=$1 t0=$2 ready=() nready=0 k
+  local deadline=$1 t0=$2 ready=() nready=0 k why
   while :; do
     for (( k = 1; k <= N; k++ )); do
       [ "${ready[k]:-0}" = 1 ] && continue
       if node_ready "$k"; then
         ready[k]=1; nready=$(( nready + 1 ))
         msg "$NAME: node $k up ($(node_ip "$k")) after $(secs $(( $(now_ms) - t0 ))) s [$nready/$N]"
+      elif why=$(node_boot_failed "$k"); then
+        FAILED_NODE=$k
+        FAIL_WHY="node $k cannot boot from the network: $why"
+        return 1
       elif ! node_alive "$k"; then
         FAILED_NODE=$k
         FAIL_WHY="node $k's QEMU ended before the node was up"

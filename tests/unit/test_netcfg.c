@@ -54,6 +54,45 @@ static void test_cidr(void **state)
     assert_int_equal(netcfg_parse_cidr("10.0.0/24", &a, &n), V_EINVAL);
 }
 
+/* ip=A.B.C.D/M.M.M.M: the netmask form an iPXE script passes (docs/LAB.md). */
+static void test_cidr_netmask(void **state)
+{
+    (void)state;
+    uint32_t a, n;
+    assert_int_equal(netcfg_parse_cidr("10.77.0.11/255.255.255.0", &a, &n), 0);
+    assert_int_equal(a, 0x0a4d000bu);
+    assert_int_equal(n, 24);
+    assert_int_equal(netcfg_parse_cidr("172.16.5.9/255.255.240.0", &a, &n), 0);
+    assert_int_equal(n, 20);
+    assert_int_equal(netcfg_parse_cidr("10.0.0.1/255.255.255.255", &a, &n), 0);
+    assert_int_equal(n, 32);
+    assert_int_equal(netcfg_parse_cidr("10.0.0.1/0.0.0.0", &a, &n), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(netcfg_parse_cidr("10.0.0.1/128.0.0.0", &a, &n), 0);
+    assert_int_equal(n, 1);
+    const char *bad[] = {
+        "10.0.0.1/255.0.255.0",    /* not contiguous */
+        "10.0.0.1/0.255.255.255",
+        "10.0.0.1/255.255.255.254x",
+        "10.0.0.1/255.255.255",
+        "10.0.0.1/255.255.255.256",
+        "10.0.0.1/255.255.255.0/24",
+        "10.0.0.1/.255.255.0",
+    };
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        n = 99;
+        assert_int_equal(netcfg_parse_cidr(bad[i], &a, &n), V_EINVAL);
+        assert_int_equal(n, 99);
+    }
+    struct netcfg c;
+    assert_int_equal(netcfg_from_cmdline("tftp://10.77.0.1/kernel.elf node=2 name=vsys2 "
+                                         "ip=10.77.0.12/255.255.255.0 gw=10.77.0.1", &c), 0);
+    assert_int_equal(c.dhcp, 0);
+    assert_int_equal(c.addr, 0x0a4d000cu);
+    assert_int_equal(c.mask, 0xffffff00u);
+    assert_int_equal(c.gw, 0x0a4d0001u);
+}
+
 static void test_cmdline_static(void **state)
 {
     (void)state;
@@ -99,6 +138,7 @@ int main(void)
         cmocka_unit_test(test_addr),
         cmocka_unit_test(test_addr_bad),
         cmocka_unit_test(test_cidr),
+        cmocka_unit_test(test_cidr_netmask),
         cmocka_unit_test(test_cmdline_static),
         cmocka_unit_test(test_cmdline_dhcp),
     };
