@@ -2,7 +2,7 @@
  * name.c - resolving character-string names (v/name.h, docs/GROUPS.md "Naming"): a
  * per-team cache of prefix -> (server, context) in front of the name handlers, which are
  * asked by one group Send on a miss. Entry points: v_name_resolve, v_name_resolve_at,
- * v_name_send, v_name_register, v_name_unregister, v_name_cache_self.
+ * v_name_send, v_name_register, v_name_unregister, v_name_cache_self, v_name_cache_event.
  * Not thread-safe beyond what one team's threads get from running one at a time.
  */
 #include <string.h>
@@ -23,6 +23,16 @@ struct v_name_cache *v_name_cache_self(void)
         ready = 1;
     }
     return &cache;
+}
+
+uint32_t v_name_cache_event(const struct v_msg *ev)
+{
+    struct v_name_cache *c = v_name_cache_self();
+    if (ev->code == V_EV_PROCESS_DIED)
+        return v_name_cache_invalidate_server(c, ev->w[0]);
+    if (ev->code == V_EV_NODE_DOWN && ev->w[0] && ev->w[0] <= V_NODE_MAX)
+        return v_name_cache_invalidate_lhost(c, v_lhost_make(ev->w[0], 0));
+    return 0;
 }
 
 /* One NAME_LOOKUP of canonical name `cn` to `to` (a handler or the group). */

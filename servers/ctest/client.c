@@ -411,6 +411,7 @@ static void ev_listener(uint32_t unused)
         if (v_receive(&m, &from) == V_OK) {
             evl_from[evl_n] = from;
             evl[evl_n++] = m;
+            v_name_cache_event(&m);      /* keep our name cache fresh */
         }
     }
 }
@@ -446,8 +447,14 @@ static void t_events(void)
     CHECK("event_process_died_on_another_node", i >= 0 && evl[i].w[2] == 2 && evl[i].w[1] == s2 &&
           evl_from[i] == v_pid_make(v_lhost_make(2, 0), V_LOCAL_KERNEL_SERVER),
           "spawn %d/%d pid 0x%08x, event %d", err, m.code, t2, i);
+    struct v_name_entry e;
+    int cached = v_name_resolve("[pm3]", &e, 0, 0);     /* cached now; dropped on node 3's down */
     v_thread_start(halt_node3, 0, 4, 4096, 0);
     i = ev_seen(V_EV_NODE_DOWN, 3, V_EV_DOWN_HALTED, 0, 3000);
+    v_delay(20);
+    int still = v_name_cache_lookup(v_name_cache_self(), "[pm3]", v_time_ns(), 0, 0);
+    CHECK("event_node_down_drops_its_cached_names", cached == V_OK && still == V_ENOTFOUND,
+          "resolve %d, then lookup %d", cached, still);
     CHECK("event_node_down_when_a_node_halts", i >= 0 && evl[i].w[2] == V_EV_DOWN_HALTED &&
           evl[i].w[1] == 0x0a4d000d, "event %d: w1 0x%08x w2 %u from 0x%08x", i,
           i >= 0 ? evl[i].w[1] : 0, i >= 0 ? evl[i].w[2] : 0, i >= 0 ? evl_from[i] : 0);

@@ -1,14 +1,16 @@
 /*
  * servers/shell/cmd_cluster.c - the shell's view of the cluster: nodes, groups.
- * A watcher thread, started with the shell, joins the kernel-event group of nodes
- * (V_GROUP_EV_NODE) and records each node's last event; `nodes` shows that next to a
- * fresh group Send to every kernel server.
+ * A watcher thread, started with the shell, joins the kernel-event groups of nodes
+ * (V_GROUP_EV_NODE) and of process deaths, records each node's last event (`nodes`
+ * shows that next to a fresh group Send to every kernel server), and drops the shell's
+ * cached names whose server died or whose node went down (v_name_cache_event).
  */
 #include <stdio.h>
 #include <string.h>
 #include <v/group.h>
 #include <v/kclient.h>
 #include <v/ksrv.h>
+#include <v/name.h>
 #include "shell.h"
 
 struct node_seen {
@@ -17,17 +19,24 @@ struct node_seen {
     uint64_t at_ns;
 };
 static struct node_seen seen[V_NODE_MAX + 1];
+uint32_t names_dropped;          /* cache entries dropped on kernel events (names) */
 
 static void watcher(uint32_t unused)
 {
     (void)unused;
     if (v_join_group(V_GROUP_EV_NODE, 0) < 0)
         return;
+    v_join_group(V_GROUP_EV_PROCESS_DIED, 0);   /* for the name cache */
     for (;;) {
         struct v_msg m;
         v_pid_t from;
-        if (v_receive(&m, &from) < 0 || (m.code != V_EV_NODE_UP && m.code != V_EV_NODE_DOWN))
+        if (v_receive(&m, &from) < 0)
             continue;                    /* events need no reply */
+        uint32_t dropped = v_name_cache_event(&m);   /* stale names go at once */
+        if (dropped)
+            names_dropped += dropped;
+        if (m.code != V_EV_NODE_UP && m.code != V_EV_NODE_DOWN)
+            continue;
         if (m.w[0] == 0 || m.w[0] > V_NODE_MAX)
             continue;
         struct node_seen *s = &seen[m.w[0]];

@@ -62,7 +62,8 @@ int cmd_names(int argc, char **argv)
             printf("%-24s 0x%08x %7u %-9s %5u %8u\n", all[i].prefix, all[i].server,
                    all[i].context, v_name_source_name(all[i].source), all[i].hits,
                    (uint32_t)((now - all[i].learned_ns) / 1000000u));
-        printf("(%u entries; %u hits, %u misses)\n", n, c->hits, c->misses);
+        printf("(%u entries; %u hits, %u misses; %u dropped on kernel events)\n", n, c->hits,
+               c->misses, names_dropped);
         return 0;
     }
     char h[16];

@@ -160,5 +160,9 @@ int v_name_register(const char *prefix, v_pid_t server, uint32_t context, uint32
 int v_name_unregister(const char *prefix, v_pid_t server);
 /* This team's cache (for `names` listings and statistics). */
 struct v_name_cache *v_name_cache_self(void);
+/* Keep the cache fresh from a kernel event (v/group.h) that a process joined to
+ * V_GROUP_EV_PROCESS_DIED or V_GROUP_EV_NODE received: a dead server's entries, or every
+ * entry of a node that went down, are dropped. Returns how many; 0 for other messages. */
+uint32_t v_name_cache_event(const struct v_msg *ev);
 
 #endif
