@@ -12,6 +12,7 @@
 #include "nic.h"
 #include "arch.h"
 #include "kernel.h"
+#include "netprof.h"
 #include <string.h>
 #include <v/err.h>
 #include <v/ksrv.h>
@@ -71,8 +72,8 @@
 #define RXD_EOP     0x02
 #define RXD_ERRORS  0x97         /* CE SE SEQ CXE RXE; checksum bits are not errors */
 
-#define NRX 32                   /* ring lengths: multiples of 8 (128-byte rings) */
-#define NTX 32
+#define NRX 256                  /* ring lengths: multiples of 8; a page each. A move's */
+#define NTX 256                  /* window of packet groups fits the transmit ring */
 #define BUFSZ 2048
 #define MIN_FRAME 60
 
@@ -93,8 +94,8 @@ _Static_assert(sizeof(struct rx_desc) == 16 && sizeof(struct tx_desc) == 16, "de
 
 struct e1000 {
     volatile uint32_t *regs;
-    volatile struct rx_desc *rx;  /* NRX descriptors, first half of the ring page */
-    volatile struct tx_desc *tx;  /* NTX descriptors, second half */
+    volatile struct rx_desc *rx;  /* NRX descriptors, one page */
+    volatile struct tx_desc *tx;  /* NTX descriptors, another */
     uint8_t *rxbuf[NRX], *txbuf[NTX];
     uint32_t rx_next;             /* next descriptor the device will fill */
     uint32_t tx_next;             /* next descriptor we fill */
@@ -141,14 +142,16 @@ static void read_mac(struct e1000 *e, uint8_t mac[6])
     wr(e, REG_RAH0, mac[4] | mac[5] << 8 | RAH_AV);
 }
 
-/* Rings and buffers: one page of descriptors, two buffers per page. */
+/* Rings and buffers: a page of descriptors per ring, two buffers per page. */
 static int alloc_rings(struct e1000 *e)
 {
-    uint32_t ring = page_alloc_zeroed();
-    if (!ring)
+    _Static_assert(NRX * sizeof(struct rx_desc) <= ARCH_PAGE_SIZE &&
+                   NTX * sizeof(struct tx_desc) <= ARCH_PAGE_SIZE, "a ring in a page");
+    uint32_t rxr = page_alloc_zeroed(), txr = page_alloc_zeroed();
+    if (!rxr || !txr)
         return V_ENOMEM;
-    e->rx = (volatile struct rx_desc *)ring;
-    e->tx = (volatile struct tx_desc *)(ring + ARCH_PAGE_SIZE / 2);
+    e->rx = (volatile struct rx_desc *)rxr;
+    e->tx = (volatile struct tx_desc *)txr;
     for (int i = 0; i < NRX + NTX; i += 2) {
         uint32_t pg = page_alloc_zeroed();
         if (!pg)
@@ -186,10 +189,11 @@ static void start_rings(struct e1000 *e)
     wr(e, REG_TIPG, 10 | (8u << 10) | (6u << 20));
 }
 
-/* Hand every completed receive descriptor's frame to the stack, and the descriptor
- * back to the device. */
+/* Hand every completed receive descriptor's frame to the stack, and the descriptors
+ * back to the device with one write of the tail (each register write is an exit). */
 static void rx_drain(struct nic *n, struct e1000 *e)
 {
+    int given = 0;
     for (int budget = NRX; budget > 0; budget--) {
         volatile struct rx_desc *d = &e->rx[e->rx_next];
         if (!(d->status & DESC_DD))
@@ -200,9 +204,12 @@ static void rx_drain(struct nic *n, struct e1000 *e)
         else
             n->stats.rx_errors++;
         d->status = 0;
-        __sync_synchronize();
-        wr(e, REG_RDT, e->rx_next);
+        given = 1;
         e->rx_next = (e->rx_next + 1) % NRX;
+    }
+    if (given) {
+        __sync_synchronize();
+        wr(e, REG_RDT, (e->rx_next + NRX - 1) % NRX);   /* the last one we took, as at start */
     }
 }
 
@@ -213,18 +220,25 @@ static void e1000_irq(void *arg)
     uint32_t icr = rd(e, REG_ICR);      /* reading clears it and drops the line */
     if (!icr)
         return;                          /* another device on a shared line */
+    NP_START(t0);
     n->stats.irqs++;
     if (icr & ICR_LSC)
         wr(e, REG_CTRL, rd(e, REG_CTRL) | CTRL_SLU);
     if (icr & ICR_RXO)
         n->stats.rx_dropped++;           /* the device ran out of descriptors */
     rx_drain(n, e);
+    NP_END(NP_IRQ, t0);
 }
 
 static int e1000_transmit(struct nic *n, const struct nic_iov *iov, int niov)
 {
     struct e1000 *e = n->priv;
     volatile struct tx_desc *d = &e->tx[e->tx_next];
+    NP_START(t0);
+    if (!(d->status & DESC_DD) && n->tx_pending) {
+        n->tx_pending = 0;               /* a held burst filled the ring: send it */
+        wr(e, REG_TDT, e->tx_next);
+    }
     if (!(d->status & DESC_DD)) {
         n->stats.tx_dropped++;
         return V_EBUSY;
@@ -248,9 +262,16 @@ static int e1000_transmit(struct nic *n, const struct nic_iov *iov, int niov)
     d->status = 0;
     __sync_synchronize();                /* descriptor before the tail moves */
     e->tx_next = (e->tx_next + 1) % NTX;
-    wr(e, REG_TDT, e->tx_next);
+    if (n->tx_hold) {
+        n->tx_pending = 1;
+    } else {
+        NP_START(t1);
+        wr(e, REG_TDT, e->tx_next);
+        NP_END(NP_KICK, t1);
+    }
     n->stats.tx_packets++;
     n->stats.tx_bytes += len;
+    NP_END(NP_XMIT, t0);
     return V_OK;
 }
 
@@ -260,7 +281,15 @@ static int e1000_link(struct nic *n)
     return (rd(e, REG_STATUS) & STATUS_LU) != 0;
 }
 
-static const struct nic_ops e1000_ops = { e1000_transmit, e1000_link };
+static void e1000_flush(struct nic *n)
+{
+    struct e1000 *e = n->priv;
+    NP_START(t0);
+    wr(e, REG_TDT, e->tx_next);
+    NP_END(NP_KICK, t0);
+}
+
+static const struct nic_ops e1000_ops = { e1000_transmit, e1000_flush, e1000_link };
 
 /* Reset, read the MAC, set up the rings, take the interrupt, receive. */
 static int e1000_attach(const struct v_dev_info *d, struct nic *n)

@@ -4,13 +4,14 @@
  * periodic poll that runs lwIP's timers and follows the link. Prints one line when the
  * interface has an address: `net: e1000 52:54:00:12:34:56 10.77.0.11/24 up ...`.
  *
- * Entry points: net_init, net_ipv4 (net.h); nic_input (nic.h); net_netif (netpriv.h).
+ * Entry points: net_init, net_ipv4, net_tx_hold, net_tx_release (net.h); nic_input (nic.h); net_netif (netpriv.h).
  * Context: kernel with interrupts off: boot, the clock tick (poll), the NIC's
  * interrupt (nic_input), system calls (through udp.c). lwIP needs no more (NO_SYS).
  */
 #include "net.h"
 #include "netcfg.h"
 #include "netpriv.h"
+#include "netprof.h"
 #include "nic.h"
 #include "kernel.h"
 #include "time.h"
@@ -65,6 +66,22 @@ static err_t linkoutput(struct netif *ni, struct pbuf *p)
     return n->ops->transmit(n, iov, k) == V_OK ? ERR_OK : ERR_IF;
 }
 
+void net_tx_hold(void)
+{
+    if (primary)
+        primary->tx_hold++;
+}
+
+void net_tx_release(void)
+{
+    if (!primary || !primary->tx_hold || --primary->tx_hold)
+        return;
+    if (primary->tx_pending) {
+        primary->tx_pending = 0;
+        primary->ops->flush(primary);
+    }
+}
+
 /* netif_add's init callback: an Ethernet interface with ARP, broadcast and IGMP. */
 static err_t netif_setup(struct netif *ni)
 {
@@ -91,6 +108,7 @@ void nic_input(struct nic *n, const void *frame, uint32_t len)
         n->stats.rx_dropped++;              /* our own frame reflected, or NIC unused */
         return;
     }
+    NP_START(t0);
     struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
     if (!p) {
         n->stats.rx_dropped++;
@@ -102,6 +120,7 @@ void nic_input(struct nic *n, const void *frame, uint32_t len)
     struct netif *ni = n->netif;
     if (ni->input(p, ni) != ERR_OK)
         pbuf_free(p);
+    NP_END(NP_RXFRAME, t0);
 }
 
 static uint32_t prefix_of(uint32_t mask_net)
@@ -132,6 +151,8 @@ static void status_changed(struct netif *ni)
 static void poll(struct timer *t)
 {
     sys_check_timeouts();
+    if (NETPROF && polls % 100 == 0)
+        netprof_report();
     if (++polls % LINK_EVERY == 0) {
         int up = primary->ops->link(primary);
         if (up && !netif_is_link_up(&nif))

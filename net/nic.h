@@ -29,8 +29,12 @@ struct nic;
 struct nic_ops {
     /* Send one frame made of the pieces iov[0..n) (total <= NIC_MTU_FRAME; the
      * driver pads short frames). Copies it: the caller may reuse the pieces at once.
+     * While n->tx_hold is set the frame only joins the ring (n->tx_pending = 1) and
+     * flush tells the device later: under emulation every doorbell is an exit.
      * Returns 0, or V_EBUSY when the transmit ring is full (frame dropped). */
     int (*transmit)(struct nic *n, const struct nic_iov *iov, int niov);
+    /* Tell the device about the frames queued while tx_hold was set. */
+    void (*flush)(struct nic *n);
     /* Current link state: 1 up, 0 down. */
     int (*link)(struct nic *n);
 };
@@ -42,6 +46,8 @@ struct nic {
     uint8_t irq;
     void *priv;                     /* driver state */
     void *netif;                    /* the lwIP netif while this NIC is the node's */
+    uint32_t tx_hold;               /* net_tx_hold depth: doorbells wait for flush */
+    uint8_t tx_pending;             /* frames queued since the last doorbell */
     struct net_nic_stats stats;     /* counters, kept by the driver and nic_input */
 };
 

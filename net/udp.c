@@ -8,6 +8,7 @@
  */
 #include "net.h"
 #include "netpriv.h"
+#include "netprof.h"
 #include <v/err.h>
 #include "lwip/igmp.h"
 #include "lwip/pbuf.h"
@@ -39,12 +40,14 @@ static void udp_in(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr
     (void)pcb;
     struct listener *l = arg;
     struct pbuf *whole = p->next ? pbuf_clone(PBUF_RAW, PBUF_RAM, p) : p;
+    NP_START(t0);
     if (whole)
         l->fn(l->arg, lwip_ntohl(ip4_addr_get_u32(ip_2_ip4(addr))), port, whole->payload,
               whole->len);
     if (whole && whole != p)
         pbuf_free(whole);
     pbuf_free(p);
+    NP_END(NP_PROTO, t0);
 }
 
 int net_udp_listen(uint16_t port, net_udp_fn fn, void *arg)
@@ -81,6 +84,7 @@ int net_udp_send(uint16_t port, uint32_t dst_ip, uint16_t dst_port, const void *
         return V_ENOTFOUND;
     if (len > UDP_MAX_PAYLOAD)
         return V_EINVAL;
+    NP_START(t0);
     struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)len, PBUF_RAM);
     if (!p)
         return V_ENOMEM;
@@ -89,6 +93,7 @@ int net_udp_send(uint16_t port, uint32_t dst_ip, uint16_t dst_port, const void *
     ip_addr_set_ip4_u32(&dst, lwip_htonl(dst_ip));
     err_t err = udp_sendto(l->pcb, p, &dst, dst_port);
     pbuf_free(p);
+    NP_END(NP_UDPSEND, t0);
     switch (err) {
     case ERR_OK:  return V_OK;
     case ERR_MEM:

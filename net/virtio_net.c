@@ -14,6 +14,7 @@
 #include "nic.h"
 #include "arch.h"
 #include "kernel.h"
+#include "netprof.h"
 #include <string.h>
 #include <v/err.h>
 #include <v/ksrv.h>
@@ -42,7 +43,8 @@
 
 #define HDR_LEN   10             /* struct virtio_net_hdr without MRG_RXBUF */
 #define BUFSZ     2048
-#define MAXBUF    32             /* buffers per queue (fewer if the queue is shorter) */
+#define MAXBUF    256            /* buffers per queue (fewer if the queue is shorter): a
+                                    move's window of packet groups fits the transmit ring */
 #define MIN_FRAME 60
 #define RXQ 0
 #define TXQ 1
@@ -134,8 +136,11 @@ static void rx_post(struct vq *q, uint16_t id)
  * I/O exit (dear under emulation). */
 static void kick(struct vnet *v, struct vq *q, uint16_t index)
 {
-    if (!(q->used->flags & 1))
+    if (!(q->used->flags & 1)) {
+        NP_START(t0);
         arch_io_write16(v->io + VIO_QUEUE_NOTIFY, index);
+        NP_END(NP_KICK, t0);
+    }
 }
 
 /* Hand every filled receive buffer to the stack and offer it again. */
@@ -185,16 +190,24 @@ static void vnet_irq(void *arg)
     uint8_t isr = arch_io_read8(v->io + VIO_ISR);   /* reading clears it, drops the line */
     if (!isr)
         return;                          /* another device on a shared line */
+    NP_START(t0);
     n->stats.irqs++;
     rx_drain(n, v);
     tx_reclaim(v);
+    NP_END(NP_IRQ, t0);
 }
 
 static int vnet_transmit(struct nic *n, const struct nic_iov *iov, int niov)
 {
     struct vnet *v = n->priv;
     struct vq *q = &v->tx;
+    NP_START(t0);
     tx_reclaim(v);
+    if (v->ntx_free == 0 && n->tx_pending) {
+        n->tx_pending = 0;               /* a held burst filled the ring: let it go */
+        kick(v, q, TXQ);
+        tx_reclaim(v);
+    }
     if (v->ntx_free == 0) {
         n->stats.tx_dropped++;
         return V_EBUSY;
@@ -222,9 +235,13 @@ static int vnet_transmit(struct nic *n, const struct nic_iov *iov, int niov)
     __sync_synchronize();
     q->avail->idx++;
     __sync_synchronize();
-    kick(v, q, TXQ);
+    if (n->tx_hold)
+        n->tx_pending = 1;
+    else
+        kick(v, q, TXQ);
     n->stats.tx_packets++;
     n->stats.tx_bytes += len;
+    NP_END(NP_XMIT, t0);
     return V_OK;
 }
 
@@ -236,7 +253,14 @@ static int vnet_link(struct nic *n)
     return (arch_io_read16(v->io + VIO_NET_STATUS) & NET_S_LINK_UP) != 0;
 }
 
-static const struct nic_ops vnet_ops = { vnet_transmit, vnet_link };
+static void vnet_flush(struct nic *n)
+{
+    struct vnet *v = n->priv;
+    __sync_synchronize();
+    kick(v, &v->tx, TXQ);
+}
+
+static const struct nic_ops vnet_ops = { vnet_transmit, vnet_flush, vnet_link };
 
 /* Legacy initialisation: reset, acknowledge, negotiate MAC and STATUS only, set up
  * both queues, DRIVER_OK, then offer the receive buffers. */
