@@ -4,7 +4,8 @@
  * a receive and a transmit ring of legacy descriptors, each buffer a fixed 2 KiB half
  * page, so frames are copied in and out (no buffer ever changes hands with lwIP).
  * Receive is interrupt-driven; transmit completions are reaped lazily when a slot is
- * needed. Broadcast (RCTL.BAM) and all multicast (RCTL.MPE) are accepted: lwIP
+ * needed. The device completes the UDP checksum of outgoing whole datagrams (one
+ * checksum context, loaded at attach); it checks nothing coming in. Broadcast (RCTL.BAM) and all multicast (RCTL.MPE) are accepted: lwIP
  * filters the groups the node has not joined.
  *
  * Entry point: e1000_driver (nic.h). Context: kernel, interrupts off.
@@ -68,6 +69,11 @@
 #define TXD_EOP     0x01
 #define TXD_IFCS    0x02
 #define TXD_RS      0x08
+#define TXD_DEXT    0x20         /* extended: a context or a data descriptor */
+#define TXD_IP      0x02         /* context (TUCMD): IPv4; TCP bit (0x01) clear: UDP */
+#define TXD_DTYP_D  0x10         /* in the `cso` byte (bits 20-23 of the command word) */
+#define TXD_TXSM    0x02         /* data descriptor's POPTS (the `css` byte): insert the
+                                    TCP/UDP checksum as the context describes */
 #define DESC_DD     0x01         /* descriptor done, in both rings' status */
 #define RXD_EOP     0x02
 #define RXD_ERRORS  0x97         /* CE SE SEQ CXE RXE; checksum bits are not errors */
@@ -200,7 +206,7 @@ static void rx_drain(struct nic *n, struct e1000 *e)
             break;
         __sync_synchronize();            /* read the frame only after seeing DD */
         if ((d->status & RXD_EOP) && !(d->errors & RXD_ERRORS) && d->len <= NIC_MTU_FRAME)
-            nic_input(n, e->rxbuf[e->rx_next], d->len);
+            nic_input(n, e->rxbuf[e->rx_next], d->len, 0);
         else
             n->stats.rx_errors++;
         d->status = 0;
@@ -230,7 +236,7 @@ static void e1000_irq(void *arg)
     NP_END(NP_IRQ, t0);
 }
 
-static int e1000_transmit(struct nic *n, const struct nic_iov *iov, int niov)
+static int e1000_transmit(struct nic *n, const struct nic_iov *iov, int niov, int udp_csum)
 {
     struct e1000 *e = n->priv;
     volatile struct tx_desc *d = &e->tx[e->tx_next];
@@ -257,8 +263,11 @@ static int e1000_transmit(struct nic *n, const struct nic_iov *iov, int niov)
         memset(buf + len, 0, MIN_FRAME - len);
         len = MIN_FRAME;
     }
+    d->addr = (uint32_t)buf;             /* the slot may have held the context */
     d->len = (uint16_t)len;
-    d->cmd = TXD_EOP | TXD_IFCS | TXD_RS;
+    d->cmd = TXD_EOP | TXD_IFCS | TXD_RS | (udp_csum ? TXD_DEXT : 0);
+    d->cso = udp_csum ? TXD_DTYP_D : 0;  /* a data descriptor, else a legacy one */
+    d->css = udp_csum ? TXD_TXSM : 0;
     d->status = 0;
     __sync_synchronize();                /* descriptor before the tail moves */
     e->tx_next = (e->tx_next + 1) % NTX;
@@ -291,6 +300,25 @@ static void e1000_flush(struct nic *n)
 
 static const struct nic_ops e1000_ops = { e1000_transmit, e1000_flush, e1000_link };
 
+/* Load the checksum context every offloaded frame uses: the UDP checksum from the UDP
+ * header (14 + 20 bytes in) to the end, into its field (6 bytes further). Taken once,
+ * it stays until another context descriptor. */
+static void load_udp_context(struct e1000 *e)
+{
+    volatile struct tx_desc *d = &e->tx[e->tx_next];
+    d->addr = 14u | 24u << 8 | 33u << 16 |                      /* IP: start, sum, end */
+              (uint64_t)34 << 32 | (uint64_t)40 << 40;          /* UDP: start, sum, end 0 */
+    d->len = 0;
+    d->cso = 0;                          /* DTYP 0: context */
+    d->cmd = TXD_DEXT | TXD_IP | TXD_RS;
+    d->status = 0;
+    d->css = 0;
+    d->special = 0;
+    __sync_synchronize();
+    e->tx_next = (e->tx_next + 1) % NTX;
+    wr(e, REG_TDT, e->tx_next);
+}
+
 /* Reset, read the MAC, set up the rings, take the interrupt, receive. */
 static int e1000_attach(const struct v_dev_info *d, struct nic *n)
 {
@@ -320,6 +348,8 @@ static int e1000_attach(const struct v_dev_info *d, struct nic *n)
     err = arch_irq_register(d->irq, e1000_irq, n);
     if (err)
         return err;
+    load_udp_context(e);
+    n->caps |= NIC_CAP_TX_UDP_CSUM;
     wr(e, REG_IMS, ICR_RXT0 | ICR_RXO | ICR_RXDMT0 | ICR_LSC);
     return V_OK;
 }

@@ -11,6 +11,7 @@
 #include "net.h"
 #include "netcfg.h"
 #include "netpriv.h"
+#include "chksum.h"
 #include "netprof.h"
 #include "nic.h"
 #include "kernel.h"
@@ -44,10 +45,51 @@ struct netif *net_netif(void) { return primary ? &nif : 0; }
 
 uint32_t net_ipv4(void) { return primary ? lwip_ntohl(ip4_addr_get_u32(netif_ip4_addr(&nif))) : 0; }
 
+/* Offsets in an Ethernet frame carrying IPv4 with a 20-byte header, and UDP. */
+#define F_TYPE   12
+#define F_VHL    14
+#define F_FRAG   20
+#define F_PROTO  23
+#define F_SRC    26
+#define F_ULEN   38
+#define F_USUM   40
+
+/* 1 if frame f (len bytes) is IPv4 with a 20-byte header and a piece of a fragmented
+ * datagram; 0 if it is anything else, a whole datagram included. */
+static int ip_fragment(const uint8_t *f, uint32_t len)
+{
+    return len >= 34 && f[F_TYPE] == 0x08 && f[F_TYPE + 1] == 0 &&
+           ((f[F_FRAG] & 0x3f) || f[F_FRAG + 1]);
+}
+
+/* Let the NIC compute the UDP checksum of frame p, if it can and p is a whole UDP
+ * datagram behind a 20-byte IPv4 header whose checksum lwIP left at 0 (it leaves it
+ * so when NETIF_CHECKSUM_GEN_UDP is off: see net_udp_send). The field then holds the
+ * pseudo-header's sum, as both devices want. Returns 1 if so. */
+static int udp_offload(struct nic *n, struct pbuf *p)
+{
+    uint8_t *f = p->payload;
+    if (!(n->caps & NIC_CAP_TX_UDP_CSUM) || p->len < F_USUM + 2 || f[F_TYPE] != 0x08 ||
+        f[F_TYPE + 1] != 0 || f[F_VHL] != 0x45 || f[F_PROTO] != 17 ||
+        ip_fragment(f, p->len) || f[F_USUM] || f[F_USUM + 1])
+        return 0;
+    uint8_t ph[12];
+    memcpy(ph, f + F_SRC, 8);            /* source and destination addresses */
+    ph[8] = 0;
+    ph[9] = 17;
+    memcpy(ph + 10, f + F_ULEN, 2);
+    uint16_t sum = net_chksum(ph, sizeof(ph));
+    memcpy(f + F_USUM, &sum, 2);         /* as summed: byte order is kept (RFC 1071) */
+    return 1;
+}
+
+int net_udp_csum_offload(void) { return primary && (primary->caps & NIC_CAP_TX_UDP_CSUM); }
+
 /* lwIP's transmit: the pbuf chain goes to the driver as a gather list. */
 static err_t linkoutput(struct netif *ni, struct pbuf *p)
 {
     struct nic *n = ni->state;
+    int csum = udp_offload(n, p);
     struct nic_iov iov[NIOV];
     int k = 0, whole = 0;
     for (struct pbuf *q = p; q && k < NIOV && !whole; q = q->next) {
@@ -63,7 +105,7 @@ static err_t linkoutput(struct netif *ni, struct pbuf *p)
         iov[0] = (struct nic_iov){ flat, p->tot_len };
         k = 1;
     }
-    return n->ops->transmit(n, iov, k) == V_OK ? ERR_OK : ERR_IF;
+    return n->ops->transmit(n, iov, k, csum) == V_OK ? ERR_OK : ERR_IF;
 }
 
 void net_tx_hold(void)
@@ -97,7 +139,7 @@ static err_t netif_setup(struct netif *ni)
     return ERR_OK;
 }
 
-void nic_input(struct nic *n, const void *frame, uint32_t len)
+void nic_input(struct nic *n, const void *frame, uint32_t len, int csum_ok)
 {
     const uint8_t *f = frame;
     if (len < 14 || len > NIC_MTU_FRAME) {
@@ -118,8 +160,11 @@ void nic_input(struct nic *n, const void *frame, uint32_t len)
     n->stats.rx_packets++;
     n->stats.rx_bytes += len;
     struct netif *ni = n->netif;
+    if (csum_ok && !ip_fragment(f, len))    /* lwIP runs it through now, synchronously */
+        ni->chksum_flags &= (u16_t)~NETIF_CHECKSUM_CHECK_UDP;
     if (ni->input(p, ni) != ERR_OK)
         pbuf_free(p);
+    ni->chksum_flags |= NETIF_CHECKSUM_CHECK_UDP;
     NP_END(NP_RXFRAME, t0);
 }
 
@@ -196,6 +241,8 @@ void net_init(void)
         panic("net: lwIP refused the interface");
     primary->netif = &nif;
     netif_set_default(&nif);
+    if (primary->caps & NIC_CAP_TX_UDP_CSUM)   /* the NIC sums whole datagrams */
+        NETIF_SET_CHECKSUM_CTRL(&nif, NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_UDP);
     netif_set_status_callback(&nif, status_changed);
     if (primary->ops->link(primary))
         netif_set_link_up(&nif);

@@ -6,6 +6,10 @@ struct netif;
 
 /* The node's lwIP interface, NULL when there is no NIC (net/netif.c). */
 struct netif *net_netif(void);
+/* 1 if the NIC computes the UDP checksums of whole datagrams: lwIP then leaves them
+ * at 0 (NETIF_CHECKSUM_GEN_UDP off), and net_udp_send turns it on for the datagrams
+ * lwIP fragments (net/netif.c). */
+int net_udp_csum_offload(void);
 /* Start the command-line network diagnostics, `udpecho` and `udpping=A.B.C.D`
  * (net/nettest.c). Called once by net_init when the interface exists. */
 void nettest_init(void);

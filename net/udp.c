@@ -11,11 +11,13 @@
 #include "netprof.h"
 #include <v/err.h>
 #include "lwip/igmp.h"
+#include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "lwip/udp.h"
 
 #define NET_UDP_PORTS 8
 #define UDP_MAX_PAYLOAD 65507u
+#define UDP_WHOLE 1472u               /* the most that goes in one 1,500-byte IP packet */
 
 static struct listener {
     struct udp_pcb *pcb;          /* NULL: slot free */
@@ -91,7 +93,13 @@ int net_udp_send(uint16_t port, uint32_t dst_ip, uint16_t dst_port, const void *
     pbuf_take(p, data, (u16_t)len);
     ip_addr_t dst;
     ip_addr_set_ip4_u32(&dst, lwip_htonl(dst_ip));
+    struct netif *ni = net_netif();
+    int soft = len > UDP_WHOLE && net_udp_csum_offload();
+    if (soft)                            /* fragments: no NIC sums the whole datagram */
+        ni->chksum_flags |= NETIF_CHECKSUM_GEN_UDP;
     err_t err = udp_sendto(l->pcb, p, &dst, dst_port);
+    if (soft)
+        ni->chksum_flags &= (u16_t)~NETIF_CHECKSUM_GEN_UDP;
     pbuf_free(p);
     NP_END(NP_UDPSEND, t0);
     switch (err) {
