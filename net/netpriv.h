@@ -10,6 +10,10 @@ struct netif *net_netif(void);
  * at 0 (NETIF_CHECKSUM_GEN_UDP off), and net_udp_send turns it on for the datagrams
  * lwIP fragments (net/netif.c). */
 int net_udp_csum_offload(void);
+/* Hand a checked unicast datagram for this node straight to the listener of `port`
+ * (net/udp.c), bypassing lwIP (nic_input's fast path). 0 if nobody listens there. */
+int net_udp_deliver(uint32_t src_ip, uint16_t src_port, uint16_t port, const void *data,
+                    uint32_t len);
 /* Start the command-line network diagnostics, `udpecho` and `udpping=A.B.C.D`
  * (net/nettest.c). Called once by net_init when the interface exists. */
 void nettest_init(void);

@@ -34,6 +34,18 @@ static struct listener *find(uint16_t port)
     return 0;
 }
 
+int net_udp_deliver(uint32_t src_ip, uint16_t src_port, uint16_t port, const void *data,
+                    uint32_t len)
+{
+    struct listener *l = find(port);
+    if (!l)
+        return 0;
+    NP_START(t0);
+    l->fn(l->arg, src_ip, src_port, data, len);
+    NP_END(NP_PROTO, t0);
+    return 1;
+}
+
 /* lwIP's receive callback: give the listener the payload in one piece. A datagram
  * only comes in pieces after IP reassembly; it is then copied into the heap. */
 static void udp_in(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
