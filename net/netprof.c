@@ -6,6 +6,8 @@
 
 #if NETPROF
 #include "kernel.h"
+#include "nic.h"
+#include "remote_priv.h"
 #include <string.h>
 
 struct netprof_slot netprof[NP_N];
@@ -28,7 +30,9 @@ void netprof_report(void)
     for (int i = 0; i < NP_N; i++)
         kprintf(" %s=%u/%u", names[i], netprof[i].n - last[i].n,
                 (unsigned)((netprof[i].cycles - last[i].cycles) / 1000u));
-    kprintf("\n");
+    struct nic *n = nic_get(0);
+    kprintf(" retx=%u give_ups=%u tx_dropped=%u rx_dropped=%u\n", rstats.retransmits,
+            rstats.give_ups, n ? n->stats.tx_dropped : 0, n ? n->stats.rx_dropped : 0);
     memcpy(last, netprof, sizeof(last));
 }
 #endif

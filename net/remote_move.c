@@ -101,14 +101,16 @@ static void send_new(struct move_op *op)
         send_packets(op, g, vp_win_mask(op->total, g), 0);
 }
 
-/* Send again what is unacknowledged of every group in flight (a timeout, or the other
- * side's repeated MOVE_FROM). */
-static void resend_missing(struct move_op *op)
+/* A timeout, or the other side's repeated MOVE_FROM: probe every group in flight that
+ * is not wholly acknowledged with its last unacknowledged packet (LAST set), whose
+ * DATA_ACK will name what is missing. Resending all of it would put up to a window of
+ * packets more on a network (or a host) that is slow already. */
+static void probe(struct move_op *op)
 {
     for (uint32_t g = op->tx.una; g < op->tx.next && op->used; g++) {
         uint32_t m = vp_txwin_missing(&op->tx, g);
         if (m)
-            send_packets(op, g, m, 1);
+            send_packets(op, g, 1u << (31 - __builtin_clz(m)), 1);
     }
 }
 
@@ -290,8 +292,8 @@ void move_on_move_from(const struct v_proto_hdr *h, uint32_t src, uint16_t sport
         return;
     }
     struct move_op *op = find(h, 1);
-    if (op) {                            /* a repeated request: resend what is missing */
-        resend_missing(op);
+    if (op) {                            /* a repeated request: what is missing? */
+        probe(op);
         return;
     }
     int err = ipc_grant_check(p, h->offset, h->aux, V_MSG_SEG_READ);
@@ -338,7 +340,7 @@ void move_tick(uint64_t now)
             rstats.give_ups++;
             finish(op, V_ETIMEOUT);
         } else if (a == VP_RETX_SEND && op->sender) {
-            resend_missing(op);
+            probe(op);
         } else if (a == VP_RETX_SEND) {  /* nothing came: ask again */
             struct v_proto_hdr h = { .type = VP_MOVE_FROM, .flags = VPF_RETRANSMIT, .txid = op->txid,
                                      .client = op->client, .server = op->server,
