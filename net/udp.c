@@ -3,7 +3,8 @@
  * (see net.h). A port is opened once with net_udp_listen, which gives both receive
  * (through the callback) and a source port for net_udp_send.
  *
- * Entry points: net_udp_listen, net_udp_send, net_mcast_join, net_mcast_leave.
+ * Entry points: net_udp_listen, net_udp_send, net_udp_sendv, net_mcast_join, net_mcast_leave;
+ * net_udp_deliver (netpriv.h).
  * Context: kernel, interrupts off; callbacks run from the NIC's interrupt.
  */
 #include "net.h"
@@ -93,16 +94,19 @@ int net_udp_listen(uint16_t port, net_udp_fn fn, void *arg)
 int net_udp_send(uint16_t port, uint32_t dst_ip, uint16_t dst_port, const void *data,
                  uint32_t len)
 {
-    struct listener *l = net_netif() ? find(port) : 0;
-    if (!l)
-        return V_ENOTFOUND;
-    if (len > UDP_MAX_PAYLOAD)
-        return V_EINVAL;
-    NP_START(t0);
+    struct net_iov v = { data, len };
+    return net_udp_sendv(port, dst_ip, dst_port, &v, 1);
+}
+
+/* Through lwIP: the pieces copied into one pbuf. */
+static int lwip_send(struct listener *l, uint32_t dst_ip, uint16_t dst_port,
+                     const struct net_iov *iov, int n, uint32_t len)
+{
     struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)len, PBUF_RAM);
     if (!p)
         return V_ENOMEM;
-    pbuf_take(p, data, (u16_t)len);
+    for (int i = 0, off = 0; i < n; off += (int)iov[i].len, i++)
+        pbuf_take_at(p, iov[i].base, (u16_t)iov[i].len, (u16_t)off);
     ip_addr_t dst;
     ip_addr_set_ip4_u32(&dst, lwip_htonl(dst_ip));
     struct netif *ni = net_netif();
@@ -113,7 +117,6 @@ int net_udp_send(uint16_t port, uint32_t dst_ip, uint16_t dst_port, const void *
     if (soft)
         ni->chksum_flags &= (u16_t)~NETIF_CHECKSUM_GEN_UDP;
     pbuf_free(p);
-    NP_END(NP_UDPSEND, t0);
     switch (err) {
     case ERR_OK:  return V_OK;
     case ERR_MEM:
@@ -121,6 +124,25 @@ int net_udp_send(uint16_t port, uint32_t dst_ip, uint16_t dst_port, const void *
     case ERR_RTE: return V_ENOTFOUND;
     default:      return V_EINVAL;
     }
+}
+
+int net_udp_sendv(uint16_t port, uint32_t dst_ip, uint16_t dst_port,
+                  const struct net_iov *iov, int n)
+{
+    struct listener *l = net_netif() ? find(port) : 0;
+    if (!l)
+        return V_ENOTFOUND;
+    uint32_t len = 0;
+    for (int i = 0; i < n; i++)
+        len += iov[i].len;
+    if (len > UDP_MAX_PAYLOAD || n < 1 || n > NET_UDP_IOV)
+        return V_EINVAL;
+    NP_START(t0);
+    int err;
+    if (!net_fast_output(port, dst_ip, dst_port, iov, n, len, &err))
+        err = lwip_send(l, dst_ip, dst_port, iov, n, len);
+    NP_END(NP_UDPSEND, t0);
+    return err;
 }
 
 /* Join or leave (join = 0) the IPv4 group; lwIP sends the IGMP reports. */
