@@ -13,6 +13,7 @@
 #include "kernel.h"
 #include "net.h"
 #include "netprof.h"
+#include "proto_codec.h"
 #include "proto_retx.h"
 #include "proto_window.h"
 #include "sched.h"
@@ -85,7 +86,11 @@ static void send_packets(struct move_op *op, uint32_t g, uint32_t mask, int agai
                                  .seq = (op->id << 16) | (off / PKT) };
         if (again)
             h.flags |= VPF_RETRANSMIT;
-        rp_send(op->addr, op->port, &h, pl, 4 + len);
+        uint8_t hdr[V_PROTO_HDR_SIZE];   /* header and data gathered, not copied together */
+        vp_encode_hdr(&h, 4 + len, hdr);
+        struct net_iov v[2] = { { hdr, sizeof(hdr) }, { pl, 4 + len } };
+        if (net_udp_sendv(V_PROTO_PORT, op->addr, op->port, v, 2) == V_OK)
+            rstats.tx++;
         NP_END(NP_MOVEPKT, t0);
     }
     net_tx_release();
