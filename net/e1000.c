@@ -78,6 +78,7 @@
 #define RXD_EOP     0x02
 #define RXD_ERRORS  0x97         /* CE SE SEQ CXE RXE; checksum bits are not errors */
 
+#define RX_RETURN 32             /* receive descriptors given back at once (see rx_drain) */
 #define NRX 256                  /* ring lengths: multiples of 8; a page each. A move's */
 #define NTX 256                  /* window of packet groups fits the transmit ring */
 #define BUFSZ 2048
@@ -104,6 +105,7 @@ struct e1000 {
     volatile struct tx_desc *tx;  /* NTX descriptors, another */
     uint8_t *rxbuf[NRX], *txbuf[NTX];
     uint32_t rx_next;             /* next descriptor the device will fill */
+    uint32_t rx_held;             /* taken and emptied, not yet given back (RDT) */
     uint32_t tx_next;             /* next descriptor we fill */
 };
 
@@ -196,10 +198,10 @@ static void start_rings(struct e1000 *e)
 }
 
 /* Hand every completed receive descriptor's frame to the stack, and the descriptors
- * back to the device with one write of the tail (each register write is an exit). */
+ * back to the device RX_RETURN at a time, with one write of the tail: each register
+ * write is an exit, and the device still holds most of the ring meanwhile. */
 static void rx_drain(struct nic *n, struct e1000 *e)
 {
-    int given = 0;
     for (int budget = NRX; budget > 0; budget--) {
         volatile struct rx_desc *d = &e->rx[e->rx_next];
         if (!(d->status & DESC_DD))
@@ -210,10 +212,11 @@ static void rx_drain(struct nic *n, struct e1000 *e)
         else
             n->stats.rx_errors++;
         d->status = 0;
-        given = 1;
+        e->rx_held++;
         e->rx_next = (e->rx_next + 1) % NRX;
     }
-    if (given) {
+    if (e->rx_held >= RX_RETURN) {
+        e->rx_held = 0;
         __sync_synchronize();
         wr(e, REG_RDT, (e->rx_next + NRX - 1) % NRX);   /* the last one we took, as at start */
     }
