@@ -4,14 +4,14 @@
  * periodic poll that runs lwIP's timers and follows the link. Prints one line when the
  * interface has an address: `net: e1000 52:54:00:12:34:56 10.77.0.11/24 up ...`.
  *
- * Entry points: net_init, net_ipv4, net_tx_hold, net_tx_release (net.h); nic_input (nic.h); net_netif (netpriv.h).
+ * Entry points: net_init, net_ipv4, net_tx_hold, net_tx_release (net.h); nic_input
+ * (nic.h); net_netif, net_nic, net_udp_csum_offload (netpriv.h).
  * Context: kernel with interrupts off: boot, the clock tick (poll), the NIC's
  * interrupt (nic_input), system calls (through udp.c). lwIP needs no more (NO_SYS).
  */
 #include "net.h"
 #include "netcfg.h"
 #include "netpriv.h"
-#include "chksum.h"
 #include "netprof.h"
 #include "nic.h"
 #include "kernel.h"
@@ -43,165 +43,9 @@ static uint8_t flat[NIC_MTU_FRAME];
 
 struct netif *net_netif(void) { return primary ? &nif : 0; }
 
+struct nic *net_nic(void) { return primary; }
+
 uint32_t net_ipv4(void) { return primary ? lwip_ntohl(ip4_addr_get_u32(netif_ip4_addr(&nif))) : 0; }
-
-/* Offsets in an Ethernet frame carrying IPv4 with a 20-byte header, and UDP. */
-#define F_TYPE   12
-#define F_VHL    14
-#define F_FRAG   20
-#define F_PROTO  23
-#define F_SRC    26
-#define F_DST    30
-#define F_UDP    34
-#define F_ULEN   38
-#define F_USUM   40
-#define F_DATA   42
-
-/* 1 if frame f (len bytes) is IPv4 with a 20-byte header and a piece of a fragmented
- * datagram; 0 if it is anything else, a whole datagram included. */
-static int ip_fragment(const uint8_t *f, uint32_t len)
-{
-    return len >= 34 && f[F_TYPE] == 0x08 && f[F_TYPE + 1] == 0 &&
-           ((f[F_FRAG] & 0x3f) || f[F_FRAG + 1]);
-}
-
-/* Let the NIC compute the UDP checksum of frame p, if it can and p is a whole UDP
- * datagram behind a 20-byte IPv4 header whose checksum lwIP left at 0 (it leaves it
- * so when NETIF_CHECKSUM_GEN_UDP is off: see net_udp_send). The field then holds the
- * pseudo-header's sum, as both devices want. Returns 1 if so. */
-static int udp_offload(struct nic *n, struct pbuf *p)
-{
-    uint8_t *f = p->payload;
-    if (!(n->caps & NIC_CAP_TX_UDP_CSUM) || p->len < F_USUM + 2 || f[F_TYPE] != 0x08 ||
-        f[F_TYPE + 1] != 0 || f[F_VHL] != 0x45 || f[F_PROTO] != 17 ||
-        ip_fragment(f, p->len) || f[F_USUM] || f[F_USUM + 1])
-        return 0;
-    uint8_t ph[12];
-    memcpy(ph, f + F_SRC, 8);            /* source and destination addresses */
-    ph[8] = 0;
-    ph[9] = 17;
-    memcpy(ph + 10, f + F_ULEN, 2);
-    uint16_t sum = net_chksum(ph, sizeof(ph));
-    memcpy(f + F_USUM, &sum, 2);         /* as summed: byte order is kept (RFC 1071) */
-    return 1;
-}
-
-
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-
-/* The fast path: a whole UDP datagram for this node's address and MAC, with a plain
- * 20-byte IPv4 header whose checksums are right (the UDP one unless the device vouches
- * for it), goes straight to its port's listener from the driver's buffer: no pbuf, no
- * copy, no walk through lwIP's layers (each a few hundred emulated instructions).
- * Returns 1 if delivered; anything else (ARP, IGMP, ICMP, fragments, multicast,
- * broadcast, options, bad checksums, no listener) takes lwIP's path, which also counts
- * and drops what is wrong. */
-static int fast_input(struct nic *n, const uint8_t *f, uint32_t len, int csum_ok)
-{
-    uint32_t me = ip4_addr_get_u32(netif_ip4_addr(&nif));
-    if (len < F_DATA || f[F_TYPE] != 0x08 || f[F_TYPE + 1] != 0 || f[F_VHL] != 0x45 ||
-        f[F_PROTO] != 17 || ip_fragment(f, len) || !me || memcmp(f, n->mac, 6) ||
-        memcmp(f + F_DST, &me, 4))
-        return 0;
-    uint32_t tot = get16(f + 16), ulen = get16(f + F_UDP + 4);
-    if (tot > len - 14 || tot < 28 || ulen != tot - 20 || net_chksum(f + F_VHL, 20) != 0xffff)
-        return 0;
-    if (!csum_ok && (f[F_USUM] || f[F_USUM + 1])) {
-        uint8_t ph[4] = { 0, 17, f[F_UDP + 4], f[F_UDP + 5] };
-        uint32_t s = (uint32_t)net_chksum(f + F_SRC, 8) + net_chksum(ph, 4) +
-                     net_chksum(f + F_UDP, (int)ulen);
-        s = (s & 0xffffu) + (s >> 16);
-        s = (s & 0xffffu) + (s >> 16);
-        if (s != 0xffff)
-            return 0;
-    }
-    uint32_t src = (uint32_t)get16(f + F_SRC) << 16 | get16(f + F_SRC + 2);
-    return net_udp_deliver(src, get16(f + F_UDP), get16(f + F_UDP + 2), f + F_DATA, ulen - 8);
-}
-
-static void put16(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-static uint16_t fold(uint32_t s)
-{
-    s = (s & 0xffffu) + (s >> 16);
-    return (uint16_t)((s & 0xffffu) + (s >> 16));
-}
-
-/* The UDP checksum's sum over the pieces (RFC 1071: a piece that starts at an odd
- * offset of the datagram adds its sum byte-swapped). */
-static uint32_t pieces_sum(const struct net_iov *iov, int n)
-{
-    uint32_t s = 0, off = 0;
-    for (int i = 0; i < n; i++) {
-        uint16_t p = net_chksum(iov[i].base, (int)iov[i].len);
-        s += off & 1 ? (uint16_t)(p << 8 | p >> 8) : p;
-        off += iov[i].len;
-    }
-    return s;
-}
-
-static uint16_t ip_id;
-
-int net_fast_output(uint16_t sport, uint32_t dst_ip, uint16_t dport, const struct net_iov *iov,
-                    int n, uint32_t total, int *err)
-{
-    struct nic *nic = primary;
-    ip4_addr_t dst;
-    ip4_addr_set_u32(&dst, lwip_htonl(dst_ip));
-    uint32_t me = ip4_addr_get_u32(netif_ip4_addr(&nif));
-    if (!nic || !me || n >= NIOV || total > NIC_MTU_FRAME - F_DATA || !netif_is_up(&nif) ||
-        !netif_is_link_up(&nif) || ip4_addr_ismulticast(&dst) || ip4_addr_isbroadcast(&dst, &nif))
-        return 0;
-    const ip4_addr_t *hop = ip4_addr_netcmp(&dst, netif_ip4_addr(&nif), netif_ip4_netmask(&nif))
-                                ? &dst : netif_ip4_gw(&nif);
-    struct eth_addr *mac;
-    const ip4_addr_t *found;
-    if (ip4_addr_isany(hop) || etharp_find_addr(&nif, hop, &mac, &found) < 0)
-        return 0;
-    uint8_t h[F_DATA];
-    memcpy(h, mac->addr, 6);
-    memcpy(h + 6, nic->mac, 6);
-    h[F_TYPE] = 0x08;
-    h[F_TYPE + 1] = 0;
-    h[F_VHL] = 0x45;
-    h[F_VHL + 1] = 0;
-    put16(h + 16, 28 + total);
-    put16(h + 18, ip_id++);
-    h[F_FRAG] = h[F_FRAG + 1] = 0;
-    h[22] = UDP_TTL;
-    h[F_PROTO] = 17;
-    h[24] = h[25] = 0;
-    memcpy(h + F_SRC, &me, 4);
-    memcpy(h + F_DST, &dst.addr, 4);
-    uint16_t ipsum = (uint16_t)~net_chksum(h + F_VHL, 20);
-    memcpy(h + 24, &ipsum, 2);
-    put16(h + F_UDP, sport);
-    put16(h + F_UDP + 2, dport);
-    put16(h + F_ULEN, 8 + total);
-    h[F_USUM] = h[F_USUM + 1] = 0;
-    uint8_t ph[4] = { 0, 17, h[F_ULEN], h[F_ULEN + 1] };
-    uint32_t s = (uint32_t)net_chksum(h + F_SRC, 8) + net_chksum(ph, 4);
-    int offload = (nic->caps & NIC_CAP_TX_UDP_CSUM) != 0;
-    uint16_t sum;
-    if (offload) {
-        sum = fold(s);                   /* the pseudo-header's: the NIC adds the rest */
-    } else {
-        sum = (uint16_t)~fold(s + net_chksum(h + F_UDP, 8) + pieces_sum(iov, n));
-        if (!sum)
-            sum = 0xffff;                /* 0 would say "no checksum" */
-    }
-    memcpy(h + F_USUM, &sum, 2);
-    struct nic_iov v[NIOV];
-    v[0] = (struct nic_iov){ h, F_DATA };
-    for (int i = 0; i < n; i++)
-        v[i + 1] = (struct nic_iov){ iov[i].base, iov[i].len };
-    *err = nic->ops->transmit(nic, v, n + 1, offload);
-    return 1;
-}
 
 int net_udp_csum_offload(void) { return primary && (primary->caps & NIC_CAP_TX_UDP_CSUM); }
 
@@ -209,7 +53,7 @@ int net_udp_csum_offload(void) { return primary && (primary->caps & NIC_CAP_TX_U
 static err_t linkoutput(struct netif *ni, struct pbuf *p)
 {
     struct nic *n = ni->state;
-    int csum = udp_offload(n, p);
+    int csum = net_udp_offload(n, p->payload, p->len);
     struct nic_iov iov[NIOV];
     int k = 0, whole = 0;
     for (struct pbuf *q = p; q && k < NIOV && !whole; q = q->next) {
@@ -273,7 +117,7 @@ void nic_input(struct nic *n, const void *frame, uint32_t len, int csum_ok)
     NP_START(t0);
     n->stats.rx_packets++;
     n->stats.rx_bytes += len;
-    if (fast_input(n, f, len, csum_ok)) {
+    if (net_fast_input(n, f, len, csum_ok)) {
         NP_END(NP_RXFRAME, t0);
         return;
     }
@@ -284,7 +128,7 @@ void nic_input(struct nic *n, const void *frame, uint32_t len, int csum_ok)
     }
     pbuf_take(p, frame, (u16_t)len);
     struct netif *ni = n->netif;
-    if (csum_ok && !ip_fragment(f, len))    /* lwIP runs it through now, synchronously */
+    if (csum_ok && !net_ip_fragment(f, len)) /* lwIP runs it through now, synchronously */
         ni->chksum_flags &= (u16_t)~NETIF_CHECKSUM_CHECK_UDP;
     if (ni->input(p, ni) != ERR_OK)
         pbuf_free(p);
