@@ -19,6 +19,7 @@
 #include "lwip/etharp.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/netif.h"
+#include "lwip/sys.h"
 
 /* Offsets in an Ethernet frame carrying IPv4 with a 20-byte header, and UDP. */
 #define F_TYPE   12
@@ -109,6 +110,11 @@ static uint32_t pieces_sum(const struct net_iov *iov, int n)
 }
 
 static uint16_t ip_id;
+/* lwIP keeps an ARP entry fresh only while its own etharp_output uses it (it asks again
+ * in the last 30 s of the entry's 300), so one datagram every ARP_VIA_LWIP_MS per entry
+ * takes lwIP's path: a neighbour is never forgotten in the middle of a move. */
+#define ARP_VIA_LWIP_MS 10000u
+static uint32_t via_lwip_ms[ARP_TABLE_SIZE];
 
 int net_fast_output(uint16_t sport, uint32_t dst_ip, uint16_t dport, const struct net_iov *iov,
                     int n, uint32_t total, int *err)
@@ -125,8 +131,14 @@ int net_fast_output(uint16_t sport, uint32_t dst_ip, uint16_t dport, const struc
                                 ? &dst : netif_ip4_gw(ni);
     struct eth_addr *mac;
     const ip4_addr_t *found;
-    if (ip4_addr_isany(hop) || etharp_find_addr(ni, hop, &mac, &found) < 0)
+    ssize_t arp = ip4_addr_isany(hop) ? -1 : etharp_find_addr(ni, hop, &mac, &found);
+    if (arp < 0 || arp >= ARP_TABLE_SIZE)
         return 0;
+    uint32_t now = sys_now();
+    if (now - via_lwip_ms[arp] >= ARP_VIA_LWIP_MS) {
+        via_lwip_ms[arp] = now;
+        return 0;
+    }
     uint8_t h[F_DATA];
     memcpy(h, mac->addr, 6);
     memcpy(h + 6, nic->mac, 6);
