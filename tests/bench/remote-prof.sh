@@ -5,6 +5,7 @@
 # kernel built with `make BUILD=build/prof NETPROF=1 build/prof/kernel.elf` prints them).
 #   usage: tests/bench/remote-prof.sh [--nic virtio-net|e1000] [--kernel ELF]
 #          [--init "bench+remote=2+rtt+2000+rounds=5"] [--icount] [--append "WORDS"]
+#          [--timeout SECONDS (300)]
 # --icount runs both nodes under -icount shift=0: the cycles are then guest instructions.
 # Logs in build/bench/logs/prof_<nic>.node{1,2}.log. Needs root (a namespace of its own).
 # Exits 0 when node 1's bench finished (QEMU status 33).
@@ -12,7 +13,7 @@ set -u
 cd "$(dirname "$0")/../.."
 build=${BUILD:-build}
 nic=virtio-net kernel=$build/kernel.elf init="bench+remote=2+rtt+2000+move64k+100+move1m+10+rounds=5"
-accel="-accel tcg" extra=""
+accel="-accel tcg" extra="" limit=300
 while [ $# -gt 0 ]; do
   case $1 in
     --nic) nic=$2; shift 2 ;;
@@ -20,6 +21,7 @@ while [ $# -gt 0 ]; do
     --init) init=$2; shift 2 ;;
     --icount) accel="-accel tcg -icount shift=0"; shift ;;
     --append) extra=$2; shift 2 ;;
+    --timeout) limit=$2; shift 2 ;;
     -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "remote-prof: unknown option $1" >&2; exit 2 ;;
   esac
@@ -52,7 +54,7 @@ for k in 2 1; do
   pids+=($!)
 done
 SECONDS=0
-while kill -0 "${pids[1]}" 2>/dev/null && [ $SECONDS -lt 300 ]; do sleep 0.2; done
+while kill -0 "${pids[1]}" 2>/dev/null && [ $SECONDS -lt "$limit" ]; do sleep 0.2; done
 rc=124
 kill -0 "${pids[1]}" 2>/dev/null || { wait "${pids[1]}"; rc=$?; }
 echo "node 1 ($nic):"
