@@ -13,6 +13,8 @@ TFLAGS  := -m32 -march=i686 -std=c11 -ffreestanding -fno-builtin -fno-pie -fno-s
            -fno-asynchronous-unwind-tables -mgeneral-regs-only -nostdinc -isystem $(GCCINC) \
            -Ilibv/include -O2 -g -Wall -Wextra -Werror -MMD -MP
 KFLAGS  := $(TFLAGS) -Ikernel -Inet -DKERNEL
+# `make BUILD=build-prof NETPROF=1`: a kernel that profiles its network paths (net/netprof.h).
+KFLAGS  += $(if $(NETPROF),-DNETPROF=$(NETPROF))
 UFLAGS  := $(TFLAGS)
 TLDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none
 

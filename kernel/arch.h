@@ -32,9 +32,9 @@ __attribute__((noreturn)) void arch_halt(uint32_t code);
 void arch_idle(void);
 void arch_irq_enable(int irq);
 /* Call fn(arg) on every interrupt of line irq (1..15, not 2), from the trap with
- * interrupts off and after the EOI, then unmask the line. A line may be shared (PCI
- * lines are level-triggered and shared): every handler of it is called each time, so
- * each must ask its own device and return quickly if it did not interrupt.
+ * interrupts off and after the EOI (automatic: pic.c), then unmask the line. A line may
+ * be shared (PCI lines are level-triggered and shared): every handler of it is called
+ * each time, so each must ask its own device and return quickly if it did not interrupt.
  * Returns 0, V_EINVAL (bad line or fn), or V_ENOMEM (table full). */
 int arch_irq_register(int irq, void (*fn)(void *), void *arg);
 

@@ -4,7 +4,8 @@
  * a receive and a transmit ring of legacy descriptors, each buffer a fixed 2 KiB half
  * page, so frames are copied in and out (no buffer ever changes hands with lwIP).
  * Receive is interrupt-driven; transmit completions are reaped lazily when a slot is
- * needed. Broadcast (RCTL.BAM) and all multicast (RCTL.MPE) are accepted: lwIP
+ * needed. The device completes the UDP checksum of outgoing whole datagrams (one
+ * checksum context, loaded at attach); it checks nothing coming in. Broadcast (RCTL.BAM) and all multicast (RCTL.MPE) are accepted: lwIP
  * filters the groups the node has not joined.
  *
  * Entry point: e1000_driver (nic.h). Context: kernel, interrupts off.
@@ -12,6 +13,7 @@
 #include "nic.h"
 #include "arch.h"
 #include "kernel.h"
+#include "netprof.h"
 #include <string.h>
 #include <v/err.h>
 #include <v/ksrv.h>
@@ -67,12 +69,18 @@
 #define TXD_EOP     0x01
 #define TXD_IFCS    0x02
 #define TXD_RS      0x08
+#define TXD_DEXT    0x20         /* extended: a context or a data descriptor */
+#define TXD_IP      0x02         /* context (TUCMD): IPv4; TCP bit (0x01) clear: UDP */
+#define TXD_DTYP_D  0x10         /* in the `cso` byte (bits 20-23 of the command word) */
+#define TXD_TXSM    0x02         /* data descriptor's POPTS (the `css` byte): insert the
+                                    TCP/UDP checksum as the context describes */
 #define DESC_DD     0x01         /* descriptor done, in both rings' status */
 #define RXD_EOP     0x02
 #define RXD_ERRORS  0x97         /* CE SE SEQ CXE RXE; checksum bits are not errors */
 
-#define NRX 32                   /* ring lengths: multiples of 8 (128-byte rings) */
-#define NTX 32
+#define RX_RETURN 32             /* receive descriptors given back at once (see rx_drain) */
+#define NRX 256                  /* ring lengths: multiples of 8; a page each. A move's */
+#define NTX 256                  /* window of packet groups fits the transmit ring */
 #define BUFSZ 2048
 #define MIN_FRAME 60
 
@@ -93,10 +101,11 @@ _Static_assert(sizeof(struct rx_desc) == 16 && sizeof(struct tx_desc) == 16, "de
 
 struct e1000 {
     volatile uint32_t *regs;
-    volatile struct rx_desc *rx;  /* NRX descriptors, first half of the ring page */
-    volatile struct tx_desc *tx;  /* NTX descriptors, second half */
+    volatile struct rx_desc *rx;  /* NRX descriptors, one page */
+    volatile struct tx_desc *tx;  /* NTX descriptors, another */
     uint8_t *rxbuf[NRX], *txbuf[NTX];
     uint32_t rx_next;             /* next descriptor the device will fill */
+    uint32_t rx_held;             /* taken and emptied, not yet given back (RDT) */
     uint32_t tx_next;             /* next descriptor we fill */
 };
 
@@ -141,14 +150,16 @@ static void read_mac(struct e1000 *e, uint8_t mac[6])
     wr(e, REG_RAH0, mac[4] | mac[5] << 8 | RAH_AV);
 }
 
-/* Rings and buffers: one page of descriptors, two buffers per page. */
+/* Rings and buffers: a page of descriptors per ring, two buffers per page. */
 static int alloc_rings(struct e1000 *e)
 {
-    uint32_t ring = page_alloc_zeroed();
-    if (!ring)
+    _Static_assert(NRX * sizeof(struct rx_desc) <= ARCH_PAGE_SIZE &&
+                   NTX * sizeof(struct tx_desc) <= ARCH_PAGE_SIZE, "a ring in a page");
+    uint32_t rxr = page_alloc_zeroed(), txr = page_alloc_zeroed();
+    if (!rxr || !txr)
         return V_ENOMEM;
-    e->rx = (volatile struct rx_desc *)ring;
-    e->tx = (volatile struct tx_desc *)(ring + ARCH_PAGE_SIZE / 2);
+    e->rx = (volatile struct rx_desc *)rxr;
+    e->tx = (volatile struct tx_desc *)txr;
     for (int i = 0; i < NRX + NTX; i += 2) {
         uint32_t pg = page_alloc_zeroed();
         if (!pg)
@@ -186,8 +197,9 @@ static void start_rings(struct e1000 *e)
     wr(e, REG_TIPG, 10 | (8u << 10) | (6u << 20));
 }
 
-/* Hand every completed receive descriptor's frame to the stack, and the descriptor
- * back to the device. */
+/* Hand every completed receive descriptor's frame to the stack, and the descriptors
+ * back to the device RX_RETURN at a time, with one write of the tail: each register
+ * write is an exit, and the device still holds most of the ring meanwhile. */
 static void rx_drain(struct nic *n, struct e1000 *e)
 {
     for (int budget = NRX; budget > 0; budget--) {
@@ -196,13 +208,17 @@ static void rx_drain(struct nic *n, struct e1000 *e)
             break;
         __sync_synchronize();            /* read the frame only after seeing DD */
         if ((d->status & RXD_EOP) && !(d->errors & RXD_ERRORS) && d->len <= NIC_MTU_FRAME)
-            nic_input(n, e->rxbuf[e->rx_next], d->len);
+            nic_input(n, e->rxbuf[e->rx_next], d->len, 0);
         else
             n->stats.rx_errors++;
         d->status = 0;
-        __sync_synchronize();
-        wr(e, REG_RDT, e->rx_next);
+        e->rx_held++;
         e->rx_next = (e->rx_next + 1) % NRX;
+    }
+    if (e->rx_held >= RX_RETURN) {
+        e->rx_held = 0;
+        __sync_synchronize();
+        wr(e, REG_RDT, (e->rx_next + NRX - 1) % NRX);   /* the last one we took, as at start */
     }
 }
 
@@ -213,18 +229,25 @@ static void e1000_irq(void *arg)
     uint32_t icr = rd(e, REG_ICR);      /* reading clears it and drops the line */
     if (!icr)
         return;                          /* another device on a shared line */
+    NP_START(t0);
     n->stats.irqs++;
     if (icr & ICR_LSC)
         wr(e, REG_CTRL, rd(e, REG_CTRL) | CTRL_SLU);
     if (icr & ICR_RXO)
         n->stats.rx_dropped++;           /* the device ran out of descriptors */
     rx_drain(n, e);
+    NP_END(NP_IRQ, t0);
 }
 
-static int e1000_transmit(struct nic *n, const struct nic_iov *iov, int niov)
+static int e1000_transmit(struct nic *n, const struct nic_iov *iov, int niov, int udp_csum)
 {
     struct e1000 *e = n->priv;
     volatile struct tx_desc *d = &e->tx[e->tx_next];
+    NP_START(t0);
+    if (!(d->status & DESC_DD) && n->tx_pending) {
+        n->tx_pending = 0;               /* a held burst filled the ring: send it */
+        wr(e, REG_TDT, e->tx_next);
+    }
     if (!(d->status & DESC_DD)) {
         n->stats.tx_dropped++;
         return V_EBUSY;
@@ -243,14 +266,24 @@ static int e1000_transmit(struct nic *n, const struct nic_iov *iov, int niov)
         memset(buf + len, 0, MIN_FRAME - len);
         len = MIN_FRAME;
     }
+    d->addr = (uint32_t)buf;             /* the slot may have held the context */
     d->len = (uint16_t)len;
-    d->cmd = TXD_EOP | TXD_IFCS | TXD_RS;
+    d->cmd = TXD_EOP | TXD_IFCS | TXD_RS | (udp_csum ? TXD_DEXT : 0);
+    d->cso = udp_csum ? TXD_DTYP_D : 0;  /* a data descriptor, else a legacy one */
+    d->css = udp_csum ? TXD_TXSM : 0;
     d->status = 0;
     __sync_synchronize();                /* descriptor before the tail moves */
     e->tx_next = (e->tx_next + 1) % NTX;
-    wr(e, REG_TDT, e->tx_next);
+    if (n->tx_hold) {
+        n->tx_pending = 1;
+    } else {
+        NP_START(t1);
+        wr(e, REG_TDT, e->tx_next);
+        NP_END(NP_KICK, t1);
+    }
     n->stats.tx_packets++;
     n->stats.tx_bytes += len;
+    NP_END(NP_XMIT, t0);
     return V_OK;
 }
 
@@ -260,7 +293,34 @@ static int e1000_link(struct nic *n)
     return (rd(e, REG_STATUS) & STATUS_LU) != 0;
 }
 
-static const struct nic_ops e1000_ops = { e1000_transmit, e1000_link };
+static void e1000_flush(struct nic *n)
+{
+    struct e1000 *e = n->priv;
+    NP_START(t0);
+    wr(e, REG_TDT, e->tx_next);
+    NP_END(NP_KICK, t0);
+}
+
+static const struct nic_ops e1000_ops = { e1000_transmit, e1000_flush, e1000_link };
+
+/* Load the checksum context every offloaded frame uses: the UDP checksum from the UDP
+ * header (14 + 20 bytes in) to the end, into its field (6 bytes further). Taken once,
+ * it stays until another context descriptor. */
+static void load_udp_context(struct e1000 *e)
+{
+    volatile struct tx_desc *d = &e->tx[e->tx_next];
+    d->addr = 14u | 24u << 8 | 33u << 16 |                      /* IP: start, sum, end */
+              (uint64_t)34 << 32 | (uint64_t)40 << 40;          /* UDP: start, sum, end 0 */
+    d->len = 0;
+    d->cso = 0;                          /* DTYP 0: context */
+    d->cmd = TXD_DEXT | TXD_IP | TXD_RS;
+    d->status = 0;
+    d->css = 0;
+    d->special = 0;
+    __sync_synchronize();
+    e->tx_next = (e->tx_next + 1) % NTX;
+    wr(e, REG_TDT, e->tx_next);
+}
 
 /* Reset, read the MAC, set up the rings, take the interrupt, receive. */
 static int e1000_attach(const struct v_dev_info *d, struct nic *n)
@@ -291,6 +351,8 @@ static int e1000_attach(const struct v_dev_info *d, struct nic *n)
     err = arch_irq_register(d->irq, e1000_irq, n);
     if (err)
         return err;
+    load_udp_context(e);
+    n->caps |= NIC_CAP_TX_UDP_CSUM;
     wr(e, REG_IMS, ICR_RXT0 | ICR_RXO | ICR_RXDMT0 | ICR_LSC);
     return V_OK;
 }

@@ -4,8 +4,9 @@
  * interrupts off (as the whole kernel does), including the receive callbacks, which are
  * called from the NIC's interrupt.
  *
- * Entry points: net_init, net_ipv4, net_udp_listen, net_udp_send, net_mcast_join,
- * net_mcast_leave, net_mcast_report, net_nic_count, net_nic_stats.
+ * Entry points: net_init, net_ipv4, net_udp_listen, net_udp_send, net_udp_sendv, net_tx_hold,
+ * net_tx_release, net_mcast_join, net_mcast_leave, net_mcast_report, net_nic_count,
+ * net_nic_stats.
  */
 #ifndef NET_NET_H
 #define NET_NET_H
@@ -34,6 +35,12 @@ typedef void (*net_udp_fn)(void *arg, uint32_t src_ip, uint16_t src_port,
  * V_ENOTFOUND (no interface). */
 int net_udp_listen(uint16_t port, net_udp_fn fn, void *arg);
 
+/* A piece of a datagram to send. */
+struct net_iov {
+    const void *base;
+    uint32_t len;
+};
+
 /* Send len bytes as one UDP datagram from local `port` (opened with net_udp_listen)
  * to dst_ip:dst_port (a multicast or broadcast address is fine). An
  * unresolved unicast neighbour is ARP'd first (the datagram waits in lwIP's queue).
@@ -41,6 +48,17 @@ int net_udp_listen(uint16_t port, net_udp_fn fn, void *arg);
  * V_EINVAL (longer than 65507 bytes, or lwIP refused it). */
 int net_udp_send(uint16_t port, uint32_t dst_ip, uint16_t dst_port, const void *data,
                  uint32_t len);
+/* The same with the datagram in n pieces (n <= NET_UDP_IOV), gathered without a copy
+ * when it fits one frame and its next hop's MAC is known. */
+#define NET_UDP_IOV 4
+int net_udp_sendv(uint16_t port, uint32_t dst_ip, uint16_t dst_port,
+                  const struct net_iov *iov, int n);
+
+/* Send a burst: between net_tx_hold and the matching net_tx_release, datagrams only
+ * join the NIC's transmit ring, and the release tells the device once (one doorbell
+ * instead of one per frame). Nests. */
+void net_tx_hold(void);
+void net_tx_release(void);
 
 /* Receive the IPv4 multicast group on the interface, or stop;
  * lwIP sends the IGMP reports. Joins are counted: leave as often as joined.

@@ -4,13 +4,15 @@
  * periodic poll that runs lwIP's timers and follows the link. Prints one line when the
  * interface has an address: `net: e1000 52:54:00:12:34:56 10.77.0.11/24 up ...`.
  *
- * Entry points: net_init, net_ipv4 (net.h); nic_input (nic.h); net_netif (netpriv.h).
+ * Entry points: net_init, net_ipv4, net_tx_hold, net_tx_release (net.h); nic_input
+ * (nic.h); net_netif, net_nic, net_udp_csum_offload (netpriv.h).
  * Context: kernel with interrupts off: boot, the clock tick (poll), the NIC's
  * interrupt (nic_input), system calls (through udp.c). lwIP needs no more (NO_SYS).
  */
 #include "net.h"
 #include "netcfg.h"
 #include "netpriv.h"
+#include "netprof.h"
 #include "nic.h"
 #include "kernel.h"
 #include "time.h"
@@ -41,12 +43,17 @@ static uint8_t flat[NIC_MTU_FRAME];
 
 struct netif *net_netif(void) { return primary ? &nif : 0; }
 
+struct nic *net_nic(void) { return primary; }
+
 uint32_t net_ipv4(void) { return primary ? lwip_ntohl(ip4_addr_get_u32(netif_ip4_addr(&nif))) : 0; }
+
+int net_udp_csum_offload(void) { return primary && (primary->caps & NIC_CAP_TX_UDP_CSUM); }
 
 /* lwIP's transmit: the pbuf chain goes to the driver as a gather list. */
 static err_t linkoutput(struct netif *ni, struct pbuf *p)
 {
     struct nic *n = ni->state;
+    int csum = net_udp_offload(n, p->payload, p->len);
     struct nic_iov iov[NIOV];
     int k = 0, whole = 0;
     for (struct pbuf *q = p; q && k < NIOV && !whole; q = q->next) {
@@ -62,7 +69,23 @@ static err_t linkoutput(struct netif *ni, struct pbuf *p)
         iov[0] = (struct nic_iov){ flat, p->tot_len };
         k = 1;
     }
-    return n->ops->transmit(n, iov, k) == V_OK ? ERR_OK : ERR_IF;
+    return n->ops->transmit(n, iov, k, csum) == V_OK ? ERR_OK : ERR_IF;
+}
+
+void net_tx_hold(void)
+{
+    if (primary)
+        primary->tx_hold++;
+}
+
+void net_tx_release(void)
+{
+    if (!primary || !primary->tx_hold || --primary->tx_hold)
+        return;
+    if (primary->tx_pending) {
+        primary->tx_pending = 0;
+        primary->ops->flush(primary);
+    }
 }
 
 /* netif_add's init callback: an Ethernet interface with ARP, broadcast and IGMP. */
@@ -80,7 +103,7 @@ static err_t netif_setup(struct netif *ni)
     return ERR_OK;
 }
 
-void nic_input(struct nic *n, const void *frame, uint32_t len)
+void nic_input(struct nic *n, const void *frame, uint32_t len, int csum_ok)
 {
     const uint8_t *f = frame;
     if (len < 14 || len > NIC_MTU_FRAME) {
@@ -91,17 +114,26 @@ void nic_input(struct nic *n, const void *frame, uint32_t len)
         n->stats.rx_dropped++;              /* our own frame reflected, or NIC unused */
         return;
     }
+    NP_START(t0);
+    n->stats.rx_packets++;
+    n->stats.rx_bytes += len;
+    if (net_fast_input(n, f, len, csum_ok)) {
+        NP_END(NP_RXFRAME, t0);
+        return;
+    }
     struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
     if (!p) {
         n->stats.rx_dropped++;
         return;
     }
     pbuf_take(p, frame, (u16_t)len);
-    n->stats.rx_packets++;
-    n->stats.rx_bytes += len;
     struct netif *ni = n->netif;
+    if (csum_ok && !net_ip_fragment(f, len)) /* lwIP runs it through now, synchronously */
+        ni->chksum_flags &= (u16_t)~NETIF_CHECKSUM_CHECK_UDP;
     if (ni->input(p, ni) != ERR_OK)
         pbuf_free(p);
+    ni->chksum_flags |= NETIF_CHECKSUM_CHECK_UDP;
+    NP_END(NP_RXFRAME, t0);
 }
 
 static uint32_t prefix_of(uint32_t mask_net)
@@ -132,6 +164,8 @@ static void status_changed(struct netif *ni)
 static void poll(struct timer *t)
 {
     sys_check_timeouts();
+    if (NETPROF && polls % 100 == 0)
+        netprof_report();
     if (++polls % LINK_EVERY == 0) {
         int up = primary->ops->link(primary);
         if (up && !netif_is_link_up(&nif))
@@ -175,6 +209,8 @@ void net_init(void)
         panic("net: lwIP refused the interface");
     primary->netif = &nif;
     netif_set_default(&nif);
+    if (primary->caps & NIC_CAP_TX_UDP_CSUM)   /* the NIC sums whole datagrams */
+        NETIF_SET_CHECKSUM_CTRL(&nif, NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_UDP);
     netif_set_status_callback(&nif, status_changed);
     if (primary->ops->link(primary))
         netif_set_link_up(&nif);

@@ -18,6 +18,9 @@
 
 struct v_dev_info;
 
+/* What a NIC can do for the stack (struct nic's caps). */
+#define NIC_CAP_TX_UDP_CSUM 1       /* computes the UDP checksum of an outgoing frame */
+
 /* A piece of an outgoing frame. */
 struct nic_iov {
     const void *base;
@@ -29,8 +32,15 @@ struct nic;
 struct nic_ops {
     /* Send one frame made of the pieces iov[0..n) (total <= NIC_MTU_FRAME; the
      * driver pads short frames). Copies it: the caller may reuse the pieces at once.
+     * While n->tx_hold is set the frame only joins the ring (n->tx_pending = 1) and
+     * flush tells the device later: under emulation every doorbell is an exit.
+     * udp_csum (only with NIC_CAP_TX_UDP_CSUM): the frame is Ethernet, a 20-byte IPv4
+     * header and a whole UDP datagram whose checksum field holds the pseudo-header's
+     * sum; the device completes it.
      * Returns 0, or V_EBUSY when the transmit ring is full (frame dropped). */
-    int (*transmit)(struct nic *n, const struct nic_iov *iov, int niov);
+    int (*transmit)(struct nic *n, const struct nic_iov *iov, int niov, int udp_csum);
+    /* Tell the device about the frames queued while tx_hold was set. */
+    void (*flush)(struct nic *n);
     /* Current link state: 1 up, 0 down. */
     int (*link)(struct nic *n);
 };
@@ -40,8 +50,11 @@ struct nic {
     const char *name;               /* driver name, for the console and the counters */
     uint8_t mac[6];
     uint8_t irq;
+    uint8_t caps;                   /* NIC_CAP_* */
     void *priv;                     /* driver state */
     void *netif;                    /* the lwIP netif while this NIC is the node's */
+    uint32_t tx_hold;               /* net_tx_hold depth: doorbells wait for flush */
+    uint8_t tx_pending;             /* frames queued since the last doorbell */
     struct net_nic_stats stats;     /* counters, kept by the driver and nic_input */
 };
 
@@ -59,8 +72,10 @@ extern const struct nic_driver virtio_net_driver;
 
 /* A driver received one frame (len bytes without FCS). Drops it (counted) if its
  * source is our own MAC (a segment that reflects our frames) or it is malformed, else
- * hands a copy to the stack. The driver may reuse `frame` when this returns. */
-void nic_input(struct nic *n, const void *frame, uint32_t len);
+ * hands a copy to the stack. csum_ok: the device vouches for the frame's UDP checksum
+ * (virtio's DATA_VALID, or NEEDS_CSUM: it never left the host), which is then not
+ * checked. The driver may reuse `frame` when this returns. */
+void nic_input(struct nic *n, const void *frame, uint32_t len, int csum_ok);
 
 /* For drivers (net/nic.c). Physically contiguous zeroed pages for a device's rings:
  * base address or 0. PCI: set command bits (1 I/O, 2 memory, 4 bus master); read BAR i. */

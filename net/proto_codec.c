@@ -41,7 +41,16 @@ void vp_get_msg(const uint8_t in[V_MSG_SIZE], struct v_msg *m)
 int vp_encode(const struct v_proto_hdr *h, const void *payload, uint32_t plen, uint8_t *buf,
               uint32_t cap)
 {
-    if (plen > V_MSG_SIZE + V_PROTO_MAX_DATA || V_PROTO_HDR_SIZE + plen > cap)
+    if (V_PROTO_HDR_SIZE + plen > cap || vp_encode_hdr(h, plen, buf) < 0)
+        return V_EINVAL;
+    if (plen)
+        memcpy(buf + V_PROTO_HDR_SIZE, payload, plen);
+    return (int)(V_PROTO_HDR_SIZE + plen);
+}
+
+int vp_encode_hdr(const struct v_proto_hdr *h, uint32_t plen, uint8_t buf[V_PROTO_HDR_SIZE])
+{
+    if (plen > V_MSG_SIZE + V_PROTO_MAX_DATA)
         return V_EINVAL;
     put16(buf, V_PROTO_MAGIC);
     buf[2] = V_PROTO_VERSION;
@@ -54,9 +63,7 @@ int vp_encode(const struct v_proto_hdr *h, const void *payload, uint32_t plen, u
     put32(buf + 20, h->offset);
     put32(buf + 24, h->aux);
     put32(buf + 28, h->seq);
-    if (plen)
-        memcpy(buf + V_PROTO_HDR_SIZE, payload, plen);
-    return (int)(V_PROTO_HDR_SIZE + plen);
+    return V_PROTO_HDR_SIZE;
 }
 
 static int is_process(v_pid_t p) { return p != 0 && !v_pid_is_group(p); }

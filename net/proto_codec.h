@@ -13,6 +13,9 @@
  * length, or V_EINVAL if it does not fit or plen exceeds the largest payload. */
 int vp_encode(const struct v_proto_hdr *h, const void *payload, uint32_t plen, uint8_t *buf,
               uint32_t cap);
+/* Write only header h, for a payload of plen bytes that follows it elsewhere (a
+ * gathered send). Returns V_PROTO_HDR_SIZE, or V_EINVAL if plen exceeds the largest. */
+int vp_encode_hdr(const struct v_proto_hdr *h, uint32_t plen, uint8_t out[V_PROTO_HDR_SIZE]);
 /* Check a received datagram of len bytes field by field. Returns VPD_OK with *h filled
  * and *payload pointing at h->length payload bytes inside buf, or the VPD_* reason it
  * must be dropped for. Never reads outside [buf, buf+len). */

@@ -47,8 +47,6 @@ struct client_txn {
     uint32_t addr;
     uint16_t port, len;
     struct vp_retx retx;
-    v_pid_t rx_mover;                    /* DATA of a MoveTo into this client: */
-    uint32_t rx_move, rx_group, rx_bits; /* whose move, which, and its current group */
     uint8_t pkt[V_PROTO_MAX_PKT];        /* the REQUEST, for retransmission */
 };
 static struct client_txn ctx[NPROC];
@@ -134,22 +132,6 @@ struct proc *rp_client(v_pid_t client, uint32_t txid)
     return p;
 }
 
-uint32_t *rp_client_rx(struct proc *p, v_pid_t mover, uint32_t move_id, uint32_t *group)
-{
-    struct client_txn *t = &ctx[proc_index(p)];
-    if (mover == t->rx_mover && move_id != t->rx_move &&
-        (int16_t)(uint16_t)(move_id - t->rx_move) < 0)
-        return NULL;                     /* a late copy of an earlier move: never write it */
-    if (mover != t->rx_mover || move_id != t->rx_move || *group > t->rx_group) {
-        t->rx_mover = mover;             /* a new move, or the next group of this one */
-        t->rx_move = move_id;
-        t->rx_group = *group;
-        t->rx_bits = 0;
-    }
-    *group = t->rx_group;
-    return &t->rx_bits;
-}
-
 /* Send (or, resolving, look for) the transaction's server. */
 static void client_transmit(struct client_txn *t, int again)
 {
@@ -185,7 +167,6 @@ int remote_send(struct proc *p, v_pid_t to)
     t->len = (uint16_t)len;
     t->txid = h.txid;
     t->server = to;
-    t->rx_mover = t->rx_move = t->rx_group = t->rx_bits = 0;
     t->active = 1;
     t->resolving = lhost_lookup(&lhosts, v_pid_lhost(to), &t->addr, &t->port) != V_OK;
     vp_retx_start(&t->retx, rp_now());

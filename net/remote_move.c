@@ -1,15 +1,21 @@
 /*
- * remote_move.c - MoveTo and MoveFrom across the network: DATA packets in groups of 16
- * (32 KiB), a DATA_ACK bitmap per group, selective retransmission of what is missing
- * (docs/PROTOCOL.md, "Bulk data"). A move op is either the sending side (it reads the
- * local process's memory and sends DATA) or the receiving side of a MoveFrom (it sent
+ * remote_move.c - MoveTo and MoveFrom across the network: DATA packets in groups of 32
+ * (44 KiB), up to VP_WINDOW groups in flight, a DATA_ACK bitmap per group, selective
+ * retransmission of what is missing (docs/PROTOCOL.md, "Bulk data"; the windows are
+ * net/proto_window.c). A move op is either the sending side (it reads the local
+ * process's memory and sends DATA) or the receiving side of a MoveFrom (it sent
  * MOVE_FROM and writes the DATA that comes back). DATA for a MoveTo into a local client
- * needs no op: it is checked against the client's grant and written at once.
+ * needs no op: it is checked against the client's grant and written at once, and a
+ * receive window per client process (crx) says which packets it holds.
  */
 #include "remote_priv.h"
 #include "ipc.h"
 #include "kernel.h"
+#include "net.h"
+#include "netprof.h"
+#include "proto_codec.h"
 #include "proto_retx.h"
+#include "proto_window.h"
 #include "sched.h"
 #include "vm.h"
 #include <string.h>
@@ -27,26 +33,24 @@ struct move_op {
     v_pid_t local_pid;
     int wake;                        /* local is blocked until the move ends */
     uint32_t local_base, client_base, total;
-    uint32_t group, bits;            /* current group and its acked/received packets */
     uint32_t id;                     /* this move's number: DATA's seq = id << 16 | packet */
     uint32_t addr;                   /* the other kernel */
     uint16_t port;
+    struct vp_txwin tx;              /* sender: the groups in flight and their acks */
+    struct vp_rxwin rx;              /* receiver of a MoveFrom: the packets that came */
     struct vp_retx retx;
 };
 static struct move_op moves[NMOVES];
 static uint32_t next_move_id;
 
-static uint32_t packets_in(uint32_t total, uint32_t group)
-{
-    uint32_t left = total - group * GROUP;
-    uint32_t n = (left + PKT - 1) / PKT;
-    return n > V_PROTO_GROUP_MAX ? V_PROTO_GROUP_MAX : n;
-}
-
-static uint32_t full_mask(uint32_t total, uint32_t group)
-{
-    return v_proto_group_mask(packets_in(total, group));
-}
+/* What arrived of the move that DATA for a local client's transaction belongs to. */
+struct client_rx {
+    uint8_t live;
+    v_pid_t client, mover;
+    uint32_t txid, move;             /* the transaction, the mover's number of the move */
+    struct vp_rxwin win;
+};
+static struct client_rx crx[NPROC];
 
 static void finish(struct move_op *op, int status)
 {
@@ -58,23 +62,23 @@ static void finish(struct move_op *op, int status)
     op->used = 0;
 }
 
-/* Send the packets of the current group not yet acknowledged; LAST on the final one. */
-static void send_group(struct move_op *op, int again)
+/* Send the packets of group g named by mask (LAST on the highest), in one burst for the
+ * NIC. A failed read of the local memory ends the move. */
+static void send_packets(struct move_op *op, uint32_t g, uint32_t mask, int again)
 {
-    uint32_t n = packets_in(op->total, op->group), last = 0;
-    for (uint32_t i = 0; i < n; i++)
-        if (!(op->bits & (1u << i)))
-            last = i;
-    for (uint32_t i = 0; i < n; i++) {
-        if (op->bits & (1u << i))
+    uint32_t last = 31 - (uint32_t)__builtin_clz(mask);
+    net_tx_hold();
+    for (uint32_t i = 0; i <= last && op->used; i++) {
+        if (!(mask & (1u << i)))
             continue;
-        uint32_t off = op->group * GROUP + i * PKT;
+        NP_START(t0);
+        uint32_t off = g * GROUP + i * PKT;
         uint32_t len = op->total - off < PKT ? op->total - off : PKT;
         uint8_t pl[4 + PKT];
         rp_put32(pl, op->client_base + off);
         if (vm_copy_in(op->local->team, pl + 4, op->local_base + off, len)) {
             finish(op, V_EBADADDR);
-            return;
+            break;
         }
         struct v_proto_hdr h = { .type = VP_DATA, .flags = (uint16_t)(i == last ? VPF_LAST : 0),
                                  .txid = op->txid, .client = op->client, .server = op->server,
@@ -82,10 +86,37 @@ static void send_group(struct move_op *op, int again)
                                  .seq = (op->id << 16) | (off / PKT) };
         if (again)
             h.flags |= VPF_RETRANSMIT;
-        rp_send(op->addr, op->port, &h, pl, 4 + len);
+        uint8_t hdr[V_PROTO_HDR_SIZE];   /* header and data gathered, not copied together */
+        vp_encode_hdr(&h, 4 + len, hdr);
+        struct net_iov v[2] = { { hdr, sizeof(hdr) }, { pl, 4 + len } };
+        if (net_udp_sendv(V_PROTO_PORT, op->addr, op->port, v, 2) == V_OK)
+            rstats.tx++;
+        NP_END(NP_MOVEPKT, t0);
     }
+    net_tx_release();
     if (again)
         rstats.retransmits++;
+}
+
+/* Send every group the window lets out for the first time. */
+static void send_new(struct move_op *op)
+{
+    uint32_t g;
+    while (op->used && vp_txwin_next(&op->tx, &g))
+        send_packets(op, g, vp_win_mask(op->total, g), 0);
+}
+
+/* A timeout, or the other side's repeated MOVE_FROM: probe every group in flight that
+ * is not wholly acknowledged with its last unacknowledged packet (LAST set), whose
+ * DATA_ACK will name what is missing. Resending all of it would put up to a window of
+ * packets more on a network (or a host) that is slow already. */
+static void probe(struct move_op *op)
+{
+    for (uint32_t g = op->tx.una; g < op->tx.next && op->used; g++) {
+        uint32_t m = vp_txwin_missing(&op->tx, g);
+        if (m)
+            send_packets(op, g, 1u << (31 - __builtin_clz(m)), 1);
+    }
 }
 
 static struct move_op *find(const struct v_proto_hdr *h, int sender)
@@ -146,8 +177,10 @@ int move_start(struct proc *mover, struct proc *alien, uint32_t addr, uint16_t p
     op->port = port;
     vp_retx_start(&op->retx, rp_now());
     if (write) {
-        send_group(op, 0);
+        vp_txwin_start(&op->tx, len);
+        send_new(op);
     } else {
+        vp_rxwin_start(&op->rx, len);
         struct v_proto_hdr h = { .type = VP_MOVE_FROM, .txid = txid, .client = op->client,
                                  .server = op->server, .offset = client_addr, .aux = len };
         rp_send(addr, port, &h, 0, 0);
@@ -155,20 +188,44 @@ int move_start(struct proc *mover, struct proc *alien, uint32_t addr, uint16_t p
     return V_OK;
 }
 
-/* DATA for a MoveTo into a local client: check it against the grant and write it. */
-static void data_for_client(const struct v_proto_hdr *h, const uint8_t *pl, uint32_t src, uint16_t sport)
+/* The receive window of the move DATA h (for local client p) belongs to: a new one for a
+ * new transaction, mover or move; NULL for a late copy of an earlier move of the same
+ * mover, which must never be written over what a later move wrote. */
+static struct vp_rxwin *client_window(struct proc *p, const struct v_proto_hdr *h)
 {
-    struct proc *p = rp_client(h->client, h->txid);
-    if (!p)
-        return;
-    uint32_t addr = rp_get32(pl), n = h->length - 4, group = h->offset / GROUP;
-    uint32_t *bits = rp_client_rx(p, h->server, h->seq >> 16, &group);
-    if (!bits) {                         /* an earlier move's straggler: acknowledge only */
+    struct client_rx *r = &crx[proc_index(p)];
+    uint32_t move = h->seq >> 16;
+    if (r->live && r->client == p->pid && r->txid == h->txid && r->mover == h->server) {
+        if (move == r->move)
+            return r->win.total == h->aux ? &r->win : NULL;
+        if ((int16_t)(uint16_t)(move - r->move) < 0)
+            return NULL;
+    }
+    r->live = 1;
+    r->client = p->pid;
+    r->txid = h->txid;
+    r->mover = h->server;
+    r->move = move;
+    vp_rxwin_start(&r->win, h->aux);
+    return &r->win;
+}
+
+/* DATA for a MoveTo into a local client: check it against the grant and write it. */
+static void data_for_client(struct proc *p, const struct v_proto_hdr *h, const uint8_t *pl,
+                            uint32_t src, uint16_t sport)
+{
+    uint32_t group = h->offset / GROUP;
+    struct vp_rxwin *w = client_window(p, h);
+    if (!w) {                            /* an earlier move's straggler: acknowledge only */
         if (h->flags & VPF_LAST)
-            send_ack(src, sport, h, h->offset / GROUP, full_mask(h->aux, h->offset / GROUP));
+            send_ack(src, sport, h, group, vp_win_mask(h->aux, group));
         return;
     }
-    if (group == h->offset / GROUP) {
+    enum vp_rx_verdict v = vp_rxwin_data(w, h->offset);
+    if (v == VP_RX_AHEAD || v == VP_RX_BAD)
+        return;
+    if (v == VP_RX_NEW) {
+        uint32_t addr = rp_get32(pl), n = h->length - 4;
         int err = ipc_grant_check(p, addr, n, V_MSG_SEG_WRITE);
         if (!err)
             err = vm_copy_out(p->team, addr, pl + 4, n);
@@ -176,61 +233,59 @@ static void data_for_client(const struct v_proto_hdr *h, const uint8_t *pl, uint
             rp_nack(src, sport, h, err);
             return;
         }
-        *bits |= 1u << ((h->offset % GROUP) / PKT);
     }
     if (h->flags & VPF_LAST)
-        send_ack(src, sport, h, h->offset / GROUP,
-                 group == h->offset / GROUP ? *bits : full_mask(h->aux, h->offset / GROUP));
+        send_ack(src, sport, h, group, vp_rxwin_bitmap(w, group));
 }
 
 void move_on_data(const struct v_proto_hdr *h, const uint8_t *pl, uint32_t src, uint16_t sport)
 {
+    uint32_t group = h->offset / GROUP;
     struct move_op *op = find(h, 0);
     if (!op) {
-        if (rp_client(h->client, h->txid))
-            data_for_client(h, pl, src, sport);
+        struct proc *p = rp_client(h->client, h->txid);
+        if (p)
+            data_for_client(p, h, pl, src, sport);
         else if (h->flags & VPF_LAST)    /* a move that ended here already: all arrived */
-            send_ack(src, sport, h, h->offset / GROUP, full_mask(h->aux, h->offset / GROUP));
+            send_ack(src, sport, h, group, vp_win_mask(h->aux, group));
         return;
     }
-    uint32_t group = h->offset / GROUP, n = h->length - 4;
     if (rp_get32(pl) != op->client_base + h->offset || h->aux != op->total)
         return;                          /* not the move we asked for */
     vp_retx_heard(&op->retx, rp_now(), 0);
-    if (group == op->group) {
-        if (vm_copy_out(op->local->team, op->local_base + h->offset, pl + 4, n)) {
-            finish(op, V_EBADADDR);
-            return;
-        }
-        op->bits |= 1u << ((h->offset % GROUP) / PKT);
+    enum vp_rx_verdict v = vp_rxwin_data(&op->rx, h->offset);
+    if (v == VP_RX_AHEAD || v == VP_RX_BAD)
+        return;
+    if (v == VP_RX_NEW &&
+        vm_copy_out(op->local->team, op->local_base + h->offset, pl + 4, h->length - 4)) {
+        finish(op, V_EBADADDR);
+        return;
     }
     if (h->flags & VPF_LAST)
-        send_ack(src, sport, h, group, group == op->group ? op->bits : full_mask(op->total, group));
-    if (op->bits == full_mask(op->total, op->group)) {
-        op->group++;
-        op->bits = 0;
-        if (op->group * GROUP >= op->total)
-            finish(op, V_OK);
-    }
+        send_ack(src, sport, h, group, vp_rxwin_bitmap(&op->rx, group));
+    if (vp_rxwin_done(&op->rx))
+        finish(op, V_OK);
 }
 
 void move_on_ack(const struct v_proto_hdr *h)
 {
     struct move_op *op = find(h, 1);
-    if (!op || h->offset != op->group * GROUP || ((h->seq >> 16) & 0xffffu) != op->id)
-        return;                          /* not this move's current group (a late copy) */
+    if (!op || h->offset % GROUP || ((h->seq >> 16) & 0xffffu) != op->id)
+        return;                          /* not this move's (a late copy of another's) */
+    uint32_t g = h->offset / GROUP;
+    int moved;
     vp_retx_heard(&op->retx, rp_now(), 0);
-    op->bits |= h->aux & full_mask(op->total, op->group);
-    if (op->bits == full_mask(op->total, op->group)) {
-        op->group++;
-        op->bits = 0;
-        if (op->group * GROUP >= op->total) {
-            finish(op, V_OK);
-            return;
-        }
-        vp_retx_start(&op->retx, rp_now());
+    uint32_t missing = vp_txwin_ack(&op->tx, g, h->aux, &moved);
+    if (vp_txwin_done(&op->tx)) {
+        finish(op, V_OK);
+        return;
     }
-    send_group(op, 0);
+    if (missing)
+        send_packets(op, g, missing, 1);
+    if (moved) {
+        vp_retx_start(&op->retx, rp_now());
+        send_new(op);
+    }
 }
 
 /* A server's kernel asks for a local client's bytes: check, then send them. */
@@ -242,8 +297,8 @@ void move_on_move_from(const struct v_proto_hdr *h, uint32_t src, uint16_t sport
         return;
     }
     struct move_op *op = find(h, 1);
-    if (op) {                            /* a repeated request: resend what is missing */
-        send_group(op, 1);
+    if (op) {                            /* a repeated request: what is missing? */
+        probe(op);
         return;
     }
     int err = ipc_grant_check(p, h->offset, h->aux, V_MSG_SEG_READ);
@@ -266,7 +321,8 @@ void move_on_move_from(const struct v_proto_hdr *h, uint32_t src, uint16_t sport
     op->addr = src;
     op->port = sport;
     vp_retx_start(&op->retx, rp_now());
-    send_group(op, 0);
+    vp_txwin_start(&op->tx, op->total);
+    send_new(op);
 }
 
 void move_on_nack(const struct v_proto_hdr *h, int err)
@@ -289,7 +345,7 @@ void move_tick(uint64_t now)
             rstats.give_ups++;
             finish(op, V_ETIMEOUT);
         } else if (a == VP_RETX_SEND && op->sender) {
-            send_group(op, 1);
+            probe(op);
         } else if (a == VP_RETX_SEND) {  /* nothing came: ask again */
             struct v_proto_hdr h = { .type = VP_MOVE_FROM, .flags = VPF_RETRANSMIT, .txid = op->txid,
                                      .client = op->client, .server = op->server,
@@ -305,4 +361,5 @@ void move_forget(struct proc *p)
     for (int i = 0; i < NMOVES; i++)
         if (moves[i].used && moves[i].local == p)
             moves[i].used = 0;
+    crx[proc_index(p)].live = 0;
 }

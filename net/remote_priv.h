@@ -37,10 +37,6 @@ void rp_send(uint32_t addr, uint16_t port, const struct v_proto_hdr *h, const vo
 void rp_nack(uint32_t addr, uint16_t port, const struct v_proto_hdr *about, int err);
 /* The local client whose Send transaction txid is in progress, or NULL. */
 struct proc *rp_client(v_pid_t client, uint32_t txid);
-/* Group bookkeeping of DATA arriving for a client's transaction (MoveTo into it): the
- * bitmap of *group of move `move_id` by `mover`; *group comes back as the group it
- * tracks. NULL for a late copy of an earlier move by the same mover (not to be written). */
-uint32_t *rp_client_rx(struct proc *p, v_pid_t mover, uint32_t move_id, uint32_t *group);
 
 /* Group traffic (remote_group.c): a REQUEST, REPLY or PENDING flagged VPF_MULTICAST. */
 void group_on_request(const struct v_proto_hdr *h, const uint8_t *pl, uint32_t caddr,

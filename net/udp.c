@@ -3,19 +3,22 @@
  * (see net.h). A port is opened once with net_udp_listen, which gives both receive
  * (through the callback) and a source port for net_udp_send.
  *
- * Entry points: net_udp_listen, net_udp_send, net_mcast_join, net_mcast_leave,
- * net_mcast_report.
+ * Entry points: net_udp_listen, net_udp_send, net_udp_sendv, net_mcast_join, net_mcast_leave,
+ * net_mcast_report; net_udp_deliver (netpriv.h).
  * Context: kernel, interrupts off; callbacks run from the NIC's interrupt.
  */
 #include "net.h"
 #include "netpriv.h"
+#include "netprof.h"
 #include <v/err.h>
 #include "lwip/igmp.h"
+#include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "lwip/udp.h"
 
 #define NET_UDP_PORTS 8
 #define UDP_MAX_PAYLOAD 65507u
+#define UDP_WHOLE 1472u               /* the most that goes in one 1,500-byte IP packet */
 
 static struct listener {
     struct udp_pcb *pcb;          /* NULL: slot free */
@@ -32,6 +35,18 @@ static struct listener *find(uint16_t port)
     return 0;
 }
 
+int net_udp_deliver(uint32_t src_ip, uint16_t src_port, uint16_t port, const void *data,
+                    uint32_t len)
+{
+    struct listener *l = find(port);
+    if (!l)
+        return 0;
+    NP_START(t0);
+    l->fn(l->arg, src_ip, src_port, data, len);
+    NP_END(NP_PROTO, t0);
+    return 1;
+}
+
 /* lwIP's receive callback: give the listener the payload in one piece. A datagram
  * only comes in pieces after IP reassembly; it is then copied into the heap. */
 static void udp_in(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
@@ -40,12 +55,14 @@ static void udp_in(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr
     (void)pcb;
     struct listener *l = arg;
     struct pbuf *whole = p->next ? pbuf_clone(PBUF_RAW, PBUF_RAM, p) : p;
+    NP_START(t0);
     if (whole)
         l->fn(l->arg, lwip_ntohl(ip4_addr_get_u32(ip_2_ip4(addr))), port, whole->payload,
               whole->len);
     if (whole && whole != p)
         pbuf_free(whole);
     pbuf_free(p);
+    NP_END(NP_PROTO, t0);
 }
 
 int net_udp_listen(uint16_t port, net_udp_fn fn, void *arg)
@@ -77,18 +94,28 @@ int net_udp_listen(uint16_t port, net_udp_fn fn, void *arg)
 int net_udp_send(uint16_t port, uint32_t dst_ip, uint16_t dst_port, const void *data,
                  uint32_t len)
 {
-    struct listener *l = net_netif() ? find(port) : 0;
-    if (!l)
-        return V_ENOTFOUND;
-    if (len > UDP_MAX_PAYLOAD)
-        return V_EINVAL;
+    struct net_iov v = { data, len };
+    return net_udp_sendv(port, dst_ip, dst_port, &v, 1);
+}
+
+/* Through lwIP: the pieces copied into one pbuf. */
+static int lwip_send(struct listener *l, uint32_t dst_ip, uint16_t dst_port,
+                     const struct net_iov *iov, int n, uint32_t len)
+{
     struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)len, PBUF_RAM);
     if (!p)
         return V_ENOMEM;
-    pbuf_take(p, data, (u16_t)len);
+    for (int i = 0, off = 0; i < n; off += (int)iov[i].len, i++)
+        pbuf_take_at(p, iov[i].base, (u16_t)iov[i].len, (u16_t)off);
     ip_addr_t dst;
     ip_addr_set_ip4_u32(&dst, lwip_htonl(dst_ip));
+    struct netif *ni = net_netif();
+    int soft = len > UDP_WHOLE && net_udp_csum_offload();
+    if (soft)                            /* fragments: no NIC sums the whole datagram */
+        ni->chksum_flags |= NETIF_CHECKSUM_GEN_UDP;
     err_t err = udp_sendto(l->pcb, p, &dst, dst_port);
+    if (soft)
+        ni->chksum_flags &= (u16_t)~NETIF_CHECKSUM_GEN_UDP;
     pbuf_free(p);
     switch (err) {
     case ERR_OK:  return V_OK;
@@ -97,6 +124,25 @@ int net_udp_send(uint16_t port, uint32_t dst_ip, uint16_t dst_port, const void *
     case ERR_RTE: return V_ENOTFOUND;
     default:      return V_EINVAL;
     }
+}
+
+int net_udp_sendv(uint16_t port, uint32_t dst_ip, uint16_t dst_port,
+                  const struct net_iov *iov, int n)
+{
+    struct listener *l = net_netif() ? find(port) : 0;
+    if (!l)
+        return V_ENOTFOUND;
+    uint32_t len = 0;
+    for (int i = 0; i < n; i++)
+        len += iov[i].len;
+    if (len > UDP_MAX_PAYLOAD || n < 1 || n > NET_UDP_IOV)
+        return V_EINVAL;
+    NP_START(t0);
+    int err;
+    if (!net_fast_output(port, dst_ip, dst_port, iov, n, len, &err))
+        err = lwip_send(l, dst_ip, dst_port, iov, n, len);
+    NP_END(NP_UDPSEND, t0);
+    return err;
 }
 
 /* Join or leave (join = 0) the IPv4 group; lwIP sends the IGMP reports. */

@@ -15,7 +15,7 @@ HOST_CFLAGS := -m32 -std=c11 -D_DEFAULT_SOURCE -O2 -g -Wall -Wextra -Werror -MMD
                -I$(HOST_DIR)/include -iquote net -iquote libv/host
 HOST_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_LIB_SRCS := $(wildcard libv/host/*.c) net/proto_codec.c net/proto_retx.c \
-                 net/proto_rcache.c net/lhost.c libv/msg.c libv/kclient.c \
+                 net/proto_rcache.c net/proto_window.c net/lhost.c libv/msg.c libv/kclient.c \
                  libv/name.c libv/name_cache.c
 HOST_OBJS     := $(HOST_LIB_SRCS:%.c=$(HOST_DIR)/o/%.o)
 HOST_SAN_OBJS := $(HOST_LIB_SRCS:%.c=$(HOST_DIR)/san/%.o)

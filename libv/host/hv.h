@@ -21,6 +21,7 @@
 #include "proto_codec.h"
 #include "proto_rcache.h"
 #include "proto_retx.h"
+#include "proto_window.h"
 #include "vhost.h"
 
 _Static_assert(sizeof(void *) == 4, "host V programs are 32-bit: build with -m32");
@@ -39,11 +40,12 @@ struct hv_peer {
     uint16_t port;
 };
 
-/* Receiver of one packet group: which packets of group `base` of the move that puts
- * byte 0 at client address addr0 (total bytes) have arrived. */
+/* Receiver of a move's packet groups: which packets of the move (number `move` in the
+ * transaction txid, putting byte 0 at client address addr0) have arrived. */
 struct hv_grp {
     int live;
-    uint32_t addr0, total, base, bitmap;
+    uint32_t txid, addr0, move;
+    struct vp_rxwin win;
 };
 
 enum { HV_OUT_IDLE = 0, HV_OUT_RUN, HV_OUT_DONE };  /* or a negative error */
@@ -56,7 +58,8 @@ struct hv_out {
     struct hv_peer to;
     uint32_t addr0;               /* client-space address of byte 0 */
     const uint8_t *src;           /* the bytes, here */
-    uint32_t total, base;         /* move size; first offset of the group in flight */
+    uint32_t total;               /* move size */
+    struct vp_txwin win;          /* the groups in flight and their acks */
     uint32_t seq0;                /* seq of the move's first packet */
     struct vp_retx retx;
 };
@@ -103,7 +106,7 @@ struct hv_move {
     struct hv_peer to;
     struct hv_out out;            /* MoveTo */
     uint8_t *dest;                /* MoveFrom: our buffer */
-    uint32_t src, len, done;      /* client address, size, bytes complete in order */
+    uint32_t src, len;            /* client address, size */
     uint32_t seq;                 /* the MOVE_FROM's seq */
     struct hv_grp grp;
     struct vp_retx retx;
@@ -190,12 +193,11 @@ int hv_gm_member(v_pid_t g);
 int hv_gm_fds(int *fds, int max);
 
 /* hv_group.c: packet groups, both directions */
-uint32_t hv_grp_mask(uint32_t total, uint32_t base);
 /* The seq of a new move's first packet: the move's number in the high 16 bits, so that
  * receivers tell two moves of one transaction apart (docs/PROTOCOL.md, DATA's seq). */
 uint32_t hv_move_seq0(void);
-int hv_grp_data(struct hv_grp *g, const struct v_proto_hdr *h, uint32_t addr,
-                const struct hv_peer *to, uint32_t *base);
+enum vp_rx_verdict hv_grp_data(struct hv_grp *g, const struct v_proto_hdr *h, uint32_t addr,
+                               const struct hv_peer *to);
 void hv_out_start(struct hv_out *o, uint64_t now);
 void hv_out_ack(struct hv_out *o, const struct v_proto_hdr *h, uint64_t now);
 uint64_t hv_out_tick(struct hv_out *o, uint64_t now);

@@ -163,7 +163,7 @@ static void take_reply(const struct v_proto_hdr *h, const uint8_t *pl, const str
 static void take_data(const struct v_proto_hdr *h, const uint8_t *pl, const struct hv_peer *src)
 {
     struct hv_tx *t = &hv.tx;
-    uint32_t addr = hv_get32(pl), n = h->length - 4u, base;
+    uint32_t addr = hv_get32(pl), n = h->length - 4u;
     int rc = v_msg_seg_check(&t->req, addr, n, V_MSG_SEG_WRITE);
 
     if (rc) {
@@ -171,9 +171,9 @@ static void take_data(const struct v_proto_hdr *h, const uint8_t *pl, const stru
         hv_nack(src, h, rc, ++t->seq);
         return;
     }
-    memcpy(at(addr), pl + 4, n);
     vp_retx_heard(&t->retx, hv_now(), 1);       /* the server has our request */
-    hv_grp_data(&t->in, h, addr, src, &base);
+    if (hv_grp_data(&t->in, h, addr, src) == VP_RX_NEW)
+        memcpy(at(addr), pl + 4, n);
 }
 
 /* MoveFrom out of our READ grant. A MOVE_FROM for the range of the move we are sending

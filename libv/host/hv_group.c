@@ -1,28 +1,21 @@
 /*
- * hv_group.c - moves in packet groups (docs/PROTOCOL.md, "Bulk data"), both ends.
+ * hv_group.c - moves in packet groups (docs/PROTOCOL.md, "Bulk data"), both ends, with
+ * the windows of net/proto_window.c.
  *
- * Sender (struct hv_out): the packets of one group of 16 (16 KiB), LAST on the last one
- * sent; on a DATA_ACK, the missing ones again (LAST on the last), or the next group when
- * the bitmap is full; without an ack, the group's last packet as a probe, with
- * net/proto_retx.c's back-off and give-up (V_ETIMEOUT).
- * Receiver (struct hv_grp): the bitmap of the group in progress; every packet with LAST
- * is answered with a DATA_ACK. A full group is forgotten once acknowledged, so the next
- * move over the same range starts from an empty bitmap.
+ * Sender (struct hv_out): up to VP_WINDOW groups of 32 packets in flight, LAST on the
+ * last packet of each as sent; on a DATA_ACK, the group's missing packets again (LAST on
+ * the last), and the groups the window lets out once it slides; without an ack, the
+ * last packet of each group in flight as a probe, with net/proto_retx.c's back-off and
+ * give-up (V_ETIMEOUT).
+ * Receiver (struct hv_grp): which packets of the move have arrived; every packet with
+ * LAST is answered with a DATA_ACK of its group. A new transaction, destination or move
+ * number (DATA's seq >> 16) starts an empty window.
  *
- * Entry points: hv_grp_mask, hv_grp_data, hv_out_start, hv_out_ack, hv_out_probe,
+ * Entry points: hv_move_seq0, hv_grp_data, hv_out_start, hv_out_ack, hv_out_probe,
  * hv_out_tick (hv.h).
  */
 #include "hv.h"
 #include <string.h>
-
-/* The bits of group `base` that a move of `total` bytes fills (base < total). */
-uint32_t hv_grp_mask(uint32_t total, uint32_t base)
-{
-    uint32_t left = total - base;
-    uint32_t n = left >= V_PROTO_GROUP_BYTES ? V_PROTO_GROUP_MAX
-                                             : (left + V_PROTO_MAX_DATA - 1) / V_PROTO_MAX_DATA;
-    return v_proto_group_mask(n);
-}
 
 uint32_t hv_move_seq0(void)
 {
@@ -33,38 +26,36 @@ uint32_t hv_move_seq0(void)
 
 /* Note DATA packet h, whose first byte is at client address addr, and answer its LAST
  * with a DATA_ACK to `to`, echoing h's seq (which names the move: docs/PROTOCOL.md).
- * Returns 1 if its group is complete (*base = the group's first offset), else 0. */
-int hv_grp_data(struct hv_grp *g, const struct v_proto_hdr *h, uint32_t addr,
-                const struct hv_peer *to, uint32_t *base)
+ * Returns the window's verdict: VP_RX_NEW or VP_RX_DUP for bytes of the move in
+ * progress, VP_RX_OLD for a group complete already, VP_RX_AHEAD or VP_RX_BAD for a
+ * packet no sender sends (dropped, unanswered). */
+enum vp_rx_verdict hv_grp_data(struct hv_grp *g, const struct v_proto_hdr *h, uint32_t addr,
+                               const struct hv_peer *to)
 {
-    uint32_t addr0 = addr - h->offset, b = h->offset - h->offset % V_PROTO_GROUP_BYTES;
-    uint32_t mask;
-    int full;
+    uint32_t addr0 = addr - h->offset, grp = h->offset / V_PROTO_GROUP_BYTES;
 
-    if (!g->live || g->addr0 != addr0 || g->total != h->aux || g->base != b) {
+    if (!g->live || g->txid != h->txid || g->addr0 != addr0 || g->win.total != h->aux ||
+        g->move != h->seq >> 16) {
         g->live = 1;
+        g->txid = h->txid;
         g->addr0 = addr0;
-        g->total = h->aux;
-        g->base = b;
-        g->bitmap = 0;
+        g->move = h->seq >> 16;
+        vp_rxwin_start(&g->win, h->aux);
     }
-    g->bitmap |= 1u << ((h->offset - b) / V_PROTO_MAX_DATA);
-    mask = hv_grp_mask(g->total, b);
-    full = (g->bitmap & mask) == mask;
+    enum vp_rx_verdict v = vp_rxwin_data(&g->win, h->offset);
+    if (v == VP_RX_AHEAD || v == VP_RX_BAD)
+        return v;
     if (h->flags & VPF_LAST) {
         struct v_proto_hdr a = { .type = VP_DATA_ACK, .txid = h->txid, .client = h->client,
-                                 .server = h->server, .offset = b, .aux = g->bitmap,
-                                 .seq = h->seq };
+                                 .server = h->server, .offset = grp * V_PROTO_GROUP_BYTES,
+                                 .aux = vp_rxwin_bitmap(&g->win, grp), .seq = h->seq };
         hv_xmit(to, &a, 0, 0);
-        if (full)
-            g->live = 0;
     }
-    *base = b;
-    return full;
+    return v;
 }
 
-/* Send the packets of the group in flight named by mask; LAST on the highest. */
-static void out_send(struct hv_out *o, uint32_t mask, int again)
+/* Send the packets of group g named by mask; LAST on the highest. */
+static void out_send(struct hv_out *o, uint32_t g, uint32_t mask, int again)
 {
     uint8_t pl[4 + V_PROTO_MAX_DATA];
     int last = 31 - __builtin_clz(mask);
@@ -72,7 +63,7 @@ static void out_send(struct hv_out *o, uint32_t mask, int again)
     for (int i = 0; i <= last; i++) {
         if (!(mask & (1u << i)))
             continue;
-        uint32_t off = o->base + (uint32_t)i * V_PROTO_MAX_DATA;
+        uint32_t off = g * V_PROTO_GROUP_BYTES + (uint32_t)i * V_PROTO_MAX_DATA;
         uint32_t n = o->total - off < V_PROTO_MAX_DATA ? o->total - off : V_PROTO_MAX_DATA;
         struct v_proto_hdr h = {
             .type = VP_DATA, .txid = o->txid, .client = o->client, .server = o->server,
@@ -87,50 +78,61 @@ static void out_send(struct hv_out *o, uint32_t mask, int again)
     }
 }
 
-/* Start sending o's move (its fields set by the caller) from its first group. */
+/* Send every group the window lets out for the first time. */
+static void out_send_new(struct hv_out *o)
+{
+    uint32_t g;
+
+    while (vp_txwin_next(&o->win, &g))
+        out_send(o, g, vp_win_mask(o->total, g), 0);
+}
+
+/* Start sending o's move (its fields set by the caller): its first groups. */
 void hv_out_start(struct hv_out *o, uint64_t now)
 {
-    o->base = 0;
     if (!o->total) {
         o->state = HV_OUT_DONE;
         return;
     }
     o->state = HV_OUT_RUN;
-    out_send(o, hv_grp_mask(o->total, 0), 0);
+    vp_txwin_start(&o->win, o->total);
+    out_send_new(o);
     vp_retx_start(&o->retx, now);
 }
 
-/* A DATA_ACK for o (matched to its transaction by the caller). Acks of other groups
- * are old news and ignored. */
+/* A DATA_ACK for o (matched to its transaction by the caller). Acks of groups not in
+ * flight are old news and ignored. */
 void hv_out_ack(struct hv_out *o, const struct v_proto_hdr *h, uint64_t now)
 {
-    uint32_t need;
+    uint32_t g = h->offset / V_PROTO_GROUP_BYTES, missing;
+    int moved;
 
-    if (o->state != HV_OUT_RUN || h->offset != o->base)
+    if (o->state != HV_OUT_RUN || h->offset % V_PROTO_GROUP_BYTES)
         return;
-    need = hv_grp_mask(o->total, o->base) & ~h->aux;
-    if (!need) {
-        if ((uint64_t)o->base + V_PROTO_GROUP_BYTES >= o->total) {
-            o->state = HV_OUT_DONE;
-            return;
-        }
-        o->base += V_PROTO_GROUP_BYTES;
-        need = hv_grp_mask(o->total, o->base);
-        out_send(o, need, 0);
-    } else {
-        out_send(o, need, 1);
+    missing = vp_txwin_ack(&o->win, g, h->aux, &moved);
+    if (vp_txwin_done(&o->win)) {
+        o->state = HV_OUT_DONE;
+        return;
     }
+    if (missing)
+        out_send(o, g, missing, 1);
+    if (moved)
+        out_send_new(o);
     vp_retx_start(&o->retx, now);
 }
 
-/* Resend the group's last packet, with LAST: the receiver's DATA_ACK will say what is
- * missing. For the other side's retransmitted request; the timer stays as it is. */
+/* Resend the last packet of each group in flight, with LAST: the receiver's DATA_ACKs
+ * will say what is missing. For the other side's retransmitted request; the timer stays
+ * as it is. */
 void hv_out_probe(struct hv_out *o)
 {
-    uint32_t mask = hv_grp_mask(o->total, o->base);
-
-    if (o->state == HV_OUT_RUN)
-        out_send(o, 1u << (31 - __builtin_clz(mask)), 1);
+    if (o->state != HV_OUT_RUN)
+        return;
+    for (uint32_t g = o->win.una; g < o->win.next; g++)
+        if (vp_txwin_missing(&o->win, g)) {
+            uint32_t mask = vp_win_mask(o->total, g);
+            out_send(o, g, 1u << (31 - __builtin_clz(mask)), 1);
+        }
 }
 
 /* o's timer: probe, or give up. Returns the next due time. */

@@ -98,7 +98,6 @@ int v_move_from(v_pid_t from, void *dest, uint32_t src, uint32_t len)
     mv->dest = dest;
     mv->src = src;
     mv->len = len;
-    mv->done = 0;
     mv->grp.live = 0;
     mv->seq = a->seq;
     a->seq += len / V_PROTO_MAX_DATA + 2;
@@ -116,32 +115,30 @@ int v_move_from(v_pid_t from, void *dest, uint32_t src, uint32_t len)
 }
 
 /* DATA answering our MOVE_FROM: it must be of that move (same total, same client
- * address for offset 0). Groups complete in order; the last one completes the move. A
- * probe of the move we finished last is answered: everything of it arrived. */
+ * address for offset 0). The move is complete when every packet has come. A probe of
+ * the move we finished last is answered: everything of it arrived. */
 static void mv_data(const struct v_proto_hdr *h, const uint8_t *pl, const struct hv_peer *src)
 {
     struct hv_move *mv = &hv.mv;
-    uint32_t addr = hv_get32(pl), base;
+    uint32_t addr = hv_get32(pl);
 
     if (mv->active == HV_MV_FROM && mv->result == 1 && h->client == mv->client &&
         h->txid == mv->txid && h->aux == mv->len && addr - h->offset == mv->src) {
-        memcpy(mv->dest + h->offset, pl + 4, h->length - 4u);
         vp_retx_start(&mv->retx, hv_now());
-        if (hv_grp_data(&mv->grp, h, addr, src, &base) && base == mv->done) {
-            mv->done = mv->len - base > V_PROTO_GROUP_BYTES ? base + V_PROTO_GROUP_BYTES
-                                                             : mv->len;
-            if (mv->done == mv->len)
-                mv->result = V_OK;
-        }
+        if (hv_grp_data(&mv->grp, h, addr, src) == VP_RX_NEW)
+            memcpy(mv->dest + h->offset, pl + 4, h->length - 4u);
+        if (vp_rxwin_done(&mv->grp.win))
+            mv->result = V_OK;
         return;
     }
     if (mv->last_live && h->client == mv->last_client && h->txid == mv->last_txid &&
         h->aux == mv->last_len && addr - h->offset == mv->last_src) {
         if (h->flags & VPF_LAST) {
-            uint32_t b = h->offset - h->offset % V_PROTO_GROUP_BYTES;
+            uint32_t g = h->offset / V_PROTO_GROUP_BYTES;
             struct v_proto_hdr a = { .type = VP_DATA_ACK, .txid = h->txid,
-                                     .client = h->client, .server = h->server, .offset = b,
-                                     .aux = hv_grp_mask(h->aux, b), .seq = h->seq };
+                                     .client = h->client, .server = h->server,
+                                     .offset = g * V_PROTO_GROUP_BYTES,
+                                     .aux = vp_win_mask(h->aux, g), .seq = h->seq };
             hv_xmit(src, &a, 0, 0);
         }
         return;

@@ -60,7 +60,12 @@
 #define LWIP_NETIF_LOOPBACK         0
 #define LWIP_HAVE_LOOPIF            0
 
-/* Checksums are computed and checked in software (neither driver offloads them). */
+/* Checksums are computed and checked by net/chksum.c (four bytes a turn rather than
+ * lwIP's two), except the UDP checksum where the NIC offloads it (net/netif.c turns
+ * NETIF_CHECKSUM_GEN_UDP and _CHECK_UDP off for those frames: per netif control). */
+#define LWIP_CHECKSUM_CTRL_PER_NETIF 1
+#define LWIP_CHKSUM                 net_chksum
+unsigned short net_chksum(const void *data, int len);
 #define CHECKSUM_GEN_IP             1
 #define CHECKSUM_GEN_UDP            1
 #define CHECKSUM_GEN_ICMP           1

@@ -76,10 +76,10 @@ static uint32_t share(uint32_t id) { return loss_n / loss_threads + (id < loss_n
 
 static uint32_t check_word(uint32_t id, uint32_t seq) { return (id * 0x9e3779b9u) ^ (seq * 2654435761u) ^ 0x5a5a; }
 
-/* Two MoveTos into one grant in one transaction (CT_FILL2), 20 KiB: two packet groups.
- * Under loss the second move must not be taken for the first: every byte must be the
- * second pattern's. Returns 0 if right. */
-#define FILL2_BYTES (20u * 1024u)
+/* Two MoveTos into one grant in one transaction (CT_FILL2), 100 KiB each: three packet
+ * groups, in flight together (the move's window). Under loss the second move must not
+ * be taken for the first: every byte must be the second pattern's. Returns 0 if right. */
+#define FILL2_BYTES (100u * 1024u)
 static uint8_t fill2_buf[CT_COUNT_THREADS][FILL2_BYTES];
 static int fill2_check(uint32_t id, uint32_t seq)
 {

@@ -15,7 +15,7 @@ UNIT_LIBS   := -lcmocka
 UNIT_HDRS   := $(wildcard libv/include/*.h libv/include/v/*.h kernel/*.h net/*.h)
 
 UNIT_TESTS  := list frames timerq cmdline elf msg fmt heap pid string proto_codec proto_state netcfg \
-               host_env group name_cache
+               host_env group name_cache proto_window chksum
 
 # Pure sources linked into each test.
 unit_srcs_frames  := kernel/frames.c
@@ -32,6 +32,8 @@ unit_srcs_proto_state := net/proto_retx.c net/proto_rcache.c net/lhost.c
 unit_srcs_host_env := libv/host/hv_env.c libv/host/hv_env.h
 unit_srcs_group := net/group_table.c
 unit_srcs_name_cache := libv/name_cache.c
+unit_srcs_proto_window := net/proto_window.c
+unit_srcs_chksum := net/chksum.c
 
 UNIT_STRING_NAMES := memcpy memmove memset memcmp strlen strnlen strcmp strncmp strcpy \
                      strncpy strlcpy strchr strrchr strtoul strtol atoi

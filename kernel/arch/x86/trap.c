@@ -87,7 +87,6 @@ void trap(struct trapframe *tf)
         exc_user_fault(tf, v, tf->error, v == 14 ? read_cr2() : 0);
     } else if (v < 48) {
         int irq = (int)v - 32;
-        pic_eoi(irq);
         if (irq == 0)
             time_tick();
         else if (irq == 4)

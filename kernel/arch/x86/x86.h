@@ -6,7 +6,6 @@ void gdt_init(void);
 void gdt_set_kstack(uint32_t top);
 void idt_init(void);
 void pic_init(void);
-void pic_eoi(int irq);
 void serial_irq(void);
 extern volatile uint64_t pit_ticks;
 #endif
