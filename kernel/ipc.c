@@ -197,13 +197,10 @@ static int awaiting_me(v_pid_t pid, struct proc **out)
     struct proc *p = proc_lookup(pid);
     if (__builtin_expect(!p || p->state != V_PS_AWAITING_REPLY || p->blocked_on != current->pid, 0)) {
         struct proc *a = proc_alien_awaiting(pid, current->pid);   /* remote or group */
-        if (a)
-            p = a;
+        if (!a)
+            return p ? V_ENOTAWAITING : V_ENOPROC;
+        p = a;
     }
-    if (!p)
-        return V_ENOPROC;
-    if (p->state != V_PS_AWAITING_REPLY || p->blocked_on != current->pid)
-        return V_ENOTAWAITING;
     *out = p;
     return V_OK;
 }

@@ -58,7 +58,7 @@ static int do_receive(struct sysargs *a, int with_seg)
     vm_copy_out(current->team, umsg, &s->msg, sizeof(s->msg));
     a->r1 = s->pid;
     a->r2 = len;
-    if (s->alien > ALIEN_REMOTE && (s->msg.flags & V_MSG_NO_REPLY))
+    if (__builtin_expect(s->alien > ALIEN_REMOTE, 0) && (s->msg.flags & V_MSG_NO_REPLY))
         group_member_reply(s, &s->msg, V_OK, current->pid);   /* nobody waits: free it now */
     return V_OK;
 }

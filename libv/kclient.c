@@ -8,6 +8,7 @@
 #include <v/ipc.h>
 #include <v/kclient.h>
 #include <v/dev.h>
+#include <v/group.h>
 #include <string.h>
 #include <stdlib.h>
 
@@ -380,4 +381,23 @@ const char *v_proc_state_name(uint32_t s)
         [V_PS_MOVE_BLOCKED] = "move",
     };
     return s < sizeof names / sizeof names[0] && names[s] ? names[s] : "?";
+}
+
+int v_ks_cluster_nodes(uint32_t bits[8], uint32_t *ipv4)
+{
+    struct v_msg m = { .code = KS_NODE_INFO };
+    v_pid_t from;
+    int rc = v_send_r(&m, V_GROUP_KERNEL_SERVERS, &from), first = rc;
+
+    memset(bits, 0, 8 * sizeof bits[0]);
+    while (rc == V_OK) {
+        uint32_t node = m.w[0];          /* KS_NODE_INFO: w0 = the node, w2 = its IPv4 */
+        if (!m.code && node && node <= V_NODE_MAX) {
+            bits[node / 32] |= 1u << (node % 32);
+            if (ipv4)
+                ipv4[node] = m.w[2];
+        }
+        rc = v_get_reply(&m, V_GROUP_WINDOW_MS, &from);
+    }
+    return first;
 }

@@ -58,6 +58,8 @@ int bench_check(v_pid_t peer, uint32_t bytes);
 
 /* The peer team's main loop (`bench peer`); returns its exit status. */
 int bench_peer_main(void);
+/* The root of the team named "bench" on node `node`, or 0 (retried while it boots). */
+v_pid_t bench_find_peer(uint32_t node);
 
 /* `bench naming nodes=N [ops=K] [members=M]` (naming.c): 0, or -1 after a BENCH-ERROR. */
 int bench_naming_main(int argc, char **argv);

@@ -234,8 +234,9 @@ static int stop_peer(v_pid_t peer)
     return status == 0 ? 0 : -1;
 }
 
-/* The root of the team named "bench" on node `node` (its `bench peer`), or 0. */
-static v_pid_t find_remote_peer(uint32_t node)
+/* The root of the team named "bench" on node `node` (its `bench peer`), or 0 after 10 s
+ * of retrying while the node boots (bench.h). */
+v_pid_t bench_find_peer(uint32_t node)
 {
     static struct v_proc_info recs[64];
     v_pid_t ks = v_pid_make(v_lhost_make(node, 0), V_LOCAL_KERNEL_SERVER);
@@ -254,7 +255,7 @@ static int start_peer(v_pid_t *peer)
 {
     int rc;
     if (remote_node) {
-        *peer = find_remote_peer(remote_node);
+        *peer = bench_find_peer(remote_node);
         rc = *peer ? V_OK : V_ENOPROC;
     } else {
         rc = v_pm_run("bench peer", 0, peer);

@@ -318,22 +318,6 @@ static int run_groups(const struct naming_cfg *c)
 
 /* ---- set-up ---- */
 
-/* The root of the team named "bench" on node `node`, or 0 (retried while it boots). */
-static v_pid_t find_bench(uint32_t node)
-{
-    static struct v_proc_info recs[64];
-    v_pid_t ks = v_pid_make(v_lhost_make(node, 0), V_LOCAL_KERNEL_SERVER);
-    for (int tries = 0; tries < 100; tries++) {
-        uint32_t total = 0, got = 0;
-        if (v_ks_process_list(ks, recs, 64, &total, &got) == V_OK)
-            for (uint32_t i = 0; i < got; i++)
-                if (!strcmp(recs[i].name, "bench") && recs[i].pid == recs[i].team)
-                    return recs[i].pid;
-        v_delay(100);
-    }
-    return 0;
-}
-
 /* Every node's name handler answers for its own [nameK] (so all of them are in the
  * group and decline the misses); node N's handler is remembered for unicast lookups. */
 static int handlers_ready(struct naming_cfg *c)
@@ -383,7 +367,7 @@ int bench_naming_main(int argc, char **argv)
     uint64_t t0 = v_time_ns();
     if (parse(argc, argv, &c))
         return -1;
-    if (!(c.peer = find_bench(c.nodes)))
+    if (!(c.peer = bench_find_peer(c.nodes)))
         return printf("BENCH-ERROR name=peer error=no bench peer on node %u\n", c.nodes), -1;
     if (handlers_ready(&c))
         return -1;

@@ -54,24 +54,6 @@ void sh_cluster_start(void)
         printf("shell: no node watcher: `nodes` shows only who answers now\n");
 }
 
-int sh_cluster_nodes(uint32_t bits[8], uint32_t *ipv4)
-{
-    struct v_msg m = { .code = KS_NODE_INFO };
-    v_pid_t from;
-    int rc = v_send_r(&m, V_GROUP_KERNEL_SERVERS, &from);
-    memset(bits, 0, 8 * sizeof(uint32_t));
-    while (rc == V_OK) {
-        uint32_t node = m.w[0];          /* KS_NODE_INFO: w0 = the node, w2 = its IPv4 */
-        if (!m.code && node && node <= V_NODE_MAX) {
-            bits[node / 32] |= 1u << (node % 32);
-            if (ipv4)
-                ipv4[node] = m.w[2];
-        }
-        rc = v_get_reply(&m, V_GROUP_WINDOW_MS, &from);
-    }
-    return rc == V_ETIMEOUT ? V_OK : rc;
-}
-
 static void ip_text(uint32_t ip, char *buf, uint32_t len)
 {
     snprintf(buf, len, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
@@ -85,7 +67,7 @@ int cmd_nodes(int argc, char **argv)
     (void)argv;
     if (argc != 1)
         return sh_usage("nodes");
-    int rc = sh_cluster_nodes(bits, ipv4);
+    int rc = v_ks_cluster_nodes(bits, ipv4);
     if (rc < 0)
         printf("nodes: the kernel-server group: %s\n", v_strerror(rc));
     uint64_t now = v_time_ns();

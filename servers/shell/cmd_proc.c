@@ -31,7 +31,7 @@ static int ps_cluster(void)
 {
     static struct v_proc_info tab[PS_MAX];
     uint32_t bits[8], total, n, nodes = 0;
-    int rc = sh_cluster_nodes(bits, 0), bad = 0;
+    int rc = v_ks_cluster_nodes(bits, 0), bad = 0;
     if (rc < 0) {
         printf("ps: no kernel server answered: %s\n", v_strerror(rc));
         return -1;

@@ -40,8 +40,6 @@ int cmd_send(int argc, char **argv);
 /* cmd_cluster.c */
 void sh_cluster_start(void);
 extern uint32_t names_dropped;  /* shell name-cache entries dropped on kernel events */
-/* Nodes whose kernel servers answer a group Send now: bitmap by node; ipv4 may be 0. */
-int sh_cluster_nodes(uint32_t bits[8], uint32_t *ipv4);
 int cmd_nodes(int argc, char **argv);
 int cmd_groups(int argc, char **argv);
 

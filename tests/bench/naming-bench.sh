@@ -87,9 +87,7 @@ ns=vsysnam$$
 pids=()
 . tests/lib/netns.sh
 stop_nodes() {
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+  netns_kill "${pids[@]}"
   pids=()
 }
 cleanup() { stop_nodes; netns_down "$ns" "$max"; }

@@ -24,8 +24,7 @@ ns=vsysbench$$
 pids=()
 . tests/lib/netns.sh
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+  netns_kill "${pids[@]}"
   netns_down "$ns" 2
 }
 trap cleanup EXIT

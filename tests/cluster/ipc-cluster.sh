@@ -24,9 +24,7 @@ fi
 
 . tests/lib/netns.sh
 cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+  netns_kill "${pids[@]}"
   netns_down "$ns" 3
 }
 trap cleanup EXIT

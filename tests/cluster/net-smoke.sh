@@ -40,15 +40,7 @@ done
 . tests/lib/netns.sh
 # Stop what we started (by pid), then remove the namespace and what is in it.
 cleanup() {
-  local p i
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  for ((i = 0; i < 50; i++)); do
-    local alive=0
-    for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
-    [ $alive = 0 ] && break
-    sleep 0.1
-  done
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  netns_kill "${pids[@]}"
   netns_down "$ns" 3
 }
 trap cleanup EXIT

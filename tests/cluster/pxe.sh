@@ -47,10 +47,9 @@ clog() { tr -d '\r' <"$RUNROOT/$1/node$2.log" 2>/dev/null; }
 
 . tests/lib/netns.sh
 cleanup() {
-  local n p
+  local n
   for n in "${NAMES[@]}"; do timeout 60 "$VC" down --name "$n" >/dev/null 2>&1; done
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do timeout 5 tail --pid="$p" -f /dev/null; kill -9 "$p" 2>/dev/null; done
+  netns_kill "${pids[@]}"
   netns_down "$ns" 3
 }
 trap cleanup EXIT
@@ -174,19 +173,8 @@ EOF
 
 # ---- e1000: up --pxe, addresses, names, IPC across the nodes ------------------------
 
-# leftovers NAME: what is left of cluster NAME (namespace, interfaces, processes naming
-# its run directory: QEMU, keeper, dnsmasq; the state file). Empty when nothing is.
-leftovers() {
-  local n=$1 p cmd
-  ip netns list 2>/dev/null | grep -qw "vsys-$n" && echo "namespace vsys-$n"
-  ip -o link show 2>/dev/null | grep -Eo "(vt-$n-[0-9]+|vbr-$n)[:@]" | sed 's/^/host interface /'
-  for p in /proc/[0-9]*; do
-    cmd=$( { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null ) || continue
-    [[ $cmd == *"$RUNROOT/$n/"* ]] && echo "process ${p#/proc/}: ${cmd:0:80}"
-  done
-  [ -e "$RUNROOT/$n/cluster.env" ] && echo "state file"
-  return 0
-}
+. tests/lib/leftovers.sh
+# nothing_left NAME: succeeds when nothing of cluster NAME is left, else shows what is.
 nothing_left() {
   local left; left=$(leftovers "$1")
   [ -z "$left" ] || { sed 's/^/  | /' <<<"$left"; return 1; }

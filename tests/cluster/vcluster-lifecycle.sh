@@ -30,18 +30,7 @@ cleanup() { for n in "${NAMES[@]}"; do timeout 60 "$VC" down --name "$n" >/dev/n
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# leftovers NAME: print what is left of cluster NAME (nothing, if all is gone).
-leftovers() {
-  local n=$1 p cmd
-  ip netns list 2>/dev/null | grep -qw "vsys-$n" && echo "namespace vsys-$n"
-  ip -o link show 2>/dev/null | grep -Eo "(vt-$n-[0-9]+|vbr-$n)[:@]" | sed 's/^/host interface /'
-  for p in /proc/[0-9]*; do
-    cmd=$( { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null ) || continue
-    [[ $cmd == *"$RUNROOT/$n/"* || $cmd == *"$RUNROOT/$n "* ]] && echo "process ${p#/proc/}: ${cmd:0:80}"
-  done
-  [ -e "$RUNROOT/$n/cluster.env" ] && echo "state file $RUNROOT/$n/cluster.env"
-  return 0
-}
+. tests/lib/leftovers.sh
 # nothing_left NAME: check that nothing of cluster NAME is left.
 nothing_left() {
   local left

@@ -3,6 +3,8 @@
 # and taps tap1..tapN enslaved to it. Every address a test uses stays inside it.
 #   netns_up NS N     create it; returns non-zero (the error on stderr) if any step fails
 #   netns_down NS N   remove taps, bridge and namespace; idempotent, for traps
+#   netns_kill PID... end the processes the test started (its QEMUs): TERM, up to 5 s for
+#                     them to go, then KILL; reaps its own children. For traps too.
 
 netns_up() {
   local ns=$1 n=$2 k
@@ -21,4 +23,17 @@ netns_down() {
   for ((k = 1; k <= n; k++)); do ip -n "$ns" link del "tap$k" 2>/dev/null; done
   ip -n "$ns" link del br0 2>/dev/null
   ip netns del "$ns" 2>/dev/null
+}
+
+netns_kill() {
+  local p i alive
+  for p in "$@"; do kill "$p" 2>/dev/null; done
+  for ((i = 0; i < 50; i++)); do
+    alive=0
+    for p in "$@"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ $alive = 0 ] && break
+    sleep 0.1
+  done
+  for p in "$@"; do kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  return 0
 }

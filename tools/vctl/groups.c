@@ -13,31 +13,13 @@
 #define PS_MAX 128
 #define NAMES_MAX 64
 
-/* The nodes whose kernel servers answer a group Send of KS_NODE_INFO: a bitmap by node
- * number. V_OK with at least one node, or the Send's error (V_ETIMEOUT: none). */
-static int cluster_nodes(uint32_t bits[8])
-{
-    struct v_msg m = { .code = KS_NODE_INFO };
-    v_pid_t from;
-    int rc = v_send_r(&m, V_GROUP_KERNEL_SERVERS, &from), any = rc;
-
-    memset(bits, 0, 8 * sizeof bits[0]);
-    while (rc == V_OK) {
-        uint32_t node = m.w[0];          /* KS_NODE_INFO: w0 = the node */
-        if (!m.code && node && node <= V_NODE_MAX)
-            bits[node / 32] |= 1u << (node % 32);
-        rc = v_get_reply(&m, V_GROUP_WINDOW_MS, &from);
-    }
-    return any;
-}
-
 /* ps @*: the process list of every node, in node order, with a NODE column. A node that
  * answered the group but fails its list is printed as "node N: error: ..." (exit 1). */
 int vctl_ps_all(void)
 {
     static struct v_proc_info tab[PS_MAX];
     uint32_t bits[8], total, n, nodes = 0;
-    int rc = cluster_nodes(bits), bad = 0;
+    int rc = v_ks_cluster_nodes(bits, 0), bad = 0;
 
     if (rc < 0) {
         fprintf(stderr, "ps: no kernel server answered: %s\n", v_strerror(rc));

@@ -55,6 +55,11 @@ struct v_node_info {
 /* Node info of kernel server ks, and its command line into cmdline[len] (NUL-terminated;
  * cmdline may be 0). */
 int v_ks_node_info(v_pid_t ks, struct v_node_info *out, char *cmdline, uint32_t len);
+/* The nodes whose kernel servers answer one group Send of KS_NODE_INFO to every kernel
+ * server (V_GROUP_KERNEL_SERVERS), collected until the reply window closes: bits[] by
+ * node number (1..V_NODE_MAX), ipv4[node] each one's address (ipv4 may be 0). V_OK when
+ * at least one answered, else the Send's error (V_ETIMEOUT: none). */
+int v_ks_cluster_nodes(uint32_t bits[8], uint32_t *ipv4);
 /* Boot module `index` of this node: its size and name (NUL-terminated into name[len]).
  * V_ENOTFOUND past the last module. */
 int v_ks_module_info(uint32_t index, uint32_t *size, char *name, uint32_t len);

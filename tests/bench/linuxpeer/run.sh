@@ -75,27 +75,15 @@ done
 
 ns=vsys-lpeer$$
 pids=()
+. tests/lib/netns.sh                   # netns_kill, netns_down (its own set-up is below)
 # Stop the QEMUs we started (by pid: TERM, then KILL), then remove the namespace.
 stop_guests() {
-  local p i alive
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  for ((i = 0; i < 50; i++)); do
-    alive=0
-    for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
-    [ $alive = 0 ] && break
-    sleep 0.1
-  done
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  netns_kill "${pids[@]}"
   pids=()
 }
 cleanup() {
   stop_guests
-  if ip netns list 2>/dev/null | grep -qw "$ns"; then
-    ip -n "$ns" link del tap1 2>/dev/null
-    ip -n "$ns" link del tap2 2>/dev/null
-    ip -n "$ns" link del br0 2>/dev/null
-    ip netns del "$ns" 2>/dev/null
-  fi
+  netns_down "$ns" 2
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
