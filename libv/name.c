@@ -1,7 +1,8 @@
 /*
  * name.c - resolving character-string names (v/name.h, docs/GROUPS.md "Naming"): a
  * per-team cache of prefix -> (server, context) in front of the name handlers, which are
- * asked by one group Send on a miss. Entry points: v_name_resolve, v_name_resolve_at,
+ * asked by one group Send on a miss: to the name's context group, whose members are the
+ * handlers holding a registration in that slice of the name space (v/group.h). Entry points: v_name_resolve, v_name_resolve_at,
  * v_name_send, v_name_register, v_name_unregister, v_name_cache_self, v_name_cache_event.
  * Not thread-safe beyond what one team's threads get from running one at a time.
  */
@@ -89,8 +90,10 @@ static int resolve(v_pid_t at, const char *name, struct v_name_entry *out, uint3
         return V_OK;
     }
     struct v_msg m;
-    uint32_t src = at ? V_NAME_SRC_UNICAST : V_NAME_SRC_MULTICAST;
-    rc = lookup(at ? at : V_GROUP_NAME_HANDLERS, cn, at ? 0 : V_NAME_LK_GROUP, &m);
+    if (!at)
+        at = v_name_context_group(cn);   /* the handlers that may own it */
+    uint32_t src = v_pid_is_group(at) ? V_NAME_SRC_MULTICAST : V_NAME_SRC_UNICAST;
+    rc = lookup(at, cn, src == V_NAME_SRC_MULTICAST ? V_NAME_LK_GROUP : 0, &m);
     if (!rc)
         rc = learn(cn, &m, src, out, rest_off);
     if (!rc && source)
@@ -104,12 +107,12 @@ int v_name_resolve(const char *name, struct v_name_entry *out, uint32_t *rest_of
     return resolve(0, name, out, rest_off, source);
 }
 
-int v_name_resolve_at(v_pid_t handler, const char *name, struct v_name_entry *out,
+int v_name_resolve_at(v_pid_t at, const char *name, struct v_name_entry *out,
                       uint32_t *rest_off)
 {
-    if (!handler || v_pid_is_group(handler))
+    if (!at || (v_pid_is_group(at) && !v_group_is(at)))
         return V_EINVAL;
-    return resolve(handler, name, out, rest_off, 0);
+    return resolve(at, name, out, rest_off, 0);
 }
 
 int v_name_send(const char *name, struct v_msg *m, v_pid_t *replier)

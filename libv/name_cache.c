@@ -5,6 +5,7 @@
  */
 #include <string.h>
 #include <v/err.h>
+#include <v/group.h>
 #include <v/name.h>
 
 static int is_ctx_char(char ch)
@@ -88,6 +89,21 @@ uint32_t v_name_match(const char *prefix, const char *name)
     if (prefix[n - 1] == ']' || name[n] == 0 || name[n] == '/')
         return n;
     return 0;
+}
+
+uint32_t v_name_context_hash(const char *name)
+{
+    uint32_t n = context_len(name), h = 0x811c9dc5u;   /* FNV-1a offset basis */
+    for (uint32_t i = 1; i + 1 < n; i++)
+        h = (h ^ (uint8_t)name[i]) * 0x01000193u;       /* FNV prime */
+    return v_group_mix(h);
+}
+
+v_pid_t v_name_context_group(const char *name)
+{
+    if (!context_len(name))
+        return V_PID_NONE;
+    return V_GROUP_NAME_CONTEXT(v_name_context_hash(name) % V_GROUP_NAME_CONTEXTS);
 }
 
 const char *v_name_source_name(uint32_t source)

@@ -29,9 +29,12 @@ net_setup() {
     net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1 || true
   # Snooping on, with the bridge as the segment's IGMP querier: multicast reaches only
   # the taps whose node joined the group (as on a lab switch), and the periodic queries
-  # keep memberships alive (see docs/CLUSTER.md, "IGMP").
-  ip -n "$NS" link add "$BR" type bridge mcast_snooping 1 mcast_querier 1 \
-      mcast_query_use_ifaddr 1 ||
+  # keep memberships alive (see docs/CLUSTER.md, "IGMP"). The querier is enabled after
+  # the Max Response Time is set to 1 s, because the kernel floods all multicast for one
+  # response interval after a querier is enabled (10 s by default).
+  ip -n "$NS" link add "$BR" type bridge mcast_snooping 1 mcast_query_use_ifaddr 1 \
+      mcast_query_response_interval 100 &&
+    ip -n "$NS" link set "$BR" type bridge mcast_querier 1 ||
     { warn "cannot create bridge $BR in $NS"; return 1; }
   ip -n "$NS" addr add "$BRIDGE_ADDR" dev "$BR" || return 1
   # ARP from the bridge is retried every 100 ms rather than 1 s: a node that misses the

@@ -10,11 +10,16 @@
  *   rtt_ks   KS_GET_TIME to node N's kernel server (answered inside its kernel)
  *   unicast  v_name_resolve_at(node N's name handler, "[pmN]"): NAME_LOOKUP to one handler
  *   miss     the cache entry dropped, then v_name_resolve("[pmN]"): one group Send to
- *            every name handler, answered by node N's, declined by the others
+ *            the name's context group (v_name_context_group), whose members are the
+ *            handlers holding a registration in that slice of the name space: node N's
+ *            (and any node whose contexts hash alike, which declines)
+ *   miss_all the same lookup sent to every name handler (V_GROUP_NAME_HANDLERS),
+ *            answered by node N's, declined by all the others: what a miss would cost
+ *            without context groups
  *   hit      v_name_resolve("[pmN]") answered by the cache; this node's datagram counters
  *            (KS_NET_STATS tx, rx) are read before and after the whole block of hits
  *   clock    nothing: the cost of the timing itself (two v_time_ns calls), for scale
- * The first four are interleaved operation by operation, so a change of host load
+ * The first five are interleaved operation by operation, so a change of host load
  * touches all of them alike. With members=M, group Sends of BENCH_ECHO to the groups
  * G_1..G_M (G_m has m members, one `bench peer` each) follow, interleaved over m: the
  * time to the first reply (v_send_r) and to the m-th (v_get_reply).
@@ -33,8 +38,8 @@
 #define REPLY_WAIT_MS    1000u    /* one GetReply's limit (the window is 1 s anyway) */
 
 /* Lookup figures, in the order they are printed. */
-enum { F_RTT, F_RTT_KS, F_UNICAST, F_MISS, F_HIT, F_N };
-static const char *const fig_name[F_N] = { "rtt", "rtt_ks", "unicast", "miss", "hit" };
+enum { F_RTT, F_RTT_KS, F_UNICAST, F_MISS, F_MISS_ALL, F_HIT, F_N };
+static const char *const fig_name[F_N] = { "rtt", "rtt_ks", "unicast", "miss", "miss_all", "hit" };
 
 static uint32_t samples[F_N][NAMING_OPS_MAX];
 static uint32_t g_first[NAMING_GROUPS][NAMING_OPS_MAX];
@@ -154,6 +159,17 @@ static uint32_t op_miss(const struct naming_cfg *c, uint32_t i)
     return rc || src != V_NAME_SRC_MULTICAST ? 0 : t;
 }
 
+static uint32_t op_miss_all(const struct naming_cfg *c, uint32_t i)
+{
+    struct v_name_entry e;
+    (void)i;
+    v_name_cache_invalidate(v_name_cache_self(), c->name, 0);
+    uint64_t t0 = v_time_ns();
+    int rc = v_name_resolve_at(V_GROUP_NAME_HANDLERS, c->name, &e, 0);
+    uint32_t t = elapsed(t0);
+    return rc || e.server == 0 || e.source != V_NAME_SRC_MULTICAST ? 0 : t;
+}
+
 static uint32_t op_hit(const struct naming_cfg *c, uint32_t i)
 {
     struct v_name_entry e;
@@ -166,7 +182,8 @@ static uint32_t op_hit(const struct naming_cfg *c, uint32_t i)
 }
 
 typedef uint32_t (*naming_op)(const struct naming_cfg *c, uint32_t i);
-static const naming_op fig_op[F_N] = { op_rtt, op_rtt_ks, op_unicast, op_miss, op_hit };
+static const naming_op fig_op[F_N] = { op_rtt, op_rtt_ks, op_unicast, op_miss, op_miss_all,
+                                       op_hit };
 
 /* This node's datagram counters (KS_NET_STATS). */
 static int net_counts(uint32_t *tx, uint32_t *rx)
@@ -182,7 +199,7 @@ static int net_counts(uint32_t *tx, uint32_t *rx)
 
 /* ---- the phases ---- */
 
-/* rtt, rtt_ks, unicast and miss, interleaved; a warm-up of a tenth first. */
+/* rtt, rtt_ks, unicast, miss and miss_all, interleaved; a warm-up of a tenth first. */
 static int run_lookups(const struct naming_cfg *c)
 {
     int errors[F_HIT] = { 0 };
@@ -318,8 +335,9 @@ static int run_groups(const struct naming_cfg *c)
 
 /* ---- set-up ---- */
 
-/* Every node's name handler answers for its own [nameK] (so all of them are in the
- * group and decline the misses); node N's handler is remembered for unicast lookups. */
+/* Every node's name handler answers for its own [nameK] (so all of them are up, in
+ * V_GROUP_NAME_HANDLERS, and decline the miss_all lookups); node N's handler is
+ * remembered for unicast lookups. */
 static int handlers_ready(struct naming_cfg *c)
 {
     char name[16];

@@ -310,11 +310,57 @@ static void lookup_thread(uint32_t which)
     for (int i = 0; i < 10; i++) {
         struct v_msg m = { .code = NAME_LOOKUP, .flags = V_MSG_SEG_READ, .seg_ptr = (uint32_t)name,
                            .seg_len = (uint32_t)strlen(name), .w = { V_NAME_LK_GROUP } };
-        if (v_send(&m, V_GROUP_NAME_HANDLERS) || v_msg_reply_code(&m) || m.w[0] != want ||
+        v_pid_t g = which & 2 ? V_GROUP_NAME_HANDLERS : v_name_context_group(name);
+        if (v_send(&m, g) || v_msg_reply_code(&m) || m.w[0] != want ||
             m.w[3] != node)
             nl_bad++;
     }
     nl_done++;
+}
+
+/* Node `node`'s name handler's NAME_LOOKUP counters (NAME_LIST w2, w3). */
+static int handler_counts(uint32_t node, uint32_t *lookups, uint32_t *declined)
+{
+    static struct v_name_record recs[16];
+    char hn[16];
+    struct v_name_entry he;
+    snprintf(hn, sizeof(hn), "[name%u]", node);
+    int rc = v_name_resolve(hn, &he, 0, 0);
+    struct v_msg q = { .code = NAME_LIST, .flags = V_MSG_SEG_WRITE,
+                       .seg_ptr = (uint32_t)recs, .seg_len = sizeof(recs) };
+    if (!rc && !(rc = v_send(&q, he.server)))
+        rc = v_msg_reply_code(&q);
+    *lookups = q.w[2];
+    *declined = q.w[3];
+    return rc;
+}
+
+/* A miss asks only the handlers of its name's context group: node 2's handler gets each
+ * of 20 misses for [pm2], node 3's none of them (none of its registrations is in that
+ * group); one lookup sent to every handler reaches node 3's, which declines it. */
+static void t_naming_context_group(void)
+{
+    static const char *const node3[] = { "[name3]", "[pm3]", "[ks3]", "[svc]" };
+    v_pid_t g = v_name_context_group("[pm2]");
+    int apart = g != V_PID_NONE && g == v_name_context_group("[pm2]/x/y");
+    for (uint32_t i = 0; i < sizeof(node3) / sizeof(node3[0]); i++)
+        apart &= v_name_context_group(node3[i]) != g;
+    uint32_t l2a, d2a, l3a, d3a, l2b, d2b, l3b, d3b, l3c, d3c, ok = 0;
+    struct v_name_entry e;
+    uint32_t src;
+    int rc = handler_counts(2, &l2a, &d2a) | handler_counts(3, &l3a, &d3a);
+    for (int i = 0; i < 20; i++) {
+        v_name_cache_invalidate(v_name_cache_self(), "[pm2]", 0);
+        ok += v_name_resolve("[pm2]", &e, 0, &src) == V_OK && src == V_NAME_SRC_MULTICAST;
+    }
+    rc |= handler_counts(2, &l2b, &d2b) | handler_counts(3, &l3b, &d3b);
+    rc |= v_name_resolve_at(V_GROUP_NAME_HANDLERS, "[pm2]", &e, 0);
+    rc |= handler_counts(3, &l3c, &d3c);
+    CHECK("name_miss_asks_only_its_context_group", apart && !rc && ok == 20 &&
+          l2b - l2a >= 20 && d2b == d2a && l3b == l3a && l3c - l3b == 1 && d3c - d3b == 1,
+          "context groups apart %d, rc %d, %u/20 resolved; node 2 saw %u (declined %u), "
+          "node 3 saw %u, then %u of 1 sent to all (declined %u)", apart, rc, ok, l2b - l2a,
+          d2b - d2a, l3b - l3a, l3c - l3b, d3c - d3b);
 }
 
 static void t_naming(void)
@@ -337,6 +383,7 @@ static void t_naming(void)
     CHECK("name_hit_from_cache_sends_nothing", hits == 100 && tx1 == tx0 && tx0,
           "%d hits of 100, %u datagrams sent (0 expected; counter %u)", hits, tx1 - tx0, tx0);
     printf("  name cache hit: %u ns\n", hit_ns);
+    t_naming_context_group();
 
     t0 = v_time_ns();
     rc = v_name_resolve("[nosuch]/x", &e, 0, 0);

@@ -1,7 +1,9 @@
 /*
  * name - a node's name handler (docs/GROUPS.md, "Naming"). It holds the prefixes that
  * this node's servers registered, and answers NAME_LOOKUP for them, whether asked by
- * the group of every name handler (V_GROUP_NAME_HANDLERS, which it joins) or directly.
+ * the group of every name handler (V_GROUP_NAME_HANDLERS, which it joins), by the
+ * context group of a name (V_GROUP_NAME_CONTEXT(h), which it joins while it holds a
+ * registration in that context: sync_contexts), or directly.
  * A handler that owns no prefix of a name declines a group lookup (it replies with
  * V_MSG_NO_REPLY, so nothing goes on the wire) and answers V_ENOTFOUND to a direct one.
  *
@@ -25,6 +27,35 @@
 static struct v_name_entry store[NREG];
 static struct v_name_cache reg;
 static uint32_t node;
+static uint32_t joined[V_GROUP_NAME_CONTEXTS / 32];   /* context groups we are a member of */
+static uint32_t lookups, declined;                    /* NAME_LOOKUPs seen, and declined */
+
+/* Be a member of exactly the context groups of our registrations (v/group.h): join the
+ * new ones, leave those no registration needs any more. V_OK, or the first join's error
+ * (the caller undoes the registration that needed it). */
+static int sync_contexts(void)
+{
+    uint32_t need[V_GROUP_NAME_CONTEXTS / 32] = { 0 };
+    int rc = V_OK;
+    for (uint32_t i = 0; i < NREG; i++)
+        if (store[i].prefix[0]) {
+            uint32_t h = v_name_context_hash(store[i].prefix) % V_GROUP_NAME_CONTEXTS;
+            need[h / 32] |= 1u << (h % 32);
+        }
+    for (uint32_t h = 0; h < V_GROUP_NAME_CONTEXTS; h++) {
+        uint32_t bit = 1u << (h % 32), want = need[h / 32] & bit, have = joined[h / 32] & bit;
+        if (want && !have) {
+            int err = v_join_group(V_GROUP_NAME_CONTEXT(h), 0);
+            if (!err)
+                joined[h / 32] |= bit;
+            else if (!rc)
+                rc = err;
+        } else if (!want && have && v_leave_group(V_GROUP_NAME_CONTEXT(h), 0) == V_OK) {
+            joined[h / 32] &= ~bit;
+        }
+    }
+    return rc;
+}
 
 static int alive(v_pid_t pid)
 {
@@ -46,6 +77,7 @@ static int find(const char *cn, uint32_t flags, struct v_name_entry *e, uint32_t
             return V_OK;
         printf("name: %s: server 0x%08x is gone, registration dropped\n", e->prefix, e->server);
         v_name_cache_invalidate(&reg, e->prefix, e->server);
+        sync_contexts();
     }
 }
 
@@ -56,7 +88,7 @@ static int owned_elsewhere(const char *prefix, v_pid_t server)
                        .seg_ptr = (uint32_t)prefix, .seg_len = (uint32_t)strlen(prefix),
                        .w = { V_NAME_LK_EXACT | V_NAME_LK_GROUP } };
     v_pid_t from;
-    int rc = v_send_r(&m, V_GROUP_NAME_HANDLERS, &from);
+    int rc = v_send_r(&m, v_name_context_group(prefix), &from);
     while (rc == V_OK) {
         if (!v_msg_reply_code(&m) && m.w[0] && m.w[0] != server)
             return 1;
@@ -77,6 +109,10 @@ static int do_register(struct v_msg *m, v_pid_t from, const char *p)
     if ((m->w[2] & V_NAME_REG_UNIQUE) && owned_elsewhere(p, server))
         return V_EBUSY;
     int rc = v_name_cache_insert(&reg, p, server, m->w[1], V_NAME_SRC_STATIC, v_time_ns());
+    if (!rc && (rc = sync_contexts())) {
+        v_name_cache_invalidate(&reg, p, server);   /* a lookup could not reach us */
+        sync_contexts();
+    }
     if (!rc)
         printf("name: %s -> 0x%08x registered\n", p, server);
     return rc;
@@ -100,6 +136,8 @@ static int do_list(struct v_msg *m, v_pid_t from)
     }
     m->w[0] = n;
     m->w[1] = k;
+    m->w[2] = lookups;
+    m->w[3] = declined;
     m->code = V_OK;
     int rc = v_reply_with_segment(m, from, m->seg_ptr, out, k * sizeof(out[0]));
     return rc ? rc : 1;                  /* 1: replied already */
@@ -134,6 +172,8 @@ int main(int argc, char **argv)
     self_register("[name%u]", v_my_pid());
     self_register("[pm%u]", pm);
     self_register("[ks%u]", v_kernel_server());
+    if ((rc = sync_contexts()))
+        printf("name: cannot join a context group: %s\n", v_strerror(rc));
     for (;;) {
         struct v_msg m;
         v_pid_t from;
@@ -146,12 +186,16 @@ int main(int argc, char **argv)
         uint32_t plen;
         switch (m.code) {
         case V_EV_PROCESS_DIED:          /* a kernel event: no reply */
-            if (v_name_cache_invalidate_server(&reg, m.w[0]))
+            if (v_name_cache_invalidate_server(&reg, m.w[0])) {
                 printf("name: server 0x%08x died, its registrations dropped\n", m.w[0]);
+                sync_contexts();
+            }
             continue;
         case NAME_LOOKUP:
+            lookups++;
             rc = len && !v_name_check(buf) ? find(buf, m.w[0], &e, &plen) : V_EINVAL;
             if (rc && (m.w[0] & V_NAME_LK_GROUP)) {
+                declined++;
                 m.flags = V_MSG_NO_REPLY;    /* not ours: decline, send nothing */
                 v_reply(&m, from);
                 continue;
@@ -167,6 +211,8 @@ int main(int argc, char **argv)
         case NAME_UNREGISTER:
             rc = v_name_prefix_check(buf) ? V_EINVAL
                  : v_name_cache_invalidate(&reg, buf, m.w[0] ? m.w[0] : from);
+            if (!rc)
+                sync_contexts();
             break;
         case NAME_LIST:
             if ((rc = do_list(&m, from)) == 1)

@@ -9,8 +9,8 @@
 #include <v/name.h>
 #include "shell.h"
 
-/* lookup NAME [@NODE]: resolve NAME through this shell's cache (a miss asks every name
- * handler by one group Send), or ask node NODE's handler directly. Prints the owner,
+/* lookup NAME [@NODE]: resolve NAME through this shell's cache (a miss asks the name's
+ * context group by one group Send), or ask node NODE's handler directly. Prints the owner,
  * the context, the prefix, where the answer came from and how long it took. */
 int cmd_lookup(int argc, char **argv)
 {
@@ -39,8 +39,12 @@ int cmd_lookup(int argc, char **argv)
         printf("lookup: %s: %s (%u us)\n", argv[1], v_strerror(rc), us);
         return -1;
     }
-    printf("%s -> server 0x%08x context %u prefix %s (%s, %u us)\n", argv[1], e.server,
-           e.context, e.prefix, source ? v_name_source_name(source) : "cache hit", us);
+    if (source == V_NAME_SRC_MULTICAST)  /* say which group was asked */
+        printf("%s -> server 0x%08x context %u prefix %s (multicast to group 0x%08x, %u us)\n",
+               argv[1], e.server, e.context, e.prefix, v_name_context_group(e.prefix), us);
+    else
+        printf("%s -> server 0x%08x context %u prefix %s (%s, %u us)\n", argv[1], e.server,
+               e.context, e.prefix, source ? v_name_source_name(source) : "cache hit", us);
     return 0;
 }
 

@@ -6,7 +6,8 @@
 # namespace of its own (vsysnam<pid>). Every node runs its name handler; nodes 2..N run
 # `bench peer` (on the largest size each also joins the bench groups: node k is member
 # k-1 of G_(k-1)..G_M, and node 2 runs a second peer as member M), node 1 runs
-# `bench naming nodes=N`: cache hits, misses (one group Send to every name handler),
+# `bench naming nodes=N`: cache hits, misses (one group Send to the name's context group,
+# and for comparison to every name handler),
 # unicast NAME_LOOKUPs and plain round trips, for names owned by node N, then group
 # Sends to groups of 1..M members.
 #
@@ -126,6 +127,16 @@ cpu_times() {
   done >"$OUT/logs/naming_n$n.$placement.cpu"
 }
 
+# tap_frames N PLACEMENT: the frames the bridge delivered to each node (its tap's TX
+# packets) over the whole run, lines "k frames" into the cluster's .taps file: the
+# report's measure of how many nodes each multicast reached.
+tap_frames() {
+  local n=$1 placement=$2 k
+  for ((k = 1; k <= n; k++)); do
+    echo "$k $(ip netns exec "$ns" cat "/sys/class/net/tap$k/statistics/tx_packets" 2>/dev/null || echo 0)"
+  done >"$OUT/logs/naming_n$n.$placement.taps"
+}
+
 # run_size N M PLACEMENT: one cluster of N nodes; sets RC (node 1's QEMU exit status).
 run_size() {
   local n=$1 m=$2 placement=$3 k log
@@ -146,6 +157,7 @@ run_size() {
   while kill -0 "$client" 2>/dev/null && [ $((SECONDS - start)) -lt "$TIMEOUT" ]; do sleep 0.2; done
   if kill -0 "$client" 2>/dev/null; then RC=124; else wait "$client"; RC=$?; fi
   cpu_times "$n" "$placement"
+  tap_frames "$n" "$placement"
   stop_nodes
   netns_down "$ns" "$n"
 }

@@ -13,14 +13,16 @@ set xtics (2, 4, 8, 16)
 set xrange [1.7:19]
 
 # columns: 1 nodes, then median/p95 pairs of hit(2,3) miss(4,5) unicast(6,7) rtt(8,9)
-# rtt_ks(10,11), then miss/rtt(12) miss/unicast(13)
+# rtt_ks(10,11) miss_all(12,13), then miss/rtt(14) miss/unicast(15) miss_all/rtt(16)
 set output outdir."/naming_lookup.png"
 set title "Name lookup latency (".nic.", emulated time under TCG): median solid, p95 dashed"
 set ylabel "microseconds (log scale)"
 set logscale y 10
 # (the pinned file may hold no points: gnuplot then only warns)
-plot shared u 1:4  w lp lw 2 pt 7 lc 1 t "miss (multicast)", \
+plot shared u 1:4  w lp lw 2 pt 7 lc 1 t "miss (context group)", \
      shared u 1:5  w lp lw 1 pt 6 lc 1 dt 2 t "miss p95", \
+     shared u 1:12 w lp lw 2 pt 3 lc 5 t "miss asking every handler", \
+     shared u 1:13 w lp lw 1 pt 2 lc 5 dt 2 t "every-handler p95", \
      shared u 1:6  w lp lw 2 pt 5 lc 2 t "unicast lookup", \
      shared u 1:7  w lp lw 1 pt 4 lc 2 dt 2 t "unicast p95", \
      shared u 1:8  w lp lw 2 pt 9 lc 3 t "round trip (rtt)", \
@@ -37,10 +39,12 @@ set title "Miss cost against a unicast round trip (medians)"
 unset logscale y
 set ylabel "ratio"
 set yrange [0:*]
-plot shared u 1:12 w lp lw 2 pt 7 lc 1 t "miss / rtt, shared placement", \
-     shared u 1:13 w lp lw 1 pt 6 lc 1 dt 2 t "miss / unicast lookup, shared", \
-     pinned u 1:12 w lp lw 2 pt 5 lc 6 t "miss / rtt, pinned placement", \
-     pinned u 1:13 w lp lw 1 pt 4 lc 6 dt 2 t "miss / unicast lookup, pinned", \
+plot shared u 1:14 w lp lw 2 pt 7 lc 1 t "miss / rtt, shared placement", \
+     shared u 1:15 w lp lw 1 pt 6 lc 1 dt 2 t "miss / unicast lookup, shared", \
+     shared u 1:16 w lp lw 2 pt 3 lc 5 t "miss asking every handler / rtt, shared", \
+     pinned u 1:14 w lp lw 2 pt 5 lc 6 t "miss / rtt, pinned placement", \
+     pinned u 1:15 w lp lw 1 pt 4 lc 6 dt 2 t "miss / unicast lookup, pinned", \
+     pinned u 1:16 w lp lw 1 pt 2 lc 8 t "miss asking every handler / rtt, pinned", \
      1.5 w l lw 2 lc 0 dt 3 t "target (1.5)"
 
 if (groups) {

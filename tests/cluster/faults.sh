@@ -45,6 +45,7 @@ for tool in vde_switch wirefilter python3; do
   fi
 done
 
+. tests/lib/netns.sh
 sock=$(mktemp -d /tmp/vsysflt.XXXXXX)   # VDE sockets: short paths (sun_path is 108 bytes)
 cleanup() {
   local p
@@ -52,11 +53,7 @@ cleanup() {
     [ "$(ps -o ppid= -p "$p" 2>/dev/null | tr -d ' ')" = "$$" ] && kill "$p" 2>/dev/null
   done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-  if ip netns list 2>/dev/null | grep -qw "$ns"; then
-    for i in 1 2 3; do ip -n "$ns" link del "tap$i" 2>/dev/null; done
-    ip -n "$ns" link del br0 2>/dev/null
-    ip netns del "$ns" 2>/dev/null
-  fi
+  netns_down "$ns" 3
   rm -rf "$sock"
 }
 trap cleanup EXIT
@@ -98,15 +95,7 @@ SECONDS=0
 rm -rf "$dir"; mkdir -p "$dir"
 mods=$(bash tools/bundle.sh "$build") || exit 1
 
-ok=1
-ip netns add "$ns" && ip -n "$ns" link set lo up &&
-ip -n "$ns" link add br0 type bridge mcast_snooping 1 mcast_querier 1 &&
-ip -n "$ns" addr add 10.77.0.1/24 dev br0 && ip -n "$ns" link set br0 up || ok=0
-for k in 1 2 3; do
-  [ $ok = 1 ] && ip -n "$ns" tuntap add dev "tap$k" mode tap &&
-    ip -n "$ns" link set "tap$k" master br0 && ip -n "$ns" link set "tap$k" up || ok=0
-done
-[ $ok = 1 ] || { fail "setup: namespace, bridge or taps"; finish; }
+netns_up "$ns" 3 || { fail "setup: namespace, bridge or taps"; finish; }
 
 # Every process started in the background is `ip netns exec` itself (not a shell
 # function, whose $! would be a subshell): ip execs the program, so $! is its pid and

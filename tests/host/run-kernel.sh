@@ -133,7 +133,7 @@ vcm ps_all 0 '^   1 0x00800101 0x00800101 .* pm$
 ^   2 0x01000101 0x01000101 .* pm$
 ^   2 0x0100[0-9a-f]{4} .* name$
 ^\(2 nodes\)$' 5 ps @*
-vcm lookup_multicast_then_cache 0 "^\[pm2\] -> server ${pm2:-none} context 0 prefix \[pm2\] \(multicast, 
+vcm lookup_multicast_then_cache 0 "^\[pm2\] -> server ${pm2:-none} context 0 prefix \[pm2\] \(multicast to group 0x800000[89a-f][0-9a-f], 
 ^/pm2/x -> server ${pm2:-none} context 0 prefix \[pm2\] \(cache hit, " 3 lookup '[pm2]' /pm2/x
 vcm lookup_at_node 0 "^\[pm2\] -> server ${pm2:-none} context 0 prefix \[pm2\] \(unicast, " 3 \
   lookup --at 2 '[pm2]'

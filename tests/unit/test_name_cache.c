@@ -254,6 +254,67 @@ static void test_listing_is_sorted(void **state)
     assert_int_equal(out[2].prefix[0], 0);
 }
 
+/* "[" kind n "]" for n < 100 */
+static void ctx_name(char *out, const char *kind, uint32_t n)
+{
+    uint32_t i = 0;
+    out[i++] = '[';
+    while (*kind)
+        out[i++] = *kind++;
+    if (n >= 10)
+        out[i++] = (char)('0' + n / 10);
+    out[i++] = (char)('0' + n % 10);
+    out[i++] = ']';
+    out[i] = 0;
+}
+
+/* A miss is sent to the name's context group: it depends on the context alone, lies in
+ * the well-known range 0x80..0xff with an address of its own, and is fixed forever
+ * (every node and host tool must compute the same one). */
+static void test_context_groups(void **state)
+{
+    (void)state;
+    v_pid_t g = v_name_context_group("[pm2]");
+    assert_int_equal(g, V_GROUP_NAME_CONTEXT(122));          /* pinned: FNV-1a, mix, % 128 */
+    assert_int_equal(g, V_GROUP_WK(0x80 + 122));
+    assert_int_equal(v_group_mcast_addr(g), 0xef5600fau);     /* 239.86.0.250 */
+    assert_int_equal(v_name_context_group("[pm2]/usr/bin"), g);
+    assert_int_equal(v_name_context_group("[pm2]x"), g);
+    assert_int_not_equal(v_name_context_group("[pm3]"), g);
+    assert_int_equal(v_name_context_group("pm2"), V_PID_NONE);
+    assert_int_equal(v_name_context_group("[]"), V_PID_NONE);
+    assert_int_equal(v_name_context_group("[pm2"), V_PID_NONE);
+    assert_int_equal(v_name_context_group("[0123456789abcdef]"), V_PID_NONE);
+
+    /* every context group is well-known, distinct from the services, one address each */
+    uint32_t seen_addr[V_GROUP_NAME_CONTEXTS];
+    for (uint32_t h = 0; h < V_GROUP_NAME_CONTEXTS; h++) {
+        v_pid_t c = V_GROUP_NAME_CONTEXT(h);
+        assert_true(v_group_is_wellknown(c));
+        assert_int_not_equal(c, V_GROUP_NAME_HANDLERS);
+        assert_int_not_equal(c, V_GROUP_EV_PROCESS_DIED);
+        seen_addr[h] = v_group_mcast_addr(c);
+        assert_int_equal(seen_addr[h], 0xef560080u + h);      /* 239.86.0.128 + h */
+    }
+
+    /* the 48 contexts of a 16-node cluster ([nameN] [pmN] [ksN]) spread out: a miss for
+     * one of them reaches at most 2 other nodes' handlers */
+    uint32_t count[V_GROUP_NAME_CONTEXTS] = { 0 }, used = 0, most = 0;
+    static const char *const kind[] = { "name", "pm", "ks" };
+    for (uint32_t n = 1; n <= 16; n++)
+        for (uint32_t k = 0; k < 3; k++) {
+            char ctx[16];
+            ctx_name(ctx, kind[k], n);
+            uint32_t h = v_pid_local(v_name_context_group(ctx)) - 0x80;
+            assert_true(h < V_GROUP_NAME_CONTEXTS);
+            used += count[h]++ == 0;
+            if (count[h] > most)
+                most = count[h];
+        }
+    assert_true(used >= 30);
+    assert_true(most <= 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -265,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_lru_eviction_spares_static_entries),
         cmocka_unit_test(test_invalidation),
         cmocka_unit_test(test_listing_is_sorted),
+        cmocka_unit_test(test_context_groups),
     };
     return cmocka_run_group_tests(tests, 0, 0);
 }

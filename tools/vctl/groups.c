@@ -119,7 +119,8 @@ static int handler_of(uint32_t node, v_pid_t *h)
 }
 
 /* lookup [--at N] NAME...: resolve each name in turn (so a name given twice is a cache
- * hit the second time), by multicast on a miss, or by asking node N's handler. Exit 1
+ * hit the second time), by multicast to the name's context group on a miss, or by
+ * asking node N's handler. Exit 1
  * if any failed. */
 int vctl_lookup(int argc, char **argv)
 {
@@ -151,8 +152,12 @@ int vctl_lookup(int argc, char **argv)
         }
         if (!source)                     /* a hit: say so, and whether it was configured */
             source = e.source == V_NAME_SRC_STATIC ? V_NAME_SRC_STATIC : 0;
-        printf("%s -> server 0x%08x context %u prefix %s (%s, %u us)\n", argv[a], e.server,
-               e.context, e.prefix, source ? v_name_source_name(source) : "cache hit", us);
+        if (source == V_NAME_SRC_MULTICAST)  /* say which group was asked */
+            printf("%s -> server 0x%08x context %u prefix %s (multicast to group 0x%08x, %u us)\n",
+                   argv[a], e.server, e.context, e.prefix, v_name_context_group(e.prefix), us);
+        else
+            printf("%s -> server 0x%08x context %u prefix %s (%s, %u us)\n", argv[a], e.server,
+                   e.context, e.prefix, source ? v_name_source_name(source) : "cache hit", us);
     }
     return bad ? VCTL_FAIL : VCTL_OK;
 }

@@ -23,7 +23,8 @@
  *   239.86.0.1          V_PROTO_KERNELS (WHERE queries); also V_GROUP_KERNEL_SERVERS,
  *                       whose members are exactly the kernels that joined it at boot
  *   239.86.0.2-.0.255   the other well-known groups: number n -> 239.86.0.(2+(n-2)%254),
- *                       so the groups numbered 2..255 each get an address of their own
+ *                       so the groups numbered 2..255 each get an address of their own;
+ *                       the name-context groups (0x80..0xff) are 239.86.0.128-.0.255
  *   239.86.1.0-.255.255 created groups, spread by a 32-bit mix of the id (65,280
  *                       addresses), so that neither one creator's consecutive serials
  *                       nor equal serials of different creators pile onto one address
@@ -41,6 +42,12 @@
 #define V_GROUP_KERNEL_SERVERS   V_GROUP_WK(1)  /* every node's kernel server (implicit) */
 #define V_GROUP_PROGRAM_MANAGERS V_GROUP_WK(2)  /* every node's program manager */
 #define V_GROUP_NAME_HANDLERS    V_GROUP_WK(3)  /* every name handler (v/name.h) */
+/* ... the name handlers of one slice of the name space: a handler is a member of
+ * V_GROUP_NAME_CONTEXT(h) while it holds a registration whose context hashes to h
+ * (v_name_context_group, v/name.h), so a lookup reaches only the nodes that may own
+ * the name. Well-known numbers 0x80..0xff, one multicast address each. */
+#define V_GROUP_NAME_CONTEXTS    128u
+#define V_GROUP_NAME_CONTEXT(h)  V_GROUP_WK(0x80u + ((uint32_t)(h) % V_GROUP_NAME_CONTEXTS))
 /* ... and kernel event groups: the kernel sends to them without waiting for a reply
  * (V_MSG_NO_REPLY); any process may join to be told. Codes and words: enum v_event. */
 #define V_GROUP_EV_PROCESS_DIED  V_GROUP_WK(0x10)

@@ -19,7 +19,7 @@
  * so a server may hand a subtree to another by registering the longer prefix.
  *
  * Entry points: v_name_check, v_name_prefix_check, v_name_canon, v_name_match,
- * v_name_source_name, v_name_cache_{init,insert,lookup,invalidate,invalidate_server,
+ * v_name_source_name, v_name_context_hash, v_name_context_group, v_name_cache_{init,insert,lookup,invalidate,invalidate_server,
  * invalidate_lhost,list} (libv/name_cache.c: pure, caller-supplied storage, no system
  * calls; times are passed in).
  */
@@ -40,8 +40,10 @@
  * carries the first V_PROTO_MAX_DATA bytes of a READ grant), and ReceiveWithSegment gets it whole: a
  * lookup is one datagram each way. Reply codes are V_OK or a V_E* error. */
 enum v_name_req {
-    NAME_LOOKUP = 0x500,  /* seg R = name (canonical). Sent to V_GROUP_NAME_HANDLERS
-                             (multicast) or to one handler (unicast). w0 = V_NAME_LK_*.
+    NAME_LOOKUP = 0x500,  /* seg R = name (canonical). Sent to the name's context
+                             group (v_name_context_group: multicast to the handlers
+                             that may own it), to V_GROUP_NAME_HANDLERS (every
+                             handler), or to one handler (unicast). w0 = V_NAME_LK_*.
                              -> w0 = server pid, w1 = context id, w2 = bytes of the name
                                 the owning prefix covers (the client caches name[0..w2)),
                                 w3 = the answering handler's node.
@@ -55,7 +57,9 @@ enum v_name_req {
     NAME_UNREGISTER,      /* seg R = prefix; w0 = server (0: the sender)
                              -> V_OK, V_ENOTFOUND                                       */
     NAME_LIST,            /* seg W <- struct v_name_record[] (the handler's
-                             registrations) -> w0 = total, w1 = records written         */
+                             registrations) -> w0 = total, w1 = records written,
+                             w2 = NAME_LOOKUPs it has received, w3 = how many of them
+                             it declined (group lookups for names it does not own)     */
 };
 #define V_NAME_LK_EXACT     0x1u  /* answer only for a prefix equal to the whole name */
 #define V_NAME_LK_GROUP     0x2u  /* sent to the group: a handler that owns no prefix of
@@ -67,7 +71,7 @@ enum v_name_req {
 /* Where a cached answer came from. */
 enum v_name_source {
     V_NAME_SRC_STATIC = 1,   /* configured; never evicted by LRU */
-    V_NAME_SRC_MULTICAST,    /* a NAME_LOOKUP to V_GROUP_NAME_HANDLERS */
+    V_NAME_SRC_MULTICAST,    /* a NAME_LOOKUP to a group of name handlers */
     V_NAME_SRC_UNICAST,      /* a NAME_LOOKUP to one known handler */
 };
 
@@ -93,6 +97,14 @@ int v_name_canon(const char *in, char *out, uint32_t size);
 uint32_t v_name_match(const char *prefix, const char *name);
 /* "static", "multicast", "unicast", or "?" */
 const char *v_name_source_name(uint32_t source);
+/* The hash of the context of name or prefix (the bytes between its brackets):
+ * FNV-1a, then v_group_mix. Fixed forever: every node and host tool must agree. */
+uint32_t v_name_context_hash(const char *name);
+/* The group a miss for name (or a registration of prefix) asks: the name handlers of
+ * its context's slice, V_GROUP_NAME_CONTEXT(v_name_context_hash(name)) (v/group.h).
+ * Every prefix of one context maps to one group, so the longest-prefix rule still sees
+ * all candidates. V_PID_NONE if name does not start with a valid [context]. */
+v_pid_t v_name_context_group(const char *name);
 
 /* ---- The prefix cache ---- */
 struct v_name_entry {
@@ -142,12 +154,15 @@ uint32_t v_name_cache_list(const struct v_name_cache *c, struct v_name_entry *ou
 /* Resolve name (bracketed or /path form): the owning prefix's entry in *out, how many
  * bytes of the canonical name it covers in *rest_off (may be 0), and where the answer
  * came from in *source (V_NAME_SRC_*, or 0 for a cache hit; may be 0). A hit sends
- * nothing; a miss asks V_GROUP_NAME_HANDLERS and caches the answer. Errors: V_EINVAL
- * (not a name), V_ENOTFOUND (no handler owns it; known within V_GROUP_TIMEOUT_MS). */
+ * nothing; a miss is one group Send to the name's context group
+ * (v_name_context_group), and the answer is cached. Errors: V_EINVAL (not a name),
+ * V_ENOTFOUND (no handler owns it; known within V_GROUP_TIMEOUT_MS). */
 int v_name_resolve(const char *name, struct v_name_entry *out, uint32_t *rest_off,
                    uint32_t *source);
-/* Ask one handler (unicast) rather than the group; the answer is cached as unicast. */
-int v_name_resolve_at(v_pid_t handler, const char *name, struct v_name_entry *out,
+/* Ask `at` without looking in the cache: one handler (unicast; cached as unicast) or a
+ * group of handlers (V_GROUP_NAME_HANDLERS, every one of them, or a context group;
+ * cached as multicast). */
+int v_name_resolve_at(v_pid_t at, const char *name, struct v_name_entry *out,
                       uint32_t *rest_off);
 /* Resolve name, then Send m to its server (*replier may be 0). A Send that finds the
  * server gone (V_ENOPROC, V_EDESTROYED, V_ETIMEOUT) drops the cached entry, resolves
