@@ -71,8 +71,8 @@ static int learn(const char *cn, const struct v_msg *m, uint32_t source,
     return v_name_cache_lookup(&cache, cn, now, out, rest_off);
 }
 
-static int resolve(v_pid_t at, const char *name, struct v_name_entry *out, uint32_t *rest_off,
-                   uint32_t *source)
+static int resolve(v_pid_t at, const char *name, uint32_t flags, struct v_name_entry *out,
+                   uint32_t *rest_off, uint32_t *source)
 {
     char cn[V_NAME_MAX + 1];
     struct v_name_entry e;
@@ -84,7 +84,7 @@ static int resolve(v_pid_t at, const char *name, struct v_name_entry *out, uint3
         out = &e;
     if (!rest_off)
         rest_off = &off;
-    if (!at && v_name_cache_lookup(v_name_cache_self(), cn, v_time_ns(), out, rest_off) == V_OK) {
+    if (!at && !flags && v_name_cache_lookup(v_name_cache_self(), cn, v_time_ns(), out, rest_off) == V_OK) {
         if (source)
             *source = 0;                 /* a hit: nothing was sent */
         return V_OK;
@@ -93,7 +93,7 @@ static int resolve(v_pid_t at, const char *name, struct v_name_entry *out, uint3
     if (!at)
         at = v_name_context_group(cn);   /* the handlers that may own it */
     uint32_t src = v_pid_is_group(at) ? V_NAME_SRC_MULTICAST : V_NAME_SRC_UNICAST;
-    rc = lookup(at, cn, src == V_NAME_SRC_MULTICAST ? V_NAME_LK_GROUP : 0, &m);
+    rc = lookup(at, cn, flags | (src == V_NAME_SRC_MULTICAST ? V_NAME_LK_GROUP : 0), &m);
     if (!rc)
         rc = learn(cn, &m, src, out, rest_off);
     if (!rc && source)
@@ -104,7 +104,7 @@ static int resolve(v_pid_t at, const char *name, struct v_name_entry *out, uint3
 int v_name_resolve(const char *name, struct v_name_entry *out, uint32_t *rest_off,
                    uint32_t *source)
 {
-    return resolve(0, name, out, rest_off, source);
+    return resolve(0, name, 0, out, rest_off, source);
 }
 
 int v_name_resolve_at(v_pid_t at, const char *name, struct v_name_entry *out,
@@ -112,7 +112,7 @@ int v_name_resolve_at(v_pid_t at, const char *name, struct v_name_entry *out,
 {
     if (!at || (v_pid_is_group(at) && !v_group_is(at)))
         return V_EINVAL;
-    return resolve(at, name, out, rest_off, 0);
+    return resolve(at, name, 0, out, rest_off, 0);
 }
 
 int v_name_send(const char *name, struct v_msg *m, v_pid_t *replier)
@@ -125,8 +125,8 @@ int v_name_send(const char *name, struct v_msg *m, v_pid_t *replier)
     rc = v_send_r(m, e.server, replier);
     if (rc != V_ENOPROC && rc != V_EDESTROYED && rc != V_ETIMEOUT)
         return rc;
-    v_name_cache_invalidate(&cache, e.prefix, e.server);   /* stale: ask again */
-    if ((rc = v_name_resolve(name, &e, 0, 0)))
+    v_name_cache_invalidate(&cache, e.prefix, e.server);   /* stale: ask again, */
+    if ((rc = resolve(0, name, V_NAME_LK_VERIFY, &e, 0, 0)))  /* and have it checked */
         return rc;
     *m = saved;
     return v_send_r(m, e.server, replier);

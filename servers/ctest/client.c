@@ -300,6 +300,27 @@ static void svc_thread(uint32_t unused)
     v_delay(60000);
 }
 
+static void svc_thread_idle(uint32_t unused)
+{
+    (void)unused;
+    v_delay(60000);
+}
+
+/* How many of this node's name handler's registrations are exactly prefix (-1: error). */
+static int listed_here(const char *prefix)
+{
+    static struct v_name_record recs[16];
+    v_pid_t h = 0;
+    struct v_msg q = { .code = NAME_LIST, .flags = V_MSG_SEG_WRITE,
+                       .seg_ptr = (uint32_t)recs, .seg_len = sizeof(recs) };
+    if (v_get_pid(V_LOGICAL_NAME, &h) || v_send(&q, h) || v_msg_reply_code(&q))
+        return -1;
+    int n = 0;
+    for (uint32_t k = 0; k < q.w[1]; k++)
+        n += !strcmp(recs[k].prefix, prefix);
+    return n;
+}
+
 static volatile int nl_done, nl_bad;
 static void lookup_thread(uint32_t which)
 {
@@ -407,21 +428,27 @@ static void t_naming(void)
           "err %d code %d", err, v_msg_reply_code(&r));
     v_ks_destroy(svc);
     /* the local handler hears of the death (V_EV_PROCESS_DIED) and drops [svc] */
-    static struct v_name_record recs[16];
-    v_pid_t h = 0;
-    int listed = -1;
-    v_get_pid(V_LOGICAL_NAME, &h);
-    for (int t = 0; t < 50 && listed != 0; t++) {
-        struct v_msg q = { .code = NAME_LIST, .flags = V_MSG_SEG_WRITE,
-                           .seg_ptr = (uint32_t)recs, .seg_len = sizeof(recs) };
+    int listed = 1;
+    for (int t = 0; t < 50 && listed; t++) {
         v_delay(20);
-        if (v_send(&q, h) || v_msg_reply_code(&q))
-            break;
-        listed = 0;
-        for (uint32_t k = 0; k < q.w[1]; k++)
-            listed += !strcmp(recs[k].prefix, "[svc]");
+        listed = listed_here("[svc]");
     }
     CHECK("name_dropped_when_its_server_dies", listed == 0, "[svc] still listed (%d)", listed);
+
+    /* a registration whose server was dead already (no death event will come): answered
+     * as registered, found stale on use, dropped when the retry asks for VERIFY */
+    v_pid_t ghost = 0;
+    v_thread_start(svc_thread_idle, 0, 4, 8192, &ghost);
+    v_ks_destroy(ghost);
+    v_delay(50);                         /* its death event has come and gone */
+    int reg = v_name_register("[ghost]", ghost, 9, 0);
+    rc = v_name_resolve("[ghost]", &e, 0, &src);
+    struct v_msg gm = { .code = CT_ECHO, .w = { 1 } };
+    int sent = v_name_send("[ghost]", &gm, 0);
+    listed = listed_here("[ghost]");
+    CHECK("stale_registration_dropped_on_verify", ghost && !reg && !rc && e.server == ghost &&
+          sent == V_ENOTFOUND && listed == 0, "register %d, resolve %d (0x%08x, ghost 0x%08x), "
+          "send %d, still listed %d", reg, rc, e.server, ghost, sent, listed);
     r = (struct v_msg){ .code = CT_REG, .w = { 1 } };
     err = v_send(&r, s2);
     struct v_msg m = { .code = CT_ECHO, .w = { 1 } };

@@ -10,9 +10,12 @@
  * At start it registers V_LOGICAL_NAME and the node's own services: [nameN] (itself),
  * [pmN] (the program manager) and [ksN] (the kernel server), N = the node.
  * A registration whose server has died is dropped when the kernel's V_EV_PROCESS_DIED
- * event says so (the handler joins that group), and in any case before it would be used:
- * every answer is checked against the kernel server's process table first (servers are
- * local).
+ * event says so (the handler joins that group). Answers trust the table, so a lookup
+ * costs no more than its own message; a client that finds an answer stale on use (an
+ * event was lost, or the registrant named a dead server) asks again with
+ * V_NAME_LK_VERIFY, and then the owner is checked against the kernel server's process
+ * table first (servers are local) and a dead one's registration dropped. Registering
+ * always checks the current owner that way.
  */
 #include <stdio.h>
 #include <string.h>
@@ -65,7 +68,10 @@ static int alive(v_pid_t pid)
     return v_ks_process_info(v_kernel_server(), pid, &info) == V_OK && info.state != V_PS_DEAD;
 }
 
-/* The registration owning canonical name cn (exactly cn with V_NAME_LK_EXACT), live. */
+/* The registration owning canonical name cn (exactly cn with V_NAME_LK_EXACT). With
+ * V_NAME_LK_VERIFY its server is checked against the process table first, and a dead
+ * one's registration dropped; without, the table is trusted (V_EV_PROCESS_DIED keeps
+ * it fresh, and a client that finds an answer stale asks again with VERIFY). */
 static int find(const char *cn, uint32_t flags, struct v_name_entry *e, uint32_t *len)
 {
     for (;;) {
@@ -73,7 +79,7 @@ static int find(const char *cn, uint32_t flags, struct v_name_entry *e, uint32_t
             return V_ENOTFOUND;
         if ((flags & V_NAME_LK_EXACT) && cn[*len])
             return V_ENOTFOUND;
-        if (alive(e->server))
+        if (!(flags & V_NAME_LK_VERIFY) || alive(e->server))
             return V_OK;
         printf("name: %s: server 0x%08x is gone, registration dropped\n", e->prefix, e->server);
         v_name_cache_invalidate(&reg, e->prefix, e->server);
@@ -104,7 +110,7 @@ static int do_register(struct v_msg *m, v_pid_t from, const char *p)
     uint32_t len;
     if (v_name_prefix_check(p) || v_pid_is_group(server))
         return V_EINVAL;
-    if (!find(p, V_NAME_LK_EXACT, &e, &len) && e.server != server)
+    if (!find(p, V_NAME_LK_EXACT | V_NAME_LK_VERIFY, &e, &len) && e.server != server)
         return V_EBUSY;                  /* a live local server has it */
     if ((m->w[2] & V_NAME_REG_UNIQUE) && owned_elsewhere(p, server))
         return V_EBUSY;

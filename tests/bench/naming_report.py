@@ -145,7 +145,25 @@ def host_cpu(log):
         return {}
 
 
-def size_record(nodes, path, look, traffic, done):
+def bystander_frames(log, nodes, ops, with_groups):
+    """Mean frames the bridge delivered to each node other than node 1 and node N over
+    the run (the .taps file beside node 1's log), per interleaved lookup round (warm-up
+    included). In a round only miss_all should reach them (1.0); a figure near 2.0 would
+    mean the context-group miss reached them too. None with groups (their Sends add
+    frames) or below 3 nodes."""
+    path = log.replace(".node1.log", ".taps")
+    try:
+        taps = {int(k): int(v) for k, v in (l.split() for l in open(path) if l.strip())}
+    except (OSError, ValueError):
+        return None
+    others = [v for k, v in taps.items() if 1 < k < nodes]
+    if with_groups or not others:
+        return None
+    rounds = ops + max(10, ops // 10)
+    return round(sum(others) / len(others) / rounds, 3)
+
+
+def size_record(nodes, path, look, traffic, done, with_groups):
     rtt, unicast, miss = (look[n]["median_ns"] for n in ("rtt", "unicast", "miss"))
     cpu = host_cpu(path)
     others = [v for k, v in cpu.items() if 1 < k < nodes]
@@ -158,6 +176,8 @@ def size_record(nodes, path, look, traffic, done):
         "lookups": {n: figure(look[n]) for n in LOOKUPS},
         "clock": figure(look["clock"]) if "clock" in look else None,
         "hit_traffic": {"ops": traffic["ops"], "tx": traffic["tx"], "rx": traffic["rx"]},
+        "bystander_frames_per_round": bystander_frames(path, nodes, look["miss"]["ops"],
+                                                       with_groups),
         "ratios": {"miss_over_rtt": round(miss / rtt, 3),
                    "miss_over_unicast": round(miss / unicast, 3),
                    "miss_over_rtt_p95": round(look["miss"]["p95_ns"] / look["rtt"]["p95_ns"], 3),
@@ -179,16 +199,26 @@ def group_record(g):
 def print_lookups(placement, sizes, nic):
     print("naming by multicast, %s, %s placement (emulated time under TCG; us, median / p95 "
           "of %d ops each):" % (nic, placement, sizes[0]["lookups"]["miss"]["ops"]))
-    print("%5s %13s %16s %15s %15s %15s %16s %9s %9s %8s %10s" % (
+    print("%5s %13s %16s %15s %15s %15s %16s %9s %9s %8s %10s %7s" % (
         "nodes", "hit", "miss", "unicast", "rtt", "rtt_ks", "miss_all", "miss/rtt", "miss/uni",
-        "all/rtt", "hit tx/rx"))
+        "all/rtt", "hit tx/rx", "others"))
     for s in sizes:
         L = s["lookups"]
-        print("%5d %13s %16s %15s %15s %15s %16s %9.2f %9.2f %8.2f %10s" % (
+        b = s["bystander_frames_per_round"]
+        print("%5d %13s %16s %15s %15s %15s %16s %9.2f %9.2f %8.2f %10s %7s" % (
             s["nodes"], *("%s / %s" % (us(L[n]["median_ns"]), us(L[n]["p95_ns"])) for n in LOOKUPS),
             s["ratios"]["miss_over_rtt"], s["ratios"]["miss_over_unicast"],
             s["ratios"]["miss_all_over_rtt"],
-            "%d/%d" % (s["hit_traffic"]["tx"], s["hit_traffic"]["rx"])))
+            "%d/%d" % (s["hit_traffic"]["tx"], s["hit_traffic"]["rx"]),
+            "-" if b is None else "%.2f" % b))
+    print()
+
+
+def print_legend():
+    print("miss: one group Send to the name's context group; miss_all: to every name handler.\n"
+          "others: frames the bridge delivered to each node but the client and the owner, per\n"
+          "round of the interleaved figures (1.00: only miss_all reached them; -: not measured,\n"
+          "or group Sends in the same run).")
     print()
 
 
@@ -212,7 +242,8 @@ def main():
         errors += errs
         if errs:
             continue
-        placements.setdefault(placement, []).append(size_record(nodes, path, look, traffic, done))
+        placements.setdefault(placement, []).append(
+            size_record(nodes, path, look, traffic, done, bool(groups)))
         for g in groups:
             group_nodes = nodes
             group_rows.append(group_record(g))
@@ -232,6 +263,7 @@ def main():
         verdict[placement] = {
             "met": worst["ratios"]["miss_over_rtt"] <= MISS_RATIO_MAX,
             "worst_ratio": worst["ratios"]["miss_over_rtt"], "worst_nodes": worst["nodes"]}
+    print_legend()
     if group_rows:
         print_groups(group_rows, group_nodes)
     every = [s for sizes in placements.values() for s in sizes]

@@ -64,6 +64,8 @@ enum v_name_req {
 #define V_NAME_LK_EXACT     0x1u  /* answer only for a prefix equal to the whole name */
 #define V_NAME_LK_GROUP     0x2u  /* sent to the group: a handler that owns no prefix of
                                      the name declines instead of answering V_ENOTFOUND */
+#define V_NAME_LK_VERIFY    0x4u  /* the asker found the last answer stale: check that the
+                                     owner is alive (and drop it if not) before answering */
 #define V_NAME_REG_UNIQUE   0x1u  /* NAME_REGISTER w2: first ask every handler (by group
                                      Send, up to V_GROUP_TIMEOUT_MS) that no other live
                                      server owns the prefix */
@@ -166,8 +168,8 @@ int v_name_resolve_at(v_pid_t at, const char *name, struct v_name_entry *out,
                       uint32_t *rest_off);
 /* Resolve name, then Send m to its server (*replier may be 0). A Send that finds the
  * server gone (V_ENOPROC, V_EDESTROYED, V_ETIMEOUT) drops the cached entry, resolves
- * the name again by multicast and retries once, so a server that was replaced is found
- * transparently. m must be resent intact: the caller's m is restored before the retry. */
+ * the name again by multicast with V_NAME_LK_VERIFY and retries once, so a server that
+ * was replaced is found transparently. m must be resent intact: the caller's m is restored before the retry. */
 int v_name_send(const char *name, struct v_msg *m, v_pid_t *replier);
 /* Register prefix -> (server, context) with this node's name handler; server 0 = the
  * caller; flags V_NAME_REG_UNIQUE. Errors as NAME_REGISTER, V_ENOTFOUND (no handler). */
