@@ -22,13 +22,6 @@ static void msg_init(struct v_msg *m, uint16_t code)
     m->code = code;
 }
 
-static void msg_seg(struct v_msg *m, uint16_t access, const void *p, uint32_t len)
-{
-    m->flags |= access;
-    m->seg_ptr = ptr(p);
-    m->seg_len = len;
-}
-
 int v_call(v_pid_t to, struct v_msg *m)
 {
     int rc = v_send(m, to);
@@ -86,7 +79,7 @@ static int ks_table(v_pid_t ks, uint16_t code, void *buf, uint32_t size, uint32_
         struct v_msg m;
         msg_init(&m, code);
         m.w[0] = got;
-        msg_seg(&m, V_MSG_SEG_WRITE, (char *)buf + got * size, (max - got) * size);
+        v_msg_grant(&m, V_MSG_SEG_WRITE, (char *)buf + got * size, (max - got) * size);
         rc = v_call(ks, &m);
         if (rc < 0)
             break;
@@ -199,7 +192,7 @@ int v_ks_set_team_name(v_pid_t pid, const char *name)
 
     msg_init(&m, KS_SET_TEAM_NAME);
     m.w[0] = pid;
-    msg_seg(&m, V_MSG_SEG_READ, name, strnlen(name, V_NAME_LEN - 1) + 1);
+    v_msg_grant(&m, V_MSG_SEG_READ, name, strnlen(name, V_NAME_LEN - 1) + 1);
     return v_call(v_kernel_server(), &m);
 }
 
@@ -231,7 +224,7 @@ int v_ks_node_info(v_pid_t ks, struct v_node_info *out, char *cmdline, uint32_t 
     msg_init(&m, KS_NODE_INFO);
     if (cmdline && len) {
         memset(cmdline, 0, len);
-        msg_seg(&m, V_MSG_SEG_WRITE, cmdline, len - 1);
+        v_msg_grant(&m, V_MSG_SEG_WRITE, cmdline, len - 1);
     }
     rc = v_call(ks, &m);
     if (rc == 0 && out) {
@@ -253,7 +246,7 @@ int v_ks_module_info(uint32_t index, uint32_t *size, char *name, uint32_t len)
     m.w[0] = index;
     if (name && len) {
         memset(name, 0, len);
-        msg_seg(&m, V_MSG_SEG_WRITE, name, len - 1);
+        v_msg_grant(&m, V_MSG_SEG_WRITE, name, len - 1);
     }
     rc = v_call(v_kernel_server(), &m);
     if (size)
@@ -270,7 +263,7 @@ int v_ks_module_read(uint32_t index, uint32_t offset, void *buf, uint32_t len,
     msg_init(&m, KS_MODULE_READ);
     m.w[0] = index;
     m.w[1] = offset;
-    msg_seg(&m, V_MSG_SEG_WRITE, buf, len);
+    v_msg_grant(&m, V_MSG_SEG_WRITE, buf, len);
     rc = v_call(v_kernel_server(), &m);
     if (got)
         *got = rc < 0 ? 0 : m.w[0];
@@ -345,7 +338,7 @@ int v_console_write(const void *buf, uint32_t len)
     while (len > 0) {
         msg_init(&m, DEV_WRITE);
         m.w[0] = V_DEV_CONSOLE;
-        msg_seg(&m, V_MSG_SEG_READ, p, len);
+        v_msg_grant(&m, V_MSG_SEG_READ, p, len);
         if ((rc = v_call(v_device_server(), &m)) < 0)
             return rc;
         if (m.w[0] == 0 || m.w[0] > len)
@@ -364,7 +357,7 @@ int v_console_read(void *buf, uint32_t len, uint32_t *got)
 
     msg_init(&m, DEV_READ);
     m.w[0] = V_DEV_CONSOLE;
-    msg_seg(&m, V_MSG_SEG_WRITE, buf, len);
+    v_msg_grant(&m, V_MSG_SEG_WRITE, buf, len);
     rc = v_call(v_device_server(), &m);
     if (got)
         *got = rc < 0 ? 0 : (m.w[0] > len ? len : m.w[0]);

@@ -41,9 +41,7 @@ static int lookup(v_pid_t to, const char *cn, uint32_t flags, struct v_msg *m)
 {
     memset(m, 0, sizeof(*m));
     m->code = NAME_LOOKUP;
-    m->flags = V_MSG_SEG_READ;
-    m->seg_ptr = (uint32_t)(uintptr_t)cn;
-    m->seg_len = (uint32_t)strlen(cn);
+    v_msg_grant(m, V_MSG_SEG_READ, cn, (uint32_t)strlen(cn));
     m->w[0] = flags;
     int rc = v_send(m, to);
     if (rc == V_ETIMEOUT && v_pid_is_group(to))
@@ -140,9 +138,8 @@ static int to_handler(uint16_t code, const char *prefix, v_pid_t server, uint32_
         return V_EINVAL;
     if (v_get_pid(V_LOGICAL_NAME, &h) || !h)
         return V_ENOTFOUND;
-    struct v_msg m = { .code = code, .flags = V_MSG_SEG_READ,
-                       .seg_ptr = (uint32_t)(uintptr_t)prefix, .seg_len = (uint32_t)strlen(prefix),
-                       .w = { server, context, flags } };
+    struct v_msg m = { .code = code, .w = { server, context, flags } };
+    v_msg_grant(&m, V_MSG_SEG_READ, prefix, (uint32_t)strlen(prefix));
     int rc = v_send(&m, h);
     return rc ? rc : v_msg_reply_code(&m);
 }

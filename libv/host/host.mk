@@ -2,8 +2,10 @@
 #   make host       build/host/libvhost.a, build/host/vctl, and the test programs
 #   make host-test  run tests/host/run-host.sh (two host V processes on 127.0.0.1)
 #
-# Host programs are 32-bit (-m32): the V ABI's addresses are 32 bits (seg_ptr), so a
-# client-space address is a pointer. libv/include/ also holds freestanding string.h,
+# Host programs are built for the machine (64-bit): the V ABI's addresses are 32 bits
+# (seg_ptr), so libv/host/hv_seg.c maps each granted buffer to a 32-bit window of the
+# program's own client space. (Not -m32: some Linux kernels run no 32-bit programs.)
+# libv/include/ also holds freestanding string.h,
 # stdio.h and stdlib.h, so it is not on the include path: $(BUILD)/host/include/v is a
 # symbolic link to libv/include/v, so that <string.h> is glibc's, <v/ipc.h> is ours, and
 # -MMD still records the v/ headers. The pure protocol modules of net/ are reused as is,
@@ -11,7 +13,7 @@
 # Test programs link a second copy of the library built with ASan and UBSan.
 
 HOST_DIR    := $(BUILD)/host
-HOST_CFLAGS := -m32 -std=c11 -D_DEFAULT_SOURCE -O2 -g -Wall -Wextra -Werror -MMD -MP \
+HOST_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -O2 -g -Wall -Wextra -Werror -MMD -MP \
                -I$(HOST_DIR)/include -iquote net -iquote libv/host
 HOST_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_LIB_SRCS := $(wildcard libv/host/*.c) net/proto_codec.c net/proto_retx.c \
@@ -46,12 +48,12 @@ $(HOST_SAN_LIB): $(HOST_SAN_OBJS)
 	ar rcs $@ $^
 
 $(HOST_VCTL): $(patsubst %.c,$(HOST_DIR)/o/%.o,$(wildcard tools/vctl/*.c)) $(HOST_LIB)
-	$(HOSTCC) -m32 -o $@ $^
+	$(HOSTCC) -o $@ $^
 
 # One test program per tests/host/h*.c, each linked with tests/host/common.c.
 $(HOST_DIR)/test/%: $(HOST_DIR)/san/tests/host/%.o $(HOST_DIR)/san/tests/host/common.o $(HOST_SAN_LIB)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) -m32 $(HOST_SAN) -o $@ $^
+	$(HOSTCC) $(HOST_SAN) -o $@ $^
 
 host-test: host
 	@bash tests/host/run-host.sh $(HOST_DIR)

@@ -7,8 +7,9 @@
  * the datagram to the state machine it belongs to, and runs due timers. Handlers never
  * block and never call hv_service, so no state changes under a handler's feet.
  *
- * The address space: the V ABI is 32 bits (seg_ptr), so host programs are built with
- * -m32 and a client-space address is simply a pointer.
+ * The address space: the V ABI's addresses are 32 bits (seg_ptr) and host programs are
+ * 64-bit, so the buffers a program grants are mapped into a client space of 32-bit
+ * windows (hv_seg.c).
  */
 #ifndef HV_H
 #define HV_H
@@ -17,6 +18,7 @@
 #include <v/ipc.h>
 #include <v/proto.h>
 #include "hv_env.h"
+#include "hv_seg.h"
 #include "lhost.h"
 #include "proto_codec.h"
 #include "proto_rcache.h"
@@ -24,7 +26,6 @@
 #include "proto_window.h"
 #include "vhost.h"
 
-_Static_assert(sizeof(void *) == 4, "host V programs are 32-bit: build with -m32");
 
 #define HV_ALIENS     64          /* requests queued or being served at once */
 #define HV_LHOSTS     64

@@ -11,14 +11,16 @@
 #include "hv.h"
 #include <string.h>
 
-static inline void *at(uint32_t addr) { return (void *)(uintptr_t)addr; }
+/* Our client space (hv_seg.c): every range used below is inside the grant, which
+ * grant_ok found whole in one window when the Send began. */
+static inline void *at(uint32_t addr, uint32_t len) { return hv_seg_at(addr, len); }
 
-/* A grant must name memory: not null, not wrapping around the address space. */
+/* A grant must name memory that v_seg_addr mapped: not null, inside one window. */
 static int grant_ok(const struct v_msg *m)
 {
     if (!(m->flags & V_MSG_SEG_MASK) || !m->seg_len)
         return 1;
-    return m->seg_ptr && (uint64_t)m->seg_ptr + m->seg_len <= UINT32_MAX;
+    return m->seg_ptr && hv_seg_at(m->seg_ptr, m->seg_len);
 }
 
 static void send_request(int again)
@@ -42,7 +44,7 @@ static void build_request(struct hv_tx *t)
     if (t->req.flags & V_MSG_SEG_READ)
         n = t->req.seg_len < V_PROTO_MAX_DATA ? t->req.seg_len : V_PROTO_MAX_DATA;
     if (n)
-        memcpy(t->pl + V_MSG_SIZE, at(t->req.seg_ptr), n);
+        memcpy(t->pl + V_MSG_SIZE, at(t->req.seg_ptr, n), n);
     t->plen = V_MSG_SIZE + n;
 }
 
@@ -150,7 +152,7 @@ static void take_reply(const struct v_proto_hdr *h, const uint8_t *pl, const str
     uint32_t n = h->length - V_MSG_SIZE, dest = h->offset ? h->offset : t->req.seg_ptr;
 
     if (n && v_msg_seg_check(&t->req, dest, n, V_MSG_SEG_WRITE) == 0)
-        memcpy(at(dest), pl + V_MSG_SIZE, n);
+        memcpy(at(dest, n), pl + V_MSG_SIZE, n);
     else if (n)
         hv.st.refused++;
     vp_get_msg(pl, t->m);
@@ -173,7 +175,7 @@ static void take_data(const struct v_proto_hdr *h, const uint8_t *pl, const stru
     }
     vp_retx_heard(&t->retx, hv_now(), 1);       /* the server has our request */
     if (hv_grp_data(&t->in, h, addr, src) == VP_RX_NEW)
-        memcpy(at(addr), pl + 4, n);
+        memcpy(at(addr, n), pl + 4, n);
 }
 
 /* MoveFrom out of our READ grant. A MOVE_FROM for the range of the move we are sending
@@ -202,7 +204,7 @@ static void take_move_from(const struct v_proto_hdr *h, const struct hv_peer *sr
     o->server = h->server;
     o->to = *src;
     o->addr0 = h->offset;
-    o->src = at(h->offset);
+    o->src = at(h->offset, h->aux);
     o->total = h->aux;
     o->seq0 = hv_move_seq0();
     hv_out_start(o, now);

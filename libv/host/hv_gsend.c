@@ -143,7 +143,7 @@ static void build_request(const struct v_msg *m)
     if ((m->flags & V_MSG_SEG_READ) && m->seg_len)
         n = m->seg_len < V_PROTO_MAX_DATA ? m->seg_len : V_PROTO_MAX_DATA;
     if (n)
-        memcpy(gc.pl + V_MSG_SIZE, (const void *)(uintptr_t)m->seg_ptr, n);
+        memcpy(gc.pl + V_MSG_SIZE, hv_seg_at(m->seg_ptr, n), n);
     gc.plen = V_MSG_SIZE + n;
 }
 

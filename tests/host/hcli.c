@@ -41,9 +41,8 @@ static int call(v_pid_t srv, uint16_t code, uint32_t w0, uint32_t w1, struct v_m
 
 static void grant(struct v_msg *m, uint16_t access, void *p, uint32_t len)
 {
-    m->flags = access;
-    m->seg_ptr = (uint32_t)(uintptr_t)p;
-    m->seg_len = len;
+    m->flags = 0;
+    v_msg_grant(m, access, p, len);
 }
 
 static void case_echo(v_pid_t srv)
@@ -99,6 +98,23 @@ static void case_local_errors(v_pid_t srv)
     c = v_send(&m, srv);
     t_check(a == V_EDEADLOCK && b == V_ENOPROC && c == V_EBADADDR && d == V_EBADADDR,
             "local_argument_errors", "self %d, pid 0 %d, null grant %d, null msg %d", a, b, c, d);
+
+    /* Client-space addresses only come from v_seg_addr (libv/host/hv_seg.c): an address
+     * in no window, a range past a mapped grant, or a grant larger than a window are
+     * refused before anything is sent. */
+    static uint8_t buf[64];
+    int e[3];
+    m = (struct v_msg){ .code = T_ECHO, .flags = V_MSG_SEG_READ,
+                        .seg_ptr = 0xfc000010u, .seg_len = sizeof buf };
+    e[0] = v_send(&m, srv);
+    grant(&m, V_MSG_SEG_READ, buf, sizeof buf);
+    m.seg_len = sizeof buf + 1;
+    e[1] = v_send(&m, srv);
+    grant(&m, V_MSG_SEG_READ, buf, 0xffffffffu);
+    e[2] = v_send(&m, srv);
+    t_check(e[0] == V_EBADADDR && e[1] == V_EBADADDR && e[2] == V_EBADADDR,
+            "unmapped_grant_refused", "no window %d, past the grant %d, too large %d",
+            e[0], e[1], e[2]);
 }
 
 static void case_pending(v_pid_t srv)

@@ -81,10 +81,10 @@ static void local_errors(void)
             "get_reply_without_group_send", "%d %d (want %d %d)", e1, e2, V_EINVAL, V_EBADADDR);
     double t0 = t_secs();
     m = (struct v_msg){ .code = T_ECHO, .flags = V_MSG_SEG_WRITE,
-                        .seg_ptr = (uint32_t)(uintptr_t)b, .seg_len = 8 };
+                        .seg_ptr = v_seg_addr(b, 8), .seg_len = 8 };
     int w = v_send(&m, G);
     m = (struct v_msg){ .code = T_ECHO, .flags = V_MSG_SEG_READ | V_MSG_NO_REPLY,
-                        .seg_ptr = (uint32_t)(uintptr_t)b, .seg_len = 8 };
+                        .seg_ptr = v_seg_addr(b, 8), .seg_len = 8 };
     int nr = v_send(&m, G);
     m = (struct v_msg){ .code = T_ECHO };
     int ng = v_send(&m, V_PID_GROUP_BIT | 0x00120000u);     /* local part 0: no group */
@@ -147,7 +147,7 @@ static void read_grant(void)
 {
     static uint8_t seg[2000];
     struct v_msg m = { .code = T_GSEG, .flags = V_MSG_SEG_READ,
-                       .seg_ptr = (uint32_t)(uintptr_t)seg, .seg_len = sizeof seg };
+                       .seg_ptr = v_seg_addr(seg, sizeof seg), .seg_len = sizeof seg };
     v_pid_t first = 0;
     uint32_t bad;
     int last;

@@ -41,7 +41,7 @@ static void echo(v_pid_t srv)
 static void fill(v_pid_t srv)
 {
     struct v_msg m = { .code = CT_FILL, .w = { 77 }, .flags = V_MSG_SEG_WRITE,
-                       .seg_ptr = (uint32_t)(uintptr_t)big, .seg_len = MIB };
+                       .seg_ptr = v_seg_addr(big, MIB), .seg_len = MIB };
     double t0 = t_secs();
     uint32_t bad = 0;
     int rc;
@@ -58,7 +58,7 @@ static void fill(v_pid_t srv)
 static void sum(v_pid_t srv)
 {
     struct v_msg m = { .code = CT_SUM, .flags = V_MSG_SEG_READ,
-                       .seg_ptr = (uint32_t)(uintptr_t)big, .seg_len = MIB };
+                       .seg_ptr = v_seg_addr(big, MIB), .seg_len = MIB };
     double t0 = t_secs();
     int rc;
 
@@ -75,7 +75,7 @@ static void rseg(v_pid_t srv)
 {
     static uint8_t seg[300], orig[300];
     struct v_msg m = { .code = CT_RSEG, .flags = V_MSG_SEG_READ | V_MSG_SEG_WRITE,
-                       .seg_ptr = (uint32_t)(uintptr_t)seg, .seg_len = sizeof seg };
+                       .seg_ptr = v_seg_addr(seg, sizeof seg), .seg_len = sizeof seg };
     int rc;
 
     t_fill(seg, sizeof seg, 3);

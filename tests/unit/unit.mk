@@ -15,7 +15,7 @@ UNIT_LIBS   := -lcmocka
 UNIT_HDRS   := $(wildcard libv/include/*.h libv/include/v/*.h kernel/*.h net/*.h)
 
 UNIT_TESTS  := list frames timerq cmdline elf msg fmt heap pid string proto_codec proto_state netcfg \
-               host_env group name_cache proto_window chksum
+               host_env group name_cache proto_window chksum host_seg
 
 # Pure sources linked into each test.
 unit_srcs_frames  := kernel/frames.c
@@ -30,6 +30,7 @@ unit_srcs_proto_codec := net/proto_codec.c
 unit_srcs_netcfg := net/netcfg.c kernel/cmdline.c
 unit_srcs_proto_state := net/proto_retx.c net/proto_rcache.c net/lhost.c
 unit_srcs_host_env := libv/host/hv_env.c libv/host/hv_env.h
+unit_srcs_host_seg := libv/host/hv_seg.c libv/host/hv_seg.h
 unit_srcs_group := net/group_table.c
 unit_srcs_name_cache := libv/name_cache.c
 unit_srcs_proto_window := net/proto_window.c
@@ -40,6 +41,7 @@ UNIT_STRING_NAMES := memcpy memmove memset memcmp strlen strnlen strcmp strncmp 
 unit_flags_string := -fno-builtin $(foreach f,$(UNIT_STRING_NAMES),-D$(f)=vt_$(f))
 unit_flags_heap   := -Dmalloc=vt_malloc -Dfree=vt_free -Dcalloc=vt_calloc -Drealloc=vt_realloc
 unit_flags_host_env := -Ilibv/host
+unit_flags_host_seg := -Ilibv/host
 
 UNIT_BINS := $(UNIT_TESTS:%=$(UNIT_DIR)/test_%)
 

@@ -156,9 +156,7 @@ int vctl_net(int argc, char **argv)
     memset(&st, 0, sizeof st);
     memset(&m, 0, sizeof m);
     m.code = KS_NET_STATS;
-    m.flags = V_MSG_SEG_WRITE;
-    m.seg_ptr = (uint32_t)(uintptr_t)&st;
-    m.seg_len = sizeof st;
+    v_msg_grant(&m, V_MSG_SEG_WRITE, &st, sizeof st);
     if ((rc = v_call(ks, &m)) < 0)
         return fail("net", ks, rc);
     printf("packets in %u, out %u; retransmissions %u, duplicates answered %u, stale %u, "

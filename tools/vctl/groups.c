@@ -182,8 +182,8 @@ int vctl_names(int argc, char **argv)
     }
     if (argc != 2 || hv_parse_node(argv[1], &node) < 0 || !node)
         return vctl_usage("names");
-    struct v_msg m = { .code = NAME_LIST, .flags = V_MSG_SEG_WRITE,
-                       .seg_ptr = (uint32_t)(uintptr_t)recs, .seg_len = sizeof recs };
+    struct v_msg m = { .code = NAME_LIST };
+    v_msg_grant(&m, V_MSG_SEG_WRITE, recs, sizeof recs);
     if ((rc = handler_of(node, &h)) == V_OK)
         rc = v_call(h, &m);
     if (rc < 0) {
@@ -209,8 +209,8 @@ int vctl_groups(int argc, char **argv)
 
     if (argc != 2 || hv_parse_node(argv[1], &node) < 0 || !node)
         return vctl_usage("groups");
-    struct v_msg m = { .code = KS_GROUP_LIST, .flags = V_MSG_SEG_WRITE,
-                       .seg_ptr = (uint32_t)(uintptr_t)recs, .seg_len = sizeof recs };
+    struct v_msg m = { .code = KS_GROUP_LIST };
+    v_msg_grant(&m, V_MSG_SEG_WRITE, recs, sizeof recs);
     rc = v_call(v_pid_make(v_lhost_make(node, 0), V_LOCAL_KERNEL_SERVER), &m);
     if (rc < 0) {
         fprintf(stderr, "groups: node %u: %s\n", node, v_strerror(rc));

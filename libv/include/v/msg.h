@@ -30,6 +30,29 @@ _Static_assert(sizeof(struct v_msg) == V_MSG_SIZE, "a V message is 32 bytes");
 
 static inline int v_msg_reply_code(const struct v_msg *m) { return (int16_t)m->code; }
 
+/* The client-space address of a segment starting at p, for seg_ptr. On the nodes a
+ * client-space address is the pointer itself. A host program (libv on 64-bit Linux,
+ * docs/HOST.md) has pointers wider than the ABI's 32 bits: its libv maps each buffer it
+ * grants to a 32-bit window of its own, and returns 0 (a Send of it then fails with
+ * V_EBADADDR) for a buffer it cannot map. */
+#if UINTPTR_MAX == UINT32_MAX
+static inline uint32_t v_seg_addr(const void *p, uint32_t len)
+{
+    (void)len;
+    return (uint32_t)(uintptr_t)p;
+}
+#else
+uint32_t v_seg_addr(const void *p, uint32_t len);
+#endif
+
+/* Grant the receiver `access` (V_MSG_SEG_*) to [p, p+len) of the sender's space. */
+static inline void v_msg_grant(struct v_msg *m, uint16_t access, const void *p, uint32_t len)
+{
+    m->flags = (uint16_t)((m->flags & ~V_MSG_SEG_MASK) | access);
+    m->seg_ptr = v_seg_addr(p, len);
+    m->seg_len = len;
+}
+
 /* Segment check shared by kernel and tests: may the receiver touch [off, off+len)
  * of the granted segment with the given access? Returns 0, V_ENOACCESS or V_ERANGE. */
 int v_msg_seg_check(const struct v_msg *m, uint32_t addr, uint32_t len, uint32_t access);
