@@ -7,7 +7,7 @@ void lhost_init(struct lhost_table *t, struct lhost_entry *storage, uint32_t n)
 {
     t->e = storage;
     t->n = n;
-    t->evictions = t->rebinds = 0;
+    t->evictions = t->rebinds = t->moves = t->moved_from = 0;
     memset(storage, 0, sizeof(*storage) * n);
 }
 
@@ -25,6 +25,7 @@ static int bind(struct lhost_table *t, uint32_t lhost, uint32_t addr, uint16_t p
     if (!lhost || lhost > 0x7fff || !addr || !port)
         return V_EINVAL;
     struct lhost_entry *e = find(t, lhost);
+    int rc = V_OK;
     if (e && e->pinned && !pin)
         return V_OK;
     if (!e) {
@@ -43,13 +44,18 @@ static int bind(struct lhost_table *t, uint32_t lhost, uint32_t addr, uint16_t p
         }
     } else if (e->addr != addr || e->port != port) {
         t->rebinds++;
+        if (e->addr != addr) {
+            t->moves++;
+            t->moved_from = e->addr;
+            rc = LHOST_MOVED;
+        }
     }
     e->lhost = (uint16_t)lhost;
     e->addr = addr;
     e->port = port;
     e->seen_ns = now;
     e->pinned = (uint8_t)(pin || e->pinned);
-    return V_OK;
+    return rc;
 }
 
 int lhost_learn(struct lhost_table *t, uint32_t lhost, uint32_t addr, uint16_t port,
@@ -61,7 +67,16 @@ int lhost_learn(struct lhost_table *t, uint32_t lhost, uint32_t addr, uint16_t p
 int lhost_pin(struct lhost_table *t, uint32_t lhost, uint32_t addr, uint16_t port,
               uint64_t now_ns)
 {
-    return bind(t, lhost, addr, port, now_ns, 1);
+    int rc = bind(t, lhost, addr, port, now_ns, 1);
+    return rc == LHOST_MOVED ? V_OK : rc;
+}
+
+uint32_t lhost_node_at(const struct lhost_table *t, uint32_t addr)
+{
+    for (uint32_t i = 0; i < t->n; i++)
+        if (t->e[i].lhost && t->e[i].addr == addr && (t->e[i].lhost & V_LHOST_N_MASK) == 0)
+            return v_lhost_home_node(t->e[i].lhost);
+    return 0;
 }
 
 int lhost_lookup(const struct lhost_table *t, uint32_t lhost, uint32_t *addr, uint16_t *port)

@@ -8,6 +8,7 @@
 #define NET_LHOST_H
 
 #include <stdint.h>
+#include <v/pid.h>
 
 struct lhost_entry {
     uint16_t lhost;         /* 0: free */
@@ -21,12 +22,18 @@ struct lhost_table {
     struct lhost_entry *e;
     uint32_t n;
     uint32_t evictions, rebinds;
+    uint32_t moves;         /* rebinds to another address (LHOST_MOVED) */
+    uint32_t moved_from;    /* the address the last move left */
 };
+
+#define LHOST_MOVED 1       /* lhost_learn: the binding moved to another address */
 
 void lhost_init(struct lhost_table *t, struct lhost_entry *storage, uint32_t n);
 /* Bind lhost to addr (learned from traffic). A pinned binding is left alone. Evicts the
- * least recently seen unpinned entry when full. Returns V_OK, V_EINVAL (lhost 0 or
- * addr 0), V_ENOMEM (every entry pinned). */
+ * least recently seen unpinned entry when full. Returns V_OK; LHOST_MOVED when lhost was
+ * bound to another IPv4 address, which t->moved_from then holds (a new port on the same
+ * address is no move: a host tool's next run); V_EINVAL (lhost 0 or addr 0), V_ENOMEM
+ * (every entry pinned). */
 int lhost_learn(struct lhost_table *t, uint32_t lhost, uint32_t addr, uint16_t port,
                 uint64_t now_ns);
 /* Bind and pin (the node's own logical hosts). */
@@ -34,6 +41,9 @@ int lhost_pin(struct lhost_table *t, uint32_t lhost, uint32_t addr, uint16_t por
               uint64_t now_ns);
 /* V_OK with *addr and *port, or V_ENOTFOUND. */
 int lhost_lookup(const struct lhost_table *t, uint32_t lhost, uint32_t *addr, uint16_t *port);
+/* The node at addr: the home node of the logical host n = 0 (a kernel's own) bound to
+ * it, or 0 when no kernel is known there. */
+uint32_t lhost_node_at(const struct lhost_table *t, uint32_t addr);
 /* Drop a binding (the node stopped answering for it, or it moved). Pinned ones too. */
 void lhost_forget(struct lhost_table *t, uint32_t lhost);
 

@@ -108,7 +108,19 @@ int remote_is_remote(v_pid_t pid)
 }
 
 int rp_online(void) { return online && net_ipv4(); }
-void rp_learn(uint32_t lhost, uint32_t addr, uint16_t port) { lhost_learn(&lhosts, lhost, addr, port, rp_now()); }
+/* Bind lhost to where its packet came from. A binding that moves to another address is
+ * news (V_EV_LHOST_MOVED, to this node's members): the node a logical host left is the
+ * kernel at its old address, or, for a kernel's own logical host (n = 0, a node that
+ * came back at another address), its home node. */
+void rp_learn(uint32_t lhost, uint32_t addr, uint16_t port)
+{
+    if (lhost_learn(&lhosts, lhost, addr, port, rp_now()) != LHOST_MOVED)
+        return;
+    uint32_t from = lhost_node_at(&lhosts, lhosts.moved_from);
+    if (!from && !(lhost & V_LHOST_N_MASK))
+        from = v_lhost_home_node(lhost);
+    group_lhost_moved(lhost, from, lhost_node_at(&lhosts, addr), addr);
+}
 
 int rp_stale(v_pid_t client, uint32_t txid)
 {
@@ -186,7 +198,7 @@ static void on_reply(const struct v_proto_hdr *h, const uint8_t *pl, uint32_t sr
     struct proc *p = rp_client(h->client, h->txid);
     if (!p)
         return;
-    lhost_learn(&lhosts, v_pid_lhost(h->aux), src, sport, rp_now());
+    rp_learn(v_pid_lhost(h->aux), src, sport);
     struct v_msg m;
     vp_get_msg(pl, &m);
     uint32_t n = h->length - V_MSG_SIZE;
@@ -205,7 +217,7 @@ static void on_client_nack(struct proc *p, int err)
 
 static void on_here(uint32_t lhost, uint32_t src, uint16_t sport)
 {
-    lhost_learn(&lhosts, lhost, src, sport, rp_now());
+    rp_learn(lhost, src, sport);
     for (uint32_t i = 0; i < NPROC; i++) {
         struct client_txn *t = &ctx[i];
         if (t->active && t->resolving && v_pid_lhost(t->server) == lhost) {
@@ -324,7 +336,7 @@ static void on_request(const struct v_proto_hdr *h, const uint8_t *pl, uint32_t 
 {
     uint32_t caddr = h->aux ? h->aux : src;
     uint16_t cport = h->offset ? (uint16_t)h->offset : sport;
-    lhost_learn(&lhosts, v_pid_lhost(h->client), caddr, cport, rp_now());
+    rp_learn(v_pid_lhost(h->client), caddr, cport);
     if (h->flags & VPF_MULTICAST) {      /* to a group: never NACKed (remote_group.c) */
         group_on_request(h, pl, caddr, cport);
         return;

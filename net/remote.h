@@ -61,6 +61,8 @@ void group_event_died(struct proc *p, int cause);
 void group_node_up(void);
 /* This kernel gave up on logical host lhost at addr: tell local members of V_GROUP_EV_NODE. */
 void group_node_silent(uint32_t lhost, uint32_t addr);
+/* Logical host lhost is now at addr, on node `to` (0: unknown), having left node `from`. */
+void group_lhost_moved(uint32_t lhost, uint32_t from, uint32_t to, uint32_t addr);
 /* KS_HALT: tell V_GROUP_EV_NODE now, the node halts next. */
 void group_node_down_now(void);
 /* Local memberships for KS_GROUP_LIST: the i-th, V_OK or V_ENOTFOUND past the end. */

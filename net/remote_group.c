@@ -176,6 +176,11 @@ void group_node_silent(uint32_t lhost, uint32_t addr)
         event_queue(V_GROUP_EV_NODE, V_EV_NODE_DOWN, node, addr, V_EV_DOWN_SILENT, 0, 1);
 }
 
+void group_lhost_moved(uint32_t lhost, uint32_t from, uint32_t to, uint32_t addr)
+{
+    event_queue(V_GROUP_EV_LHOST_MOVED, V_EV_LHOST_MOVED, lhost, from, to, addr, 1);
+}
+
 void group_node_down_now(void)
 {
     struct gevent e = { .group = V_GROUP_EV_NODE,

@@ -12,16 +12,22 @@
  *        prints `faults: N senders blocked on node 2` once they are waiting.
  *   CT_GO w0=3: node 2 was killed just now; each blocked sender must fail with
  *        V_ETIMEOUT within the documented bound, and node 3 must still answer.
- * When all three tests are over it prints `ctest: N passed, M failed` and halts the node.
+ *   CT_GO w0=4 (w1=IPv4): node 2 is about to boot again at that address (test 5). Node 1
+ *        must tell its members V_EV_LHOST_MOVED when it hears from node 2's logical host
+ *        there, and then reach node 2's kernel server at the new address; prints
+ *        `faults: move phase done` (or fails after MOVE_WAIT_MS).
+ * When all four tests are over it prints `ctest: N passed, M failed` and halts the node.
  */
 #include "ctest.h"
+#include <v/group.h>
 #include <stdio.h>
 #include <string.h>
 
 #define KILL_BOUND_MS 6100u    /* docs/PROTOCOL.md: 6 s after the last PENDING, + a tick */
 #define MAX_BLOCKED   8
+#define MOVE_WAIT_MS  40000u   /* node 2's boot (under load) and its first NODE_UP */
 
-enum { K_LOSS = 1, K_BLOCK, K_SLOW };
+enum { K_LOSS = 1, K_BLOCK, K_SLOW, K_MOVE };
 
 static uint32_t passed, failed;
 static v_pid_t me, s2, s3;
@@ -361,6 +367,59 @@ static void slow_done(const struct v_msg *r)
           "stats %d: %u PENDING answers in %u ms", e3, pend, ms);
 }
 
+/* ---- test 5: a logical host that moves ---- */
+
+static struct {
+    uint32_t ipv4, t0;
+    int watching;
+} mv;
+
+static void move_watchdog(uint32_t ms)
+{
+    v_delay(ms);
+    report(K_MOVE, 0, 0, 0, 0);
+}
+
+/* Node 1 takes both event groups: EV_NODE, so that the bridge brings it node 2's
+ * multicast NODE_UP (the first thing node 2 sends, from its kernel server), and
+ * EV_LHOST_MOVED, which node 1's kernel then sends to its members. */
+static void move_start(uint32_t ipv4)
+{
+    mv.ipv4 = ipv4;
+    mv.t0 = now_ms();
+    int e1 = v_join_group(V_GROUP_EV_LHOST_MOVED, 0), e2 = v_join_group(V_GROUP_EV_NODE, 0);
+    CHECK("move_joined_event_groups", !e1 && !e2, "EV_LHOST_MOVED %d, EV_NODE %d", e1, e2);
+    mv.watching = 1;
+    start(move_watchdog, MOVE_WAIT_MS);
+    printf("faults: watching for node 2 at %u.%u.%u.%u\n", ipv4 >> 24, (ipv4 >> 16) & 255,
+           (ipv4 >> 8) & 255, ipv4 & 255);
+}
+
+/* The event (m), or the watchdog's word that none came (m = 0). */
+static void move_done(const struct v_msg *m)
+{
+    mv.watching = 0;
+    if (!m) {
+        CHECK("move_event_lhost_moved", 0, "no V_EV_LHOST_MOVED for node 2 in %u ms",
+              MOVE_WAIT_MS);
+        printf("faults: move phase done\n");
+        return;
+    }
+    uint32_t ms = now_ms() - mv.t0;
+    printf("  test 5: V_EV_LHOST_MOVED lhost 0x%03x from node %u to node %u at 0x%08x, "
+           "%u ms after the go\n", m->w[0], m->w[1], m->w[2], m->w[3], ms);
+    CHECK("move_event_lhost_moved", m->w[0] == v_lhost_make(2, 0) && m->w[1] == 2 &&
+          m->w[2] == 2 && m->w[3] == mv.ipv4, "w0 0x%x w1 %u w2 %u w3 0x%08x (want 0x%x 2 2 0x%08x)",
+          m->w[0], m->w[1], m->w[2], m->w[3], v_lhost_make(2, 0), mv.ipv4);
+    struct v_node_info ni = { 0 };
+    int e = v_ks_node_info(ks_of(2), &ni, 0, 0);
+    CHECK("move_node2_reached_at_its_new_address", !e && ni.node == 2 && ni.ipv4 == mv.ipv4,
+          "err %d node %u at 0x%08x", e, ni.node, ni.ipv4);
+    v_leave_group(V_GROUP_EV_NODE, 0);
+    v_leave_group(V_GROUP_EV_LHOST_MOVED, 0);
+    printf("faults: move phase done\n");
+}
+
 int ct_faults(void)
 {
     me = v_my_pid();
@@ -373,12 +432,19 @@ int ct_faults(void)
         return 1;
     }
     printf("faults: client ready pid 0x%08x\n", me);
-    int loss_over = 0, block_over = 0, slow_over = 0;
-    while (!(loss_over && block_over && slow_over)) {
+    int loss_over = 0, block_over = 0, slow_over = 0, move_over = 0;
+    while (!(loss_over && block_over && slow_over && move_over)) {
         struct v_msg m;
         v_pid_t from;
         if (v_receive(&m, &from))
             continue;
+        if (m.code == V_EV_LHOST_MOVED || m.code == V_EV_NODE_UP || m.code == V_EV_NODE_DOWN) {
+            if (m.code == V_EV_LHOST_MOVED && mv.watching && m.w[0] == v_lhost_make(2, 0)) {
+                move_done(&m);
+                move_over = 1;
+            }
+            continue;                    /* events need no reply */
+        }
         struct v_msg r = m;
         r.code = V_OK;
         if (m.code == CT_DONE) {
@@ -387,6 +453,12 @@ int ct_faults(void)
             case K_LOSS:  loss_done(&m); loss_over = !loss.left; break;
             case K_BLOCK: block_done(&m); block_over = !blk.left; break;
             case K_SLOW:  slow_done(&m); slow_over = 1; break;
+            case K_MOVE:
+                if (mv.watching) {
+                    move_done(0);
+                    move_over = 1;
+                }
+                break;
             }
             continue;
         }
@@ -408,6 +480,9 @@ int ct_faults(void)
         case 3:
             blk.t_kill = t;
             printf("  node 2 killed %u ms after the senders were blocked\n", t - blk.t_blocked);
+            break;
+        case 4:
+            move_start(m.w[1]);
             break;
         }
     }

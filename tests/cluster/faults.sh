@@ -12,7 +12,9 @@
 #      CT_COUNT transactions from 24 threads of node 1, each checked, none executed twice;
 #   3. (alongside) a Send to node 3 whose receiver replies after 30 s completes;
 #   2. senders blocked on node 2 when its QEMU is killed fail with V_ETIMEOUT within the
-#      documented bound, and node 1 still talks to node 3.
+#      documented bound, and node 1 still talks to node 3;
+#   5. node 2 boots again at another address (10.77.0.42): node 1 tells its members that
+#      node 2's logical host moved (V_EV_LHOST_MOVED) and reaches it there.
 # Prints PASS/FAIL lines and `faults: N passed, M failed`. Everything it starts (QEMU,
 # vde_switch, wirefilter, the namespace and its links) is ended by pid in a trap.
 #   usage: tests/cluster/faults.sh [BUILD_DIR] [NIC]   (NIC: e1000 | virtio-net-pci)
@@ -198,6 +200,23 @@ else
 fi
 wait_log '^faults: kill phase done' 20 || fail "kill_phase_ends_in_time"
 show
+
+# 5. Node 2 comes back at another address, on the same wire.
+t0=$SECONDS
+if in_ns $probe call 10.77.0.11 "$client" 0x7180 4 0x0a4d002a >/dev/null &&
+   wait_log '^faults: watching for node 2 at 10\.77\.0\.42' 10; then
+  ip netns exec "$ns" qemu-system-i386 -accel tcg -m 128 -nodefaults -display none -no-reboot \
+    -serial "file:$dir/node2-moved.log" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+    -netdev "vde,id=n0,sock=$sock/sw2" -device "$nic,netdev=n0,mac=52:54:00:77:01:42" \
+    -kernel "$build/kernel.elf" -append "node=2 ip=10.77.0.42/24 init=ctest" -initrd "$mods" \
+    </dev/null >"$dir/node2-moved.qemu" 2>&1 &
+  pids+=($!)
+  wait_log '^faults: move phase done' 50 || fail "move_phase_ends_in_time"
+else
+  fail "move_setup: node 1's client did not take the go"
+fi
+show
+echo "  test 5 took $((SECONDS - t0))s"
 
 # Node 1 ends itself once test 3's reply is in.
 while kill -0 "$node1" 2>/dev/null && [ $SECONDS -lt "$limit" ]; do sleep 0.2; done

@@ -36,6 +36,8 @@ enum t_req {
                            -> w0 = bytes received, w1 = their checksum, w2 = what
                               ReplyWithSegment of them said, w3 = what MoveFrom past the
                               bytes that came said (both V_ENOACCESS to a group client) */
+    T_EVENTS,           /* unicast -> w0 = kernel events heard (a member of a V_GROUP_EV_*
+                           group), w1 = the last one's code, w2..w4 = its w0..w2         */
 };
 #define T_ECHO_XOR   0xa5a5a5a5u
 #define T_SEG_MAX    3000u

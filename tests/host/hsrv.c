@@ -26,6 +26,8 @@ static uint8_t counts[T_COUNT_MAX];
 static uint32_t executions, twice;
 static uint32_t noreply_refused;   /* Replies to V_MSG_NO_REPLY requests: V_ENOTAWAITING */
 static int decline;
+static uint32_t events;            /* kernel events heard (T_EVENTS) */
+static struct v_msg last_event;
 
 static uint32_t clamp(uint32_t n) { return n < BIG ? n : BIG; }
 
@@ -122,6 +124,13 @@ static void serve(v_pid_t from, struct v_msg *m, uint8_t *seg, uint32_t got)
         r.w[1] = (uint32_t)v_leave_group(m->w[0], 0);
         break;
     case T_GSEG:    gseg(from, m, seg, got, &r); break;
+    case T_EVENTS:
+        r.w[0] = events;
+        r.w[1] = last_event.code;
+        r.w[2] = last_event.w[0];
+        r.w[3] = last_event.w[1];
+        r.w[4] = last_event.w[2];
+        break;
     case T_QUIT:
         v_reply(&r, from);
         v_host_print_stats(stderr);
@@ -297,9 +306,14 @@ int main(int argc, char **argv)
             fprintf(stderr, "hsrv: receive: %s\n", v_strerror(rc));
             return 1;
         }
-        if (ks)
+        if (m.code >= V_EV_PROCESS_DIED && m.code <= V_EV_LHOST_MOVED &&
+            (m.flags & V_MSG_NO_REPLY)) {
+            events++;                    /* a kernel event: kept, never answered */
+            last_event = m;
+        } else if (ks) {
             ks_serve(from, &m);
-        else
+        } else {
             serve(from, &m, seg, got);
+        }
     }
 }

@@ -152,8 +152,9 @@ vcm group_send_kernel_servers 0 '^reply 0 \(ok\) from 0x00800001:
 
 # A host member of G and of ctest's group (CT_GROUP, which ctest's server on node 2
 # joined): a guest's group Send reaches it, and a host's reaches it and ctest's server.
-G=0xff010007 CTG=0x80800001
-x env V_LHOST=30 "$B/host/test/hsrv" "join=$G,$CTG" 60 >"$logs/member.out" 2>"$logs/member.err" &
+# It is also a member of the kernel-event group of process deaths (EV_PROCESS_DIED).
+G=0xff010007 CTG=0x80800001 EVD=0x80000010
+x env V_LHOST=30 "$B/host/test/hsrv" "join=$G,$CTG,$EVD" 60 >"$logs/member.out" 2>"$logs/member.err" &
 m1="" m1port=""
 for _ in $(seq 50); do m1=$(awk '{ print $3; exit }' "$logs/member.out" 2>/dev/null); [ -n "$m1" ] && break; sleep 0.1; done
 m1port=$(awk '{ print $5; exit }' "$logs/member.out" 2>/dev/null)
@@ -172,6 +173,15 @@ vcm no_reply_reached_guest_member 0 "^reply 0 \(ok\) from ${ct:-none}: 0x0000000
   send "${ct:-0x1}" 0x710c
 vcm no_reply_reached_host_member 0 "^reply 0 \(ok\) from ${m1:-none}: 0x[0-9a-f]{8} 0x[0-9a-f]{8} 0x00000000 0x00000000 0x00000001$" 3 \
   send "${m1:-0x1}" 0x700a
+
+# A program that ends on node 1: node 1's kernel multicasts V_EV_PROCESS_DIED (0x600,
+# w0 = pid, w1 = team, w2 = node), which the host member hears (T_EVENTS: count, code,
+# w0..w2).
+out=$(timeout 30 "$VC" console 1 --name "$NAME" --quiet 3 2>&1 <<<"run hello")
+echo "$out" >"$logs/shell-run-hello.log"
+hello=$(sed -nE 's/.*\[(0x[0-9a-f]{8})\] hello: .*/\1/p' <<<"$out" | head -1)
+vcm host_member_hears_process_died 0 "^reply 0 \(ok\) from ${m1:-none}: 0x0000000[1-9] 0x00000600 ${hello:-none} ${hello:-none} 0x00000001$" 3 \
+  send "${m1:-0x1}" 0x700e
 
 # A kernel client sends to a host server: hsrv on port 4377 answers the kernel's WHERE.
 # Then vctl, from the namespace, tells it to quit (found by WHERE on the bridge too).

@@ -181,10 +181,20 @@ static void test_lhost_table(void **state)
     assert_int_equal(a, 0x0a4d000b);
     assert_int_equal(lhost_learn(&t, 0x100, 0x0a4d000c, 4377, 2), V_OK);
     assert_int_equal(lhost_learn(&t, 0x180, 0x0a4d000d, 4377, 3), V_OK);
-    assert_int_equal(lhost_learn(&t, 0x100, 0x0a4d000e, 4377, 4), V_OK);      /* moved */
+    assert_int_equal(lhost_node_at(&t, 0x0a4d000b), 1);      /* node 1's own lhost 0x080 */
+    assert_int_equal(lhost_node_at(&t, 0x0a4d000d), 3);      /* 0x180: node 3, n = 0 */
+    assert_int_equal(lhost_node_at(&t, 0x0a4d0063), 0);      /* no kernel known there */
+    assert_int_equal(lhost_learn(&t, 0x100, 0x0a4d000e, 4377, 4), LHOST_MOVED);  /* moved */
     assert_int_equal(t.rebinds, 1);
+    assert_int_equal(t.moves, 1);
+    assert_int_equal(t.moved_from, 0x0a4d000c);
+    assert_int_equal(lhost_node_at(&t, 0x0a4d000c), 0);      /* nobody left there */
+    assert_int_equal(lhost_node_at(&t, 0x0a4d000e), 2);
     assert_int_equal(lhost_learn(&t, 0x100, 0x0a4d000e, 40000, 4), V_OK);  /* a host tool's port */
     assert_int_equal(t.rebinds, 2);
+    assert_int_equal(t.moves, 1);                            /* the same address: no move */
+    assert_int_equal(lhost_learn(&t, 0x100, 0x0a4d000e, 40000, 4), V_OK);  /* unchanged */
+    assert_int_equal(lhost_pin(&t, 0x080, 0x0a4d0063, 4377, 4), V_OK);      /* a pin: no news */
     assert_int_equal(lhost_learn(&t, 0x200, 0x0a4d000f, 4377, 5), V_OK);      /* evicts 0x180 */
     assert_int_equal(t.evictions, 1);
     assert_int_equal(lhost_lookup(&t, 0x180, &a, &port), V_ENOTFOUND);
