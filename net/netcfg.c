@@ -1,7 +1,8 @@
 /*
- * netcfg.c - parsing ip= and gw= from the kernel command line (pure; see netcfg.h).
+ * netcfg.c - parsing ip=, gw= and mtu= from the kernel command line (pure; see
+ * netcfg.h).
  *
- * Entry points: netcfg_parse_addr, netcfg_parse_cidr, netcfg_from_cmdline.
+ * Entry points: netcfg_parse_addr, netcfg_parse_cidr, netcfg_from_cmdline, netcfg_mtu.
  */
 #include <stdint.h>
 #include <string.h>
@@ -120,4 +121,27 @@ int netcfg_from_cmdline(const char *cl, struct netcfg *cfg)
         err = V_EINVAL;
     }
     return err;
+}
+
+/* Decimal only (no 0x, no sign): an MTU is written as people say it. Five digits are
+ * more than the largest MTU needs, so longer values cannot overflow the sum. */
+int netcfg_mtu(const char *cl, uint32_t *mtu)
+{
+    char val[8];
+    uint32_t v = 0;
+    *mtu = NETCFG_MTU_DEFAULT;
+    int r = cmdline_get(cl, "mtu", val, sizeof(val));
+    if (r == V_ENOTFOUND)
+        return V_ENOTFOUND;
+    if (r != V_OK || val[0] == 0)
+        return V_EINVAL;                 /* too long to be an MTU, or empty */
+    for (const char *p = val; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return V_EINVAL;
+        v = v * 10 + (uint32_t)(*p - '0');
+    }
+    if (v < NETCFG_MTU_MIN || v > NETCFG_MTU_MAX)
+        return V_EINVAL;
+    *mtu = v;
+    return V_OK;
 }

@@ -1,4 +1,4 @@
-/* test_netcfg.c - net/netcfg.c: ip= and gw= from the kernel command line. */
+/* test_netcfg.c - net/netcfg.c: ip=, gw= and mtu= from the kernel command line. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -132,6 +132,66 @@ static void test_cmdline_dhcp(void **state)
     assert_int_equal(c.addr, 0x0a4d000cu);
 }
 
+/* mtu=N: decimal 576..9000, the last one wins, like every key. */
+static void test_mtu(void **state)
+{
+    (void)state;
+    uint32_t m = 0;
+    assert_int_equal(netcfg_mtu("k.elf node=1 mtu=9000 ip=10.77.0.11/24", &m), 0);
+    assert_int_equal(m, 9000);
+    assert_int_equal(netcfg_mtu("k.elf mtu=1500", &m), 0);
+    assert_int_equal(m, 1500);
+    assert_int_equal(netcfg_mtu("k.elf mtu=576", &m), 0);
+    assert_int_equal(m, 576);
+    assert_int_equal(netcfg_mtu("k.elf mtu=4000", &m), 0);
+    assert_int_equal(m, 4000);
+    assert_int_equal(netcfg_mtu("k.elf mtu=09000", &m), 0);   /* a leading zero is decimal */
+    assert_int_equal(m, 9000);
+    assert_int_equal(netcfg_mtu("k.elf mtu=9000 mtu=1600", &m), 0);
+    assert_int_equal(m, 1600);
+    assert_int_equal(netcfg_mtu("mtu=8000", &m), 0);           /* first word with '=' */
+    assert_int_equal(m, 8000);
+}
+
+static void test_mtu_default(void **state)
+{
+    (void)state;
+    uint32_t m = 0;
+    assert_int_equal(netcfg_mtu("k.elf node=1 ip=10.77.0.11/24", &m), V_ENOTFOUND);
+    assert_int_equal(m, NETCFG_MTU_DEFAULT);
+    assert_int_equal(netcfg_mtu(NULL, &m), V_ENOTFOUND);
+    assert_int_equal(m, 1500);
+    m = 0;
+    assert_int_equal(netcfg_mtu("k.elf mtu", &m), V_ENOTFOUND);  /* a bare word: no value */
+    assert_int_equal(m, 1500);
+    assert_int_equal(netcfg_mtu("k.elf nomtu=9000 mtux=9000", &m), V_ENOTFOUND);
+    assert_int_equal(m, 1500);
+}
+
+/* Out of range or not a decimal number: V_EINVAL, and the MTU stays 1500. */
+static void test_mtu_bad(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "k.elf mtu=575", "k.elf mtu=9001", "k.elf mtu=0", "k.elf mtu=65536",
+        "k.elf mtu=4294967297", "k.elf mtu=99999999999", "k.elf mtu=", "k.elf mtu=abc",
+        "k.elf mtu=9000x", "k.elf mtu=0x2328", "k.elf mtu=-1500", "k.elf mtu=+1500",
+        "k.elf mtu=1500.0", "k.elf mtu=9k", "k.elf mtu=9000 mtu=jumbo",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        uint32_t m = 0;
+        assert_int_equal(netcfg_mtu(bad[i], &m), V_EINVAL);
+        assert_int_equal(m, NETCFG_MTU_DEFAULT);
+    }
+    /* A bad mtu= does not spoil the address settings, nor they it. */
+    struct netcfg c;
+    assert_int_equal(netcfg_from_cmdline("k.elf ip=10.77.0.11/24 mtu=12000", &c), 0);
+    assert_int_equal(c.addr, 0x0a4d000bu);
+    uint32_t m;
+    assert_int_equal(netcfg_mtu("k.elf ip=10.77.0.300/24 mtu=9000", &m), 0);
+    assert_int_equal(m, 9000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -141,6 +201,9 @@ int main(void)
         cmocka_unit_test(test_cidr_netmask),
         cmocka_unit_test(test_cmdline_static),
         cmocka_unit_test(test_cmdline_dhcp),
+        cmocka_unit_test(test_mtu),
+        cmocka_unit_test(test_mtu_default),
+        cmocka_unit_test(test_mtu_bad),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
