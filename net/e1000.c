@@ -3,6 +3,9 @@
  * close relatives). Registers through BAR0 (memory, mapped uncached by paging.c);
  * a receive and a transmit ring of legacy descriptors, each buffer a fixed 2 KiB half
  * page, so frames are copied in and out (no buffer ever changes hands with lwIP).
+ * Jumbo frames (mtu= above 1500, see rx_size): long packets enabled (RCTL.LPE), receive
+ * buffers of the next size up the device offers (16 KiB for mtu=9000, fewer of them:
+ * NRX_JUMBO), transmit buffers of whole contiguous pages.
  * Receive is interrupt-driven; transmit completions are reaped lazily when a slot is
  * needed. The device completes the UDP checksum of outgoing whole datagrams (one
  * checksum context, loaded at attach); it checks nothing coming in. Broadcast (RCTL.BAM) and all multicast (RCTL.MPE) are accepted: lwIP
@@ -58,8 +61,11 @@
 #define ICR_RXT0    (1u << 7)
 #define RCTL_EN     (1u << 1)
 #define RCTL_MPE    (1u << 4)
+#define RCTL_LPE    (1u << 5)    /* long packets: frames over 1,522 bytes (with FCS) */
 #define RCTL_BAM    (1u << 15)
-#define RCTL_SECRC  (1u << 26)   /* strip the FCS; buffer size 2048 is BSIZE=0 */
+#define RCTL_BSIZE(x) ((uint32_t)(x) << 16)  /* receive buffer size: 2048 is 0 ... */
+#define RCTL_BSEX   (1u << 25)   /* ... and with BSEX, 1 16384, 2 8192, 3 4096 bytes */
+#define RCTL_SECRC  (1u << 26)   /* strip the FCS */
 #define TCTL_EN     (1u << 1)
 #define TCTL_PSP    (1u << 3)
 #define TCTL_CT     (0x0fu << 4)
@@ -81,6 +87,7 @@
 #define RX_RETURN 32             /* receive descriptors given back at once (see rx_drain) */
 #define NRX 256                  /* ring lengths: multiples of 8; a page each. A move's */
 #define NTX 256                  /* window of packet groups fits the transmit ring */
+#define NRX_JUMBO 128            /* receive descriptors used with jumbo frames */
 #define BUFSZ 2048
 #define MIN_FRAME 60
 
@@ -104,7 +111,10 @@ struct e1000 {
     volatile struct rx_desc *rx;  /* NRX descriptors, one page */
     volatile struct tx_desc *tx;  /* NTX descriptors, another */
     uint8_t *rxbuf[NRX], *txbuf[NTX];
+    uint32_t nrx;                 /* receive descriptors in the ring: NRX or NRX_JUMBO */
+    uint32_t rctl_size;           /* RCTL's buffer size bits for the receive buffers */
     uint32_t rx_next;             /* next descriptor the device will fill */
+    uint8_t rx_skip;              /* dropping the rest of a frame too long for a buffer */
     uint32_t rx_held;             /* taken and emptied, not yet given back (RDT) */
     uint32_t tx_next;             /* next descriptor we fill */
 };
@@ -150,25 +160,62 @@ static void read_mac(struct e1000 *e, uint8_t mac[6])
     wr(e, REG_RAH0, mac[4] | mac[5] << 8 | RAH_AV);
 }
 
-/* Rings and buffers: a page of descriptors per ring, two buffers per page. */
+/* The receive buffer size for frames of up to `frame` bytes: the least the device
+ * offers that holds one (RCTL's BSIZE and BSEX bits in *rctl). A longer frame than the
+ * segment's MTU would spill into the next descriptors; rx_drain drops those. */
+static uint32_t rx_size(uint32_t frame, uint32_t *rctl)
+{
+    static const struct { uint32_t size, bits; } sizes[] = {
+        { 2048, RCTL_BSIZE(0) },
+        { 4096, RCTL_BSEX | RCTL_BSIZE(3) },
+        { 8192, RCTL_BSEX | RCTL_BSIZE(2) },
+        { 16384, RCTL_BSEX | RCTL_BSIZE(1) },
+    };
+    uint32_t i = 0;
+    while (i < 3 && sizes[i].size < frame)
+        i++;
+    *rctl = sizes[i].bits;
+    return sizes[i].size;
+}
+
+/* n buffers of size bytes into bufs: two to a page for 2 KiB, else each a run of
+ * contiguous pages (the device sees physical addresses). Boot time only: on failure
+ * what was taken stays taken. */
+static int alloc_bufs(uint8_t **bufs, uint32_t n, uint32_t size)
+{
+    uint32_t pages = (size + ARCH_PAGE_SIZE - 1) / ARCH_PAGE_SIZE;
+    for (uint32_t i = 0; i < n; i += size <= BUFSZ ? 2 : 1) {
+        uint32_t pa = size <= BUFSZ ? page_alloc_zeroed() : nic_alloc_contig(pages);
+        if (!pa)
+            return V_ENOMEM;
+        bufs[i] = (uint8_t *)pa;
+        if (size <= BUFSZ)
+            bufs[i + 1] = (uint8_t *)pa + BUFSZ;
+    }
+    return V_OK;
+}
+
+/* Rings and buffers: a page of descriptors per ring; buffers for frames of
+ * nic_frame_max() bytes (2 KiB, two to a page, with the default MTU). */
 static int alloc_rings(struct e1000 *e)
 {
     _Static_assert(NRX * sizeof(struct rx_desc) <= ARCH_PAGE_SIZE &&
                    NTX * sizeof(struct tx_desc) <= ARCH_PAGE_SIZE, "a ring in a page");
+    _Static_assert(NRX_JUMBO % 8 == 0 && NRX_JUMBO <= NRX, "RDLEN: 128-byte multiple");
+    uint32_t frame = nic_frame_max();
     uint32_t rxr = page_alloc_zeroed(), txr = page_alloc_zeroed();
     if (!rxr || !txr)
         return V_ENOMEM;
     e->rx = (volatile struct rx_desc *)rxr;
     e->tx = (volatile struct tx_desc *)txr;
-    for (int i = 0; i < NRX + NTX; i += 2) {
-        uint32_t pg = page_alloc_zeroed();
-        if (!pg)
-            return V_ENOMEM;            /* boot-time only: what was taken stays taken */
-        uint8_t **slot = i < NRX ? &e->rxbuf[i] : &e->txbuf[i - NRX];
-        slot[0] = (uint8_t *)pg;
-        slot[1] = (uint8_t *)pg + BUFSZ;
-    }
-    for (int i = 0; i < NRX; i++)
+    uint32_t rxsz = rx_size(frame, &e->rctl_size);
+    e->nrx = rxsz > BUFSZ ? NRX_JUMBO : NRX;
+    int err = alloc_bufs(e->rxbuf, e->nrx, rxsz);
+    if (!err)
+        err = alloc_bufs(e->txbuf, NTX, frame <= BUFSZ ? BUFSZ : frame);
+    if (err)
+        return err;
+    for (uint32_t i = 0; i < e->nrx; i++)
         e->rx[i].addr = (uint32_t)e->rxbuf[i];
     for (int i = 0; i < NTX; i++) {
         e->tx[i].addr = (uint32_t)e->txbuf[i];
@@ -181,9 +228,9 @@ static void start_rings(struct e1000 *e)
 {
     wr(e, REG_RDBAL, (uint32_t)e->rx);
     wr(e, REG_RDBAH, 0);
-    wr(e, REG_RDLEN, NRX * sizeof(struct rx_desc));
+    wr(e, REG_RDLEN, e->nrx * sizeof(struct rx_desc));
     wr(e, REG_RDH, 0);
-    wr(e, REG_RDT, NRX - 1);            /* head == tail means the device owns none */
+    wr(e, REG_RDT, e->nrx - 1);         /* head == tail means the device owns none */
     wr(e, REG_RDTR, 0);
     wr(e, REG_TDBAL, (uint32_t)e->tx);
     wr(e, REG_TDBAH, 0);
@@ -192,33 +239,38 @@ static void start_rings(struct e1000 *e)
     wr(e, REG_TDT, 0);
     for (uint32_t i = 0; i < 128; i++)
         wr(e, REG_MTA + 4 * i, 0);
-    wr(e, REG_RCTL, RCTL_EN | RCTL_BAM | RCTL_MPE | RCTL_SECRC);
+    uint32_t lpe = nic_frame_max() > NIC_STD_FRAME ? RCTL_LPE : 0;
+    wr(e, REG_RCTL, RCTL_EN | RCTL_BAM | RCTL_MPE | RCTL_SECRC | lpe | e->rctl_size);
     wr(e, REG_TCTL, TCTL_EN | TCTL_PSP | TCTL_CT | TCTL_COLD);
     wr(e, REG_TIPG, 10 | (8u << 10) | (6u << 20));
 }
 
 /* Hand every completed receive descriptor's frame to the stack, and the descriptors
  * back to the device RX_RETURN at a time, with one write of the tail: each register
- * write is an exit, and the device still holds most of the ring meanwhile. */
+ * write is an exit, and the device still holds most of the ring meanwhile. A frame
+ * longer than a buffer (possible with LPE) spans descriptors, all but the last without
+ * EOP: it is counted once and dropped whole. */
 static void rx_drain(struct nic *n, struct e1000 *e)
 {
-    for (int budget = NRX; budget > 0; budget--) {
+    for (uint32_t budget = e->nrx; budget > 0; budget--) {
         volatile struct rx_desc *d = &e->rx[e->rx_next];
         if (!(d->status & DESC_DD))
             break;
         __sync_synchronize();            /* read the frame only after seeing DD */
-        if ((d->status & RXD_EOP) && !(d->errors & RXD_ERRORS) && d->len <= NIC_MTU_FRAME)
+        int eop = (d->status & RXD_EOP) != 0;
+        if (eop && !e->rx_skip && !(d->errors & RXD_ERRORS) && d->len <= nic_frame_max())
             nic_input(n, e->rxbuf[e->rx_next], d->len, 0);
-        else
+        else if (!e->rx_skip)
             n->stats.rx_errors++;
+        e->rx_skip = !eop;
         d->status = 0;
         e->rx_held++;
-        e->rx_next = (e->rx_next + 1) % NRX;
+        e->rx_next = (e->rx_next + 1) % e->nrx;
     }
     if (e->rx_held >= RX_RETURN) {
         e->rx_held = 0;
         __sync_synchronize();
-        wr(e, REG_RDT, (e->rx_next + NRX - 1) % NRX);   /* the last one we took, as at start */
+        wr(e, REG_RDT, (e->rx_next + e->nrx - 1) % e->nrx);  /* the last one taken, as at start */
     }
 }
 
@@ -255,7 +307,7 @@ static int e1000_transmit(struct nic *n, const struct nic_iov *iov, int niov, in
     uint8_t *buf = e->txbuf[e->tx_next];
     uint32_t len = 0;
     for (int i = 0; i < niov; i++) {
-        if (len + iov[i].len > NIC_MTU_FRAME) {
+        if (len + iov[i].len > nic_frame_max()) {
             n->stats.tx_errors++;
             return V_EINVAL;
         }

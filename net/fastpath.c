@@ -124,7 +124,7 @@ int net_fast_output(uint16_t sport, uint32_t dst_ip, uint16_t dport, const struc
     ip4_addr_t dst;
     ip4_addr_set_u32(&dst, lwip_htonl(dst_ip));
     uint32_t me = ni ? ip4_addr_get_u32(netif_ip4_addr(ni)) : 0;
-    if (!me || n < 1 || n >= IOV_MAX_OUT || total > NIC_MTU_FRAME - F_DATA || !netif_is_up(ni) ||
+    if (!me || n < 1 || n >= IOV_MAX_OUT || total > nic_frame_max() - F_DATA || !netif_is_up(ni) ||
         !netif_is_link_up(ni) || ip4_addr_ismulticast(&dst) || ip4_addr_isbroadcast(&dst, ni))
         return 0;
     const ip4_addr_t *hop = ip4_addr_netcmp(&dst, netif_ip4_addr(ni), netif_ip4_netmask(ni))

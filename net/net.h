@@ -4,7 +4,7 @@
  * interrupts off (as the whole kernel does), including the receive callbacks, which are
  * called from the NIC's interrupt.
  *
- * Entry points: net_init, net_ipv4, net_udp_listen, net_udp_send, net_udp_sendv, net_tx_hold,
+ * Entry points: net_init, net_ipv4, net_mtu, net_udp_listen, net_udp_send, net_udp_sendv, net_tx_hold,
  * net_tx_release, net_mcast_join, net_mcast_leave, net_mcast_report, net_nic_count,
  * net_nic_stats.
  */
@@ -13,8 +13,8 @@
 
 #include <stdint.h>
 
-/* Probe the NICs found by pci_init, start the first one, and configure IPv4 from the
- * command line (ip=A.B.C.D/NN, gw=A.B.C.D) or else DHCP. Returns at once: the
+/* Read the MTU (mtu=N), probe the NICs found by pci_init, start the first one, and
+ * configure IPv4 from the command line (ip=A.B.C.D/NN, gw=A.B.C.D) or else DHCP. Returns at once: the
  * interface's "up" line is printed when it has an address. Call after pci_init and
  * time_init. */
 void net_init(void);
@@ -24,6 +24,12 @@ void net_init(void);
 
 /* The node's IPv4 address, 0 while it has none. */
 uint32_t net_ipv4(void);
+
+/* The link's IP MTU in bytes: the largest IPv4 datagram (header included) sent or taken
+ * in one frame, so a UDP payload of net_mtu() - 28 bytes is never fragmented. 1500
+ * unless the command line says mtu=N (576..9000; docs/NET.md, "Jumbo frames"); fixed
+ * from net_init on. Every node of a segment must say the same. */
+uint32_t net_mtu(void);
 
 /* A UDP datagram arrived for a port registered with net_udp_listen; data is valid
  * only during the call. */

@@ -1,11 +1,12 @@
 /*
  * netif.c - the node's network interface: glue from the first NIC (nic.h) to an lwIP
- * netif, its IPv4 configuration (ip=/gw= from the command line, else DHCP), and the
+ * netif, its IPv4 configuration (ip=/gw= from the command line, else DHCP) and MTU
+ * (mtu=, read before any driver attaches: drivers size their buffers by it), and the
  * periodic poll that runs lwIP's timers and follows the link. Prints one line when the
  * interface has an address: `net: e1000 52:54:00:12:34:56 10.77.0.11/24 up ...`.
  *
- * Entry points: net_init, net_ipv4, net_tx_hold, net_tx_release (net.h); nic_input
- * (nic.h); net_netif, net_nic, net_udp_csum_offload (netpriv.h).
+ * Entry points: net_init, net_ipv4, net_mtu, net_tx_hold, net_tx_release (net.h);
+ * nic_input, nic_frame_max (nic.h); net_netif, net_nic, net_udp_csum_offload (netpriv.h).
  * Context: kernel with interrupts off: boot, the clock tick (poll), the NIC's
  * interrupt (nic_input), system calls (through udp.c). lwIP needs no more (NO_SYS).
  */
@@ -39,7 +40,13 @@ static struct timer poll_timer;
 static uint32_t polls;
 static uint32_t reported;         /* address last announced (network order), 0 none */
 static int dhcp_warned;
-static uint8_t flat[NIC_MTU_FRAME];
+static uint32_t mtu = NETCFG_MTU_DEFAULT;    /* set by net_init, before the drivers */
+static uint8_t flat[NIC_MAX_FRAME];
+_Static_assert(NIC_MAX_FRAME == 14 + NETCFG_MTU_MAX, "nic.h's ceiling is mtu='s");
+
+uint32_t net_mtu(void) { return mtu; }
+
+uint32_t nic_frame_max(void) { return 14 + mtu; }
 
 struct netif *net_netif(void) { return primary ? &nif : 0; }
 
@@ -61,7 +68,7 @@ static err_t linkoutput(struct netif *ni, struct pbuf *p)
         whole = q->len == q->tot_len;      /* the chain's last piece */
     }
     if (!whole) {                          /* longer chain: copy it into one piece */
-        if (p->tot_len > sizeof(flat)) {
+        if (p->tot_len > nic_frame_max()) {
             n->stats.tx_errors++;
             return ERR_BUF;
         }
@@ -96,7 +103,7 @@ static err_t netif_setup(struct netif *ni)
     ni->name[1] = 'n';
     ni->hwaddr_len = 6;
     memcpy(ni->hwaddr, n->mac, 6);
-    ni->mtu = 1500;
+    ni->mtu = (u16_t)mtu;                 /* lwIP fragments only what exceeds it */
     ni->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET | NETIF_FLAG_IGMP;
     ni->output = etharp_output;
     ni->linkoutput = linkoutput;
@@ -106,7 +113,7 @@ static err_t netif_setup(struct netif *ni)
 void nic_input(struct nic *n, const void *frame, uint32_t len, int csum_ok)
 {
     const uint8_t *f = frame;
-    if (len < 14 || len > NIC_MTU_FRAME) {
+    if (len < 14 || len > nic_frame_max()) {
         n->stats.rx_errors++;
         return;
     }
@@ -192,8 +199,20 @@ static void static_addrs(ip4_addr_t *a, ip4_addr_t *m, ip4_addr_t *g)
     ip4_addr_set_u32(g, cfg.dhcp ? 0 : lwip_htonl(cfg.gw));
 }
 
+/* mtu= from the command line; a bad one is said and 1500 kept. */
+static void mtu_setup(void)
+{
+    int err = netcfg_mtu(kernel_cmdline, &mtu);
+    if (err == V_EINVAL)
+        kprintf("net: bad mtu= on the command line (want decimal %u..%u); using %u\n",
+                NETCFG_MTU_MIN, NETCFG_MTU_MAX, mtu);
+    else if (mtu != NETCFG_MTU_DEFAULT)
+        kprintf("net: mtu %u: frames up to %u bytes\n", mtu, nic_frame_max());
+}
+
 void net_init(void)
 {
+    mtu_setup();
     uint32_t n = nic_probe_all();
     if (n == 0) {
         kprintf("net: no supported NIC (e1000, virtio-net); networking off\n");

@@ -6,7 +6,8 @@
  *   udpping=A.B.C.D  once the interface is up, send PINGS datagrams to A.B.C.D:7, one
  *                    per second, print each echo's round trip, then a summary line:
  *                    `net: udpping A.B.C.D: 5 sent, 5 received, rtt min/avg/max ... us`,
- *                    and each NIC's counters.
+ *                    and each NIC's counters. With jumbo frames (mtu= above 1500) each
+ *                    datagram is as long as one frame takes, net_mtu() - 28 bytes.
  *
  * Entry point: nettest_init (netpriv.h). Context: kernel, interrupts off; the timer
  * runs from the clock tick, the receive callbacks from the NIC's interrupt.
@@ -24,6 +25,7 @@
 #define PING_PORT  40007
 #define PINGS      5
 #define PING_MAGIC 0x76737973u    /* "vsys" */
+#define PING_MAX   (NETCFG_MTU_MAX - 28)  /* a ping's bytes with mtu=9000 */
 
 struct ping {
     uint32_t magic, seq;
@@ -33,6 +35,7 @@ struct ping {
 static struct {
     uint32_t peer;
     uint32_t sent, received, wait_ticks;
+    uint32_t len;                 /* bytes of each ping: sizeof(struct ping) or more */
     uint64_t min_ns, max_ns, sum_ns;
     struct timer timer;
 } pg;
@@ -52,7 +55,7 @@ static void ping_in(void *arg, uint32_t src, uint16_t sport, const void *data, u
 {
     (void)arg; (void)sport;
     struct ping p;
-    if (len != sizeof(p) || src != pg.peer)
+    if (len != pg.len || src != pg.peer)
         return;
     memcpy(&p, data, sizeof(p));
     if (p.magic != PING_MAGIC || p.seq == 0 || p.seq > pg.sent)
@@ -93,8 +96,10 @@ static void ping_tick(struct timer *t)
     if (pg.wait_ticks > 0) {
         pg.wait_ticks--;
     } else if (pg.sent < PINGS) {
+        static uint8_t buf[PING_MAX];    /* the ping, then zeros */
         struct ping p = { PING_MAGIC, ++pg.sent, time_now_ns() };
-        int err = net_udp_send(PING_PORT, pg.peer, ECHO_PORT, &p, sizeof(p));
+        memcpy(buf, &p, sizeof(p));
+        int err = net_udp_send(PING_PORT, pg.peer, ECHO_PORT, buf, pg.len);
         if (err)
             kprintf("net: udpping send failed (error %d)\n", err);
         pg.wait_ticks = 9;
@@ -127,6 +132,9 @@ void nettest_init(void)
         return;
     }
     pg.peer = peer;
+    pg.len = net_mtu() > NETCFG_MTU_DEFAULT ? net_mtu() - 28 : sizeof(struct ping);
+    if (pg.len != sizeof(struct ping))
+        kprintf("net: udpping: %u-byte datagrams (mtu %u)\n", pg.len, net_mtu());
     timer_init(&pg.timer, ping_tick, 0);
     time_arm(&pg.timer, time_now_ns() + 100000000ull);
 }

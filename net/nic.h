@@ -13,7 +13,11 @@
 #include <stdint.h>
 #include "net.h"
 
-#define NIC_MTU_FRAME 1514          /* largest frame without FCS we send or accept */
+/* Frame sizes, without the FCS. The limit a driver checks is nic_frame_max() (14 +
+ * net_mtu(): 1,514 unless the command line says mtu=N); NIC_MAX_FRAME, the limit with
+ * mtu=9000, is only for sizing buffers at compile time. */
+#define NIC_STD_FRAME 1514          /* 14 + the default MTU of 1,500 */
+#define NIC_MAX_FRAME (14 + 9000)   /* 14 + NETCFG_MTU_MAX */
 #define NET_MAX_NICS  4
 
 struct v_dev_info;
@@ -30,7 +34,7 @@ struct nic_iov {
 struct nic;
 
 struct nic_ops {
-    /* Send one frame made of the pieces iov[0..n) (total <= NIC_MTU_FRAME; the
+    /* Send one frame made of the pieces iov[0..n) (total <= nic_frame_max(); the
      * driver pads short frames). Copies it: the caller may reuse the pieces at once.
      * While n->tx_hold is set the frame only joins the ring (n->tx_pending = 1) and
      * flush tells the device later: under emulation every doorbell is an exit.
@@ -70,9 +74,15 @@ struct nic_driver {
 extern const struct nic_driver e1000_driver;
 extern const struct nic_driver virtio_net_driver;
 
+/* The largest frame (without FCS) the node sends or takes: 14 + net_mtu(), so 1,514
+ * unless mtu=N (net/netif.c). Fixed from net_init on, before any driver attaches:
+ * drivers size their buffers by it. */
+uint32_t nic_frame_max(void);
+
 /* A driver received one frame (len bytes without FCS). Drops it (counted) if its
- * source is our own MAC (a segment that reflects our frames) or it is malformed, else
- * hands a copy to the stack. csum_ok: the device vouches for the frame's UDP checksum
+ * source is our own MAC (a segment that reflects our frames), it is malformed, or it
+ * is longer than nic_frame_max(), else hands it to the stack (the fast path reads it
+ * in place; anything else is copied into pbufs). csum_ok: the device vouches for the frame's UDP checksum
  * (virtio's DATA_VALID, or NEEDS_CSUM: it never left the host), which is then not
  * checked. The driver may reuse `frame` when this returns. */
 void nic_input(struct nic *n, const void *frame, uint32_t len, int csum_ok);

@@ -18,7 +18,6 @@
 
 #define NET_UDP_PORTS 8
 #define UDP_MAX_PAYLOAD 65507u
-#define UDP_WHOLE 1472u               /* the most that goes in one 1,500-byte IP packet */
 
 static struct listener {
     struct udp_pcb *pcb;          /* NULL: slot free */
@@ -48,7 +47,8 @@ int net_udp_deliver(uint32_t src_ip, uint16_t src_port, uint16_t port, const voi
 }
 
 /* lwIP's receive callback: give the listener the payload in one piece. A datagram
- * only comes in pieces after IP reassembly; it is then copied into the heap. */
+ * comes in pieces after IP reassembly, or when it came in a jumbo frame (a chain of
+ * pool pbufs); it is then copied into the heap. */
 static void udp_in(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
                    u16_t port)
 {
@@ -110,7 +110,7 @@ static int lwip_send(struct listener *l, uint32_t dst_ip, uint16_t dst_port,
     ip_addr_t dst;
     ip_addr_set_ip4_u32(&dst, lwip_htonl(dst_ip));
     struct netif *ni = net_netif();
-    int soft = len > UDP_WHOLE && net_udp_csum_offload();
+    int soft = len > net_mtu() - 28 && net_udp_csum_offload();   /* more than one packet */
     if (soft)                            /* fragments: no NIC sums the whole datagram */
         ni->chksum_flags |= NETIF_CHECKSUM_GEN_UDP;
     err_t err = udp_sendto(l->pcb, p, &dst, dst_port);

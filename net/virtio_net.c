@@ -1,11 +1,15 @@
 /*
  * virtio_net.c - driver for virtio-net through the legacy (transitional) PCI interface:
  * QEMU's `-device virtio-net-pci` (vendor 0x1af4, device 0x1000), registers in the I/O
- * BAR0. Two virtqueues (0 receive, 1 transmit), each with a fixed 2 KiB buffer per
+ * BAR0. Two virtqueues (0 receive, 1 transmit), each with a fixed buffer per
  * descriptor, so frames are copied in and out. Every buffer starts with the 10-byte
- * virtio_net_hdr. The one offload negotiated is the checksum (CSUM, GUEST_CSUM): going
- * out, the device completes the UDP checksum of whole datagrams; coming in, a frame
- * the header marks NEEDS_CSUM or DATA_VALID needs no check (net/netif.c).
+ * virtio_net_hdr and holds a whole frame of nic_frame_max() bytes: with the default MTU
+ * a 2 KiB half page; with jumbo frames (mtu=) its own run of contiguous pages (three
+ * for mtu=9000), one descriptor per buffer (no chains, no mergeable buffers), and
+ * fewer of them on the receive queue (RX_JUMBO). The one offload negotiated is the
+ * checksum (CSUM, GUEST_CSUM): going out, the device completes the UDP checksum of
+ * whole datagrams; coming in, a frame the header marks NEEDS_CSUM or DATA_VALID needs
+ * no check (net/netif.c).
  *
  * Receive filter: without the control queue the device keeps its reset state, which in
  * QEMU is promiscuous (virtio_net_reset sets promisc=1), so broadcast and every
@@ -48,9 +52,10 @@
 #define HDR_LEN   10             /* struct virtio_net_hdr without MRG_RXBUF */
 #define HDR_F_NEEDS_CSUM 1       /* its flags: checksum to complete from csum_start */
 #define HDR_F_DATA_VALID 2       /* the checksum was checked */
-#define BUFSZ     2048
+#define BUFSZ     2048           /* a buffer with the default MTU, two to a page */
 #define MAXBUF    256            /* buffers per queue (fewer if the queue is shorter): a
                                     move's window of packet groups fits the transmit ring */
+#define RX_JUMBO  128            /* receive buffers with jumbo frames: 1.5 MiB at 9000 */
 #define MIN_FRAME 60
 #define RXQ 0
 #define TXQ 1
@@ -75,6 +80,7 @@ struct vq {
     uint16_t num;                 /* the device's queue size (legacy: not ours to pick) */
     uint16_t nbuf;                /* descriptors in use, each with buf[id] */
     uint16_t last_used;           /* used->idx we have consumed up to */
+    uint32_t bufsz;               /* bytes of each buf[id]: header and a whole frame */
     volatile struct vq_desc *desc;
     volatile struct vq_avail *avail;
     volatile struct vq_used *used;
@@ -96,16 +102,44 @@ static int vnet_match(const struct v_dev_info *d)
 
 static uint32_t align_page(uint32_t x) { return (x + ARCH_PAGE_SIZE - 1) & ~(ARCH_PAGE_SIZE - 1); }
 
+/* Buffers for the first nbuf descriptors of q: two to a page when a frame fits 2 KiB
+ * (the default MTU), else each its own run of contiguous pages (the device reads and
+ * writes physical addresses, and one descriptor covers one buffer). */
+static int vq_buffers(struct vq *q)
+{
+    uint32_t need = HDR_LEN + nic_frame_max();
+    if (need <= BUFSZ) {
+        q->bufsz = BUFSZ;
+        for (uint32_t i = 0; i < q->nbuf; i += 2) {
+            uint32_t pg = page_alloc_zeroed();
+            if (!pg)
+                return V_ENOMEM;         /* boot-time only: what was taken stays taken */
+            q->buf[i] = (uint8_t *)pg;
+            q->buf[i + 1] = (uint8_t *)pg + BUFSZ;
+        }
+        return V_OK;
+    }
+    uint32_t pages = align_page(need) / ARCH_PAGE_SIZE;
+    q->bufsz = pages * ARCH_PAGE_SIZE;
+    for (uint32_t i = 0; i < q->nbuf; i++) {
+        uint32_t run = nic_alloc_contig(pages);
+        if (!run)
+            return V_ENOMEM;
+        q->buf[i] = (uint8_t *)run;
+    }
+    return V_OK;
+}
+
 /* Lay out queue `index` (legacy vring: descriptors, available ring, then the used ring
  * on the next page boundary) in contiguous pages, give it to the device, and give each
- * of its first nbuf descriptors a buffer. */
-static int vq_setup(struct vnet *v, struct vq *q, uint16_t index)
+ * of its first nbuf descriptors a buffer (at most `most`). */
+static int vq_setup(struct vnet *v, struct vq *q, uint16_t index, uint16_t most)
 {
     arch_io_write16(v->io + VIO_QUEUE_SEL, index);
     q->num = arch_io_read16(v->io + VIO_QUEUE_NUM);
     if (q->num == 0 || q->num > 32768)
         return V_EINVAL;
-    q->nbuf = q->num < MAXBUF ? q->num : MAXBUF;
+    q->nbuf = q->num < most ? q->num : most;
     uint32_t used_off = align_page(16u * q->num + 6 + 2u * q->num);
     uint32_t size = used_off + align_page(6 + 8u * q->num);
     uint32_t mem = nic_alloc_contig(size / ARCH_PAGE_SIZE);
@@ -114,13 +148,9 @@ static int vq_setup(struct vnet *v, struct vq *q, uint16_t index)
     q->desc = (volatile struct vq_desc *)mem;
     q->avail = (volatile struct vq_avail *)(mem + 16u * q->num);
     q->used = (volatile struct vq_used *)(mem + used_off);
-    for (uint32_t i = 0; i < q->nbuf; i += 2) {
-        uint32_t pg = page_alloc_zeroed();
-        if (!pg)
-            return V_ENOMEM;             /* boot-time only: what was taken stays taken */
-        q->buf[i] = (uint8_t *)pg;
-        q->buf[i + 1] = (uint8_t *)pg + BUFSZ;
-    }
+    int err = vq_buffers(q);
+    if (err)
+        return err;
     for (uint32_t i = 0; i < q->nbuf; i++)
         q->desc[i].addr = (uint32_t)q->buf[i];
     arch_io_write32(v->io + VIO_QUEUE_PFN, mem / ARCH_PAGE_SIZE);
@@ -130,7 +160,7 @@ static int vq_setup(struct vnet *v, struct vq *q, uint16_t index)
 /* Offer receive descriptor id to the device (the caller notifies). */
 static void rx_post(struct vq *q, uint16_t id)
 {
-    q->desc[id].len = BUFSZ;
+    q->desc[id].len = q->bufsz;
     q->desc[id].flags = DESC_F_WRITE;
     q->avail->ring[q->avail->idx % q->num] = id;
     __sync_synchronize();                /* ring entry before the index that shows it */
@@ -163,7 +193,7 @@ static void rx_drain(struct nic *n, struct vnet *v)
             n->stats.rx_errors++;        /* a device bug: never reuse an unknown id */
             continue;
         }
-        if (len > HDR_LEN && len - HDR_LEN <= NIC_MTU_FRAME)
+        if (len > HDR_LEN && len - HDR_LEN <= nic_frame_max())
             nic_input(n, q->buf[id] + HDR_LEN, len - HDR_LEN,
                       q->buf[id][0] & (HDR_F_NEEDS_CSUM | HDR_F_DATA_VALID));
         else
@@ -223,7 +253,7 @@ static int vnet_transmit(struct nic *n, const struct nic_iov *iov, int niov, int
     uint8_t *buf = q->buf[id];
     uint32_t len = 0;
     for (int i = 0; i < niov; i++) {
-        if (len + iov[i].len > NIC_MTU_FRAME) {
+        if (len + iov[i].len > nic_frame_max()) {
             n->stats.tx_errors++;
             return V_EINVAL;
         }
@@ -297,9 +327,9 @@ static int vnet_attach(const struct v_dev_info *d, struct nic *n)
     }
     for (int i = 0; i < 6; i++)
         n->mac[i] = arch_io_read8(v->io + VIO_NET_MAC + i);
-    int err = vq_setup(v, &v->rx, RXQ);
+    int err = vq_setup(v, &v->rx, RXQ, HDR_LEN + nic_frame_max() > BUFSZ ? RX_JUMBO : MAXBUF);
     if (!err)
-        err = vq_setup(v, &v->tx, TXQ);
+        err = vq_setup(v, &v->tx, TXQ, MAXBUF);
     if (err) {
         arch_io_write8(v->io + VIO_STATUS, ST_FAILED);
         return err;

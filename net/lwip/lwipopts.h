@@ -21,16 +21,21 @@
 #define LWIP_SOCKET                 0
 #define LWIP_STATS                  0
 
-/* Memory: the heap holds transmitted pbufs (PBUF_RAM); received frames use the pool. */
-#define MEM_SIZE                    (64 * 1024)
+/* Memory: the heap holds transmitted pbufs (PBUF_RAM); received frames use the pool.
+ * Sized for jumbo frames (mtu=9000, docs/NET.md): the heap holds a dozen 8.5 KiB
+ * datagrams waiting for ARP (ARP_QUEUE_LEN, 3 per neighbour) or copied whole for a
+ * listener (net/udp.c), and the pool a burst of ~20 jumbo frames held at once (six
+ * chained pool pbufs each) by IP reassembly or the ARP queue. About 320 KiB of .bss. */
+#define MEM_SIZE                    (128 * 1024)
 #define MEMP_NUM_PBUF               32
 #define MEMP_NUM_UDP_PCB            8
 #define MEMP_NUM_IGMP_GROUP         32    /* process groups map to IPv4 groups */
 #define MEMP_NUM_ARP_QUEUE          32
 #define MEMP_NUM_REASSDATA          8
 #define MEMP_NUM_FRAG_PBUF          32
-#define PBUF_POOL_SIZE              64
-#define PBUF_POOL_BUFSIZE           1536  /* a whole Ethernet frame in one pool pbuf */
+#define PBUF_POOL_SIZE              128
+#define PBUF_POOL_BUFSIZE           1536  /* a standard frame in one pool pbuf (a jumbo
+                                             frame is a chain of them) */
 
 /* Protocols. */
 #define LWIP_IPV4                   1
