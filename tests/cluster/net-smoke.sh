@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # tests/cluster/net-smoke.sh - the network stack end to end, in a network namespace of
-# its own (vsysnet-test<pid>): a bridge br0 (10.77.0.1/24) with one tap per node, and
+# its own (vsysnet-test<pid>): a bridge br0 (10.77.0.1/24) with one tap per node, all
+# with MTU 9000, and
 #   node 1  e1000       ip=10.77.0.11/24   udpecho, udpping=10.77.0.12, mcast=239.77.0.1
 #   node 2  virtio-net  ip=10.77.0.12/24   udpecho, udpping=10.77.0.11, mcast=239.77.0.1
 #   node 3  e1000       DHCP, from a dnsmasq on the bridge (which gives it 10.77.0.13)
-# Checks each node's `net: ... up` line, ICMP ping and UDP echo of the nodes from the
+#   node 4  e1000       ip=10.77.0.14/24   udpecho, udpping=10.77.0.15, mtu=9000 (jumbo)
+#   node 5  virtio-net  ip=10.77.0.15/24   udpecho, udpping=10.77.0.14, mtu=9000
+# Jumbo frames: an 8000-byte ICMP echo and an 8400-byte UDP echo, sent with DF (don't
+# fragment), are answered by nodes 4 and 5 each in one frame (seen on br0), so both
+# drivers and lwIP take and send them; nodes 4 and 5 ping each other over UDP with
+# 8972-byte datagrams; nodes 1 and 2 (default MTU 1500) take no such frame. Checks each node's `net: ... up` line, ICMP ping and UDP echo of the nodes from the
 # namespace (tests/cluster/netprobe.py), that a datagram to the group 239.77.0.1 is
 # answered by nodes 1 and 2 and one to 239.77.0.2 (joined by nobody) by none, that the
 # bridge (IGMP snooping on, itself the querier) learned both members of 239.77.0.1 from
@@ -41,7 +47,7 @@ done
 # Stop what we started (by pid), then remove the namespace and what is in it.
 cleanup() {
   netns_kill "${pids[@]}"
-  netns_down "$ns" 3
+  netns_down "$ns" 5
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -50,7 +56,7 @@ rm -rf "$dir"; mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 mods=$(bash tools/bundle.sh "$build") || exit 1
 
-if ! netns_up "$ns" 3 2>"$dir/setup.err"; then
+if ! netns_up "$ns" 5 9000 2>"$dir/setup.err"; then
   fail setup "$(head -1 "$dir/setup.err")"; summary; exit 1
 fi
 
@@ -76,13 +82,15 @@ boot() {   # boot K NIC APPEND
 boot 1 e1000 "ip=10.77.0.11/24 udpecho udpping=10.77.0.12 mcast=239.77.0.1"
 boot 2 virtio-net-pci "ip=10.77.0.12/24 udpecho udpping=10.77.0.11 mcast=239.77.0.1"
 boot 3 e1000 "udpecho"
+boot 4 e1000 "ip=10.77.0.14/24 udpecho udpping=10.77.0.15 mtu=9000"
+boot 5 virtio-net-pci "ip=10.77.0.15/24 udpecho udpping=10.77.0.14 mtu=9000"
 
 # Wait (bounded) for every node's up line; note how long each took, wall clock.
 uplines() { tr -d '\r' 2>/dev/null <"$dir/node$1.log" | grep -E '^net: .* up \(' | tail -1; }
 deadline=$((SECONDS + limit))
 while [ $SECONDS -lt $deadline ]; do
   waiting=0
-  for k in 1 2 3; do
+  for k in 1 2 3 4 5; do
     [ -n "${up_wall[$k]:-}" ] && continue
     if [ -n "$(uplines $k)" ]; then
       up_wall[$k]=$(( ($(date +%s%N) - t0[$k]) / 1000000 ))
@@ -106,6 +114,8 @@ check_up() {   # check_up K NIC ADDR KIND
 check_up 1 e1000 10.77.0.11 static
 check_up 2 virtio-net 10.77.0.12 static
 check_up 3 e1000 10.77.0.13 dhcp
+check_up 4 e1000 10.77.0.14 static
+check_up 5 virtio-net 10.77.0.15 static
 
 probe() {   # probe NAME KIND ARGS...
   local name=$1 out; shift
@@ -114,7 +124,7 @@ probe() {   # probe NAME KIND ARGS...
   else
     fail "$name" "$(tail -1 <<<"$out")"
   fi
-  grep -E 'sent,|answered' <<<"$out" | sed 's/^/  /'
+  grep -E 'sent,|answered|frame|fragments|refused' <<<"$out" | sed 's/^/  /'
 }
 probe ping_node1_e1000 ping 10.77.0.11 5
 probe ping_node2_virtio ping 10.77.0.12 5
@@ -123,6 +133,16 @@ probe udpecho_node1_e1000 udpecho 10.77.0.11 5
 probe udpecho_node2_virtio udpecho 10.77.0.12 5
 probe mcast_group_joined mcast 239.77.0.1 10.77.0.1 10.77.0.11 10.77.0.12
 probe mcast_group_not_joined mcast 239.77.0.2 10.77.0.1
+# Jumbo frames (mtu=9000): answered whole, through lwIP (ICMP) and the fast path (UDP).
+probe ping_node4_jumbo_e1000 ping 10.77.0.14 2 --size 8000 --iface br0
+probe ping_node5_jumbo_virtio ping 10.77.0.15 2 --size 8000 --iface br0
+probe udpecho_node4_jumbo_e1000 udpecho 10.77.0.14 2 --size 8400 --iface br0
+probe udpecho_node5_jumbo_virtio udpecho 10.77.0.15 2 --size 8400 --iface br0
+probe ping_node4_small_e1000 ping 10.77.0.14 2
+probe ping_node5_small_virtio ping 10.77.0.15 2
+# ... and not taken by a node with the default MTU, even though the segment passes them.
+probe no_jumbo_node1_e1000 ping 10.77.0.11 1 --size 8000 --expect-none
+probe no_jumbo_node2_virtio ping 10.77.0.12 1 --size 8000 --expect-none
 
 mdb=$(ip netns exec "$ns" bridge mdb show 2>&1 | grep -E 'grp 239\.77\.0\.1( |$)')
 if grep -qw tap1 <<<"$mdb" && grep -qw tap2 <<<"$mdb"; then
@@ -132,29 +152,36 @@ else
 fi
 sed 's/^/  /' <<<"$mdb"
 
-# Node to node: each pings the other over UDP (5 datagrams, one a second). The first
-# may wait for ARP while its peer boots; one loss is allowed for a late peer.
+# Node to node: each pings the other over UDP (5 datagrams, one a second; between the
+# jumbo nodes 4 and 5, 8972 bytes each). The first may wait for ARP while its peer
+# boots; one loss is allowed for a late peer.
 pingline() { tr -d '\r' 2>/dev/null <"$dir/node$1.log" | grep -E '^net: udpping ' | tail -1; }
 deadline=$((SECONDS + 15))
-while [ $SECONDS -lt $deadline ] && { [ -z "$(pingline 1)" ] || [ -z "$(pingline 2)" ]; }; do
+pinged() { for k in 1 2 4 5; do [ -n "$(pingline $k)" ] || return 1; done; }
+while [ $SECONDS -lt $deadline ] && ! pinged; do
   sleep 0.2
 done
-for k in 1 2; do
+declare -A peer=([1]=2 [2]=1 [4]=5 [5]=4)
+for k in 1 2 4 5; do
   line=$(pingline $k)
   got=$(sed -nE 's/.* ([0-9]+) received.*/\1/p' <<<"$line")
+  name="udp_node${k}_to_node${peer[$k]}"
+  [ $k -ge 4 ] && name+=_jumbo
   if [ -n "$got" ] && [ "$got" -ge 4 ]; then
-    pass "udp_node${k}_to_node$((3 - k))"
+    pass "$name"
   else
-    fail "udp_node${k}_to_node$((3 - k))" "${line:-no udpping summary}"
+    fail "$name" "${line:-no udpping summary}"
   fi
   [ -n "$line" ] && echo "  node $k: $line"
+  [ $k -ge 4 ] && tr -d '\r' 2>/dev/null <"$dir/node$k.log" | grep -E '^net: .* counters' |
+    tail -1 | sed "s/^/  node $k: /"
 done
 
 bad=$(cat "$dir"/node*.log 2>/dev/null | tr -d '\r' | grep -E '^PANIC|panic|lwIP assertion' | head -3)
 if [ -z "$bad" ]; then pass no_panic; else fail no_panic "$bad"; fi
 
 if [ $failed -ne 0 ]; then
-  for k in 1 2 3; do
+  for k in 1 2 3 4 5; do
     echo "  -- node $k log ($dir/node$k.log), last lines:"
     tr -d '\r' 2>/dev/null <"$dir/node$k.log" | tail -8 | sed 's/^/  | /'
   done

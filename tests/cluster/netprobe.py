@@ -4,11 +4,17 @@
   netprobe.py ping ADDR [COUNT]       ICMP echo (raw socket: root); prints each RTT and
                                       `ping ADDR: S sent, R received, rtt min/avg/max X/Y/Z ms`
   netprobe.py udpecho ADDR [COUNT]    datagrams to ADDR:7 (the kernel's `udpecho`); same lines
+    options of both: --size N  N payload bytes (ICMP data or UDP payload), sent with DF
+                               (don't fragment): more than the route's MTU is refused
+                     --iface IF  watch IF (a packet socket) and fail unless each answer
+                               came in one frame (not IP fragments); print its length
+                     --expect-none  succeed only if nothing is answered (1 s each)
   netprobe.py mcast GROUP IFADDR [EXPECTED...]
                                       one datagram to GROUP:7 sent from IFADDR; prints who
                                       answered within 2 s: `mcast GROUP: answered by A B`
 Exit status 0 if every probe was answered (mcast: exactly EXPECTED answered), else 1.
 """
+import argparse
 import os
 import socket
 import struct
@@ -16,6 +22,8 @@ import sys
 import time
 
 TIMEOUT = 2.0
+IP_MTU_DISCOVER, IP_PMTUDISC_DO = 10, 2      # <linux/in.h>: set DF, never fragment
+ETH_P_IP = 0x0800
 
 
 def checksum(data):
@@ -37,7 +45,7 @@ def answered(sock, t0, match):
             return None
         sock.settimeout(left)
         try:
-            data, src = sock.recvfrom(2048)
+            data, src = sock.recvfrom(65536)
         except socket.timeout:
             return None
         verdict = match(data, src)
@@ -47,8 +55,15 @@ def answered(sock, t0, match):
             return time.monotonic() - t0
 
 
-def icmp_once(sock, addr, ident, seq):
-    payload = struct.pack("!d", time.time()) + b"vsys-net-smoke"
+def fill(payload, size):
+    """payload padded (or cut) to size bytes, if size is given."""
+    if size is None:
+        return payload
+    return (payload + bytes(i & 0xFF for i in range(size)))[:size]
+
+
+def icmp_once(sock, addr, ident, seq, size):
+    payload = fill(struct.pack("!d", time.time()) + b"vsys-net-smoke", size)
     hdr = struct.pack("!BBHHH", 8, 0, 0, ident, seq)
     pkt = struct.pack("!BBHHH", 8, 0, checksum(hdr + payload), ident, seq) + payload
     t0 = time.monotonic()
@@ -63,8 +78,8 @@ def icmp_once(sock, addr, ident, seq):
     return answered(sock, t0, match)
 
 
-def udp_once(sock, addr, ident, seq):
-    payload = b"vsys-net-smoke %d %d" % (ident, seq)
+def udp_once(sock, addr, ident, seq, size):
+    payload = fill(b"vsys-net-smoke %d %d " % (ident, seq), size)
     t0 = time.monotonic()
     sock.sendto(payload, (addr, 7))
     return answered(sock, t0, lambda data, src: src == (addr, 7) and data == payload)
@@ -91,29 +106,59 @@ def mcast(group, ifaddr, expected):
     return 0 if answered == set(expected) else 1
 
 
-def main():
-    if len(sys.argv) >= 4 and sys.argv[1] == "mcast":
-        return mcast(sys.argv[2], sys.argv[3], sys.argv[4:])
-    if len(sys.argv) < 3 or sys.argv[1] not in ("ping", "udpecho"):
-        print(__doc__.strip(), file=sys.stderr)
-        return 2
-    kind, addr = sys.argv[1], sys.argv[2]
-    count = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+def frames_from(psock, addr):
+    """(whole, pieces): lengths of the IPv4 frames from addr that the packet socket
+    holds, whole datagrams and fragments apart."""
+    whole, pieces = [], []
+    src = socket.inet_aton(addr)
+    while True:
+        try:
+            f = psock.recv(65536)
+        except BlockingIOError:
+            return whole, pieces
+        if len(f) < 34 or f[26:30] != src:
+            continue
+        frag = struct.unpack("!H", f[20:22])[0] & 0x3FFF     # MF and the offset
+        (pieces if frag else whole).append(len(f))
+
+
+def probe(kind, addr, count, size, iface, expect_none):
     if kind == "ping":
         sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
         once = icmp_once
     else:
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         once = udp_once
+    if size is not None:
+        sock.setsockopt(socket.IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO)
+    psock = None
+    if iface:
+        psock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_IP))
+        psock.bind((iface, ETH_P_IP))
+        psock.setblocking(False)
     ident = os.getpid() & 0xFFFF
-    rtts = []
+    rtts, split = [], 0
     for seq in range(1, count + 1):
-        rtt = once(sock, addr, ident, seq)
+        if psock:
+            frames_from(psock, addr)                         # forget older frames
+        try:
+            rtt = once(sock, addr, ident, seq, size)
+        except OSError as e:                                 # EMSGSIZE: over the MTU
+            print("%s %s: seq %d refused: %s" % (kind, addr, seq, e.strerror))
+            rtt = None
+        note = ""
+        if rtt is not None and psock:
+            whole, pieces = frames_from(psock, addr)
+            if pieces or not whole:
+                split += 1
+                note = ", answer in %d fragments (%s bytes)" % (len(pieces), pieces)
+            else:
+                note = ", answer in one %d-byte frame" % max(whole)
         if rtt is None:
             print("%s %s: seq %d no answer" % (kind, addr, seq))
         else:
             rtts.append(rtt * 1000)
-            print("%s %s: seq %d rtt %.3f ms" % (kind, addr, seq, rtt * 1000))
+            print("%s %s: seq %d rtt %.3f ms%s" % (kind, addr, seq, rtt * 1000, note))
         if seq < count:
             time.sleep(0.2)
     if rtts:
@@ -121,7 +166,26 @@ def main():
     else:
         stats = "-/-/-"
     print("%s %s: %d sent, %d received, rtt min/avg/max %s ms" % (kind, addr, count, len(rtts), stats))
-    return 0 if len(rtts) == count else 1
+    if expect_none:
+        return 0 if not rtts else 1
+    return 0 if len(rtts) == count and split == 0 else 1
+
+
+def main():
+    global TIMEOUT
+    if len(sys.argv) >= 4 and sys.argv[1] == "mcast":
+        return mcast(sys.argv[2], sys.argv[3], sys.argv[4:])
+    ap = argparse.ArgumentParser(usage=__doc__.strip())
+    ap.add_argument("kind", choices=("ping", "udpecho"))
+    ap.add_argument("addr")
+    ap.add_argument("count", nargs="?", type=int, default=3)
+    ap.add_argument("--size", type=int)
+    ap.add_argument("--iface")
+    ap.add_argument("--expect-none", action="store_true")
+    a = ap.parse_args()
+    if a.expect_none:
+        TIMEOUT = 1.0
+    return probe(a.kind, a.addr, a.count, a.size, a.iface, a.expect_none)
 
 
 if __name__ == "__main__":

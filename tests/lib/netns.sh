@@ -3,21 +3,26 @@
 # and taps tap1..tapN enslaved to it. The querier is enabled after the Max Response
 # Time is set to 1 s: the kernel floods all multicast for one response interval after
 # a querier is enabled (10 s by default), which would cover a short test or benchmark. Every address a test uses stays inside it.
-#   netns_up NS N     create it; returns non-zero (the error on stderr) if any step fails
+#   netns_up NS N [MTU]  create it; returns non-zero (the error on stderr) if any step
+#                     fails. MTU (e.g. 9000 for jumbo frames) is set on every tap and
+#                     on the bridge; without it they keep Linux's 1500
 #   netns_down NS N   remove taps, bridge and namespace; idempotent, for traps
 #   netns_kill PID... end the processes the test started (its QEMUs): TERM, up to 5 s for
 #                     them to go, then KILL; reaps its own children. For traps too.
 
 netns_up() {
-  local ns=$1 n=$2 k
+  local ns=$1 n=$2 mtu=${3:-} k
   ip netns add "$ns" && ip -n "$ns" link set lo up &&
     ip -n "$ns" link add br0 type bridge mcast_snooping 1 mcast_query_response_interval 100 &&
     ip -n "$ns" link set br0 type bridge mcast_querier 1 &&
     ip -n "$ns" addr add 10.77.0.1/24 dev br0 && ip -n "$ns" link set br0 up || return 1
   for ((k = 1; k <= n; k++)); do
     ip -n "$ns" tuntap add dev "tap$k" mode tap &&
+      { [ -z "$mtu" ] || ip -n "$ns" link set "tap$k" mtu "$mtu"; } &&
       ip -n "$ns" link set "tap$k" master br0 && ip -n "$ns" link set "tap$k" up || return 1
   done
+  # Set by hand, the bridge's MTU no longer follows its ports' smallest.
+  [ -z "$mtu" ] || ip -n "$ns" link set br0 mtu "$mtu"
 }
 
 netns_down() {
