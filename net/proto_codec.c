@@ -50,7 +50,7 @@ int vp_encode(const struct v_proto_hdr *h, const void *payload, uint32_t plen, u
 
 int vp_encode_hdr(const struct v_proto_hdr *h, uint32_t plen, uint8_t buf[V_PROTO_HDR_SIZE])
 {
-    if (plen > V_MSG_SIZE + V_PROTO_MAX_DATA)
+    if (plen > (h->type == VP_DATA ? 4 + V_PROTO_DATA_MAX : V_MSG_SIZE + V_PROTO_MAX_DATA))
         return V_EINVAL;
     put16(buf, V_PROTO_MAGIC);
     buf[2] = V_PROTO_VERSION;
@@ -74,7 +74,7 @@ static int check_type(const struct v_proto_hdr *h, const uint8_t *payload)
     uint32_t n = h->length;
     switch (h->type) {
     case VP_REQUEST:
-        if (n < V_MSG_SIZE)
+        if (n < V_MSG_SIZE || n > V_MSG_SIZE + V_PROTO_MAX_DATA)
             return VPD_LENGTH;
         if (!is_process(h->client) || !h->server)
             return VPD_PID;
@@ -82,7 +82,7 @@ static int check_type(const struct v_proto_hdr *h, const uint8_t *payload)
             return VPD_FLAGS;
         return VPD_OK;
     case VP_REPLY:
-        if (n < V_MSG_SIZE)
+        if (n < V_MSG_SIZE || n > V_MSG_SIZE + V_PROTO_MAX_DATA)
             return VPD_LENGTH;
         return is_process(h->client) && is_process(h->aux) ? VPD_OK : VPD_PID;
     case VP_PENDING:
@@ -100,7 +100,7 @@ static int check_type(const struct v_proto_hdr *h, const uint8_t *payload)
         return is_process(h->client) ? VPD_OK : VPD_PID;
     }
     case VP_DATA:                               /* 4-byte client address, then bytes */
-        if (n <= 4 || n > 4 + V_PROTO_MAX_DATA)
+        if (n <= 4 || n > 4 + V_PROTO_DATA_MAX)   /* up to 6 slots (jumbo frames) */
             return VPD_LENGTH;
         if (h->offset > h->aux || n - 4 > h->aux - h->offset)
             return VPD_PAYLOAD;                 /* outside the transfer it belongs to */
@@ -144,7 +144,8 @@ int vp_decode(const uint8_t *buf, uint32_t len, struct v_proto_hdr *h, const uin
         return VPD_TYPE;
     if (h->flags & ~VPF_KNOWN)
         return VPD_FLAGS;
-    if (h->length > V_MSG_SIZE + V_PROTO_MAX_DATA || V_PROTO_HDR_SIZE + (uint32_t)h->length != len)
+    if (V_PROTO_HDR_SIZE + (uint32_t)h->length > V_PROTO_MAX_DGRAM ||
+        V_PROTO_HDR_SIZE + (uint32_t)h->length != len)
         return VPD_LENGTH;
     *payload = buf + V_PROTO_HDR_SIZE;
     return check_type(h, *payload);

@@ -18,6 +18,17 @@ uint32_t vp_win_mask(uint32_t total, uint32_t g)
     return v_proto_group_mask(left >= GROUP ? V_PROTO_GROUP_MAX : (left + PKT - 1) / PKT);
 }
 
+uint32_t vp_win_run(uint32_t *want, uint32_t k, uint32_t *first)
+{
+    if (!*want)
+        return 0;
+    uint32_t i = (uint32_t)__builtin_ctz(*want), n = 0;
+    while (n < k && i + n < V_PROTO_GROUP_MAX && (*want & (1u << (i + n))))
+        *want &= ~(1u << (i + n++));
+    *first = i;
+    return n;
+}
+
 void vp_txwin_start(struct vp_txwin *w, uint32_t total)
 {
     memset(w, 0, sizeof(*w));
@@ -75,19 +86,21 @@ void vp_rxwin_start(struct vp_rxwin *w, uint32_t total)
     w->total = total;
 }
 
-enum vp_rx_verdict vp_rxwin_data(struct vp_rxwin *w, uint32_t off)
+enum vp_rx_verdict vp_rxwin_data(struct vp_rxwin *w, uint32_t off, uint32_t len)
 {
-    uint32_t g = off / GROUP, i = off % GROUP / PKT;
-    if (off >= w->total || off % GROUP % PKT)
+    uint32_t g = off / GROUP, i = off % GROUP / PKT, n = (len + PKT - 1) / PKT;
+    if (off >= w->total || off % GROUP % PKT || !len || len > w->total - off ||
+        n > V_PROTO_SLOTS_MAX || i + n > V_PROTO_GROUP_MAX ||
+        (len % PKT && off + len != w->total))
         return VP_RX_BAD;
     if (g < w->base)
         return VP_RX_OLD;
     if (g >= w->base + VP_WINDOW)
         return VP_RX_AHEAD;
-    uint32_t *got = &w->got[g - w->base];
-    if (*got & (1u << i))
+    uint32_t *got = &w->got[g - w->base], bits = v_proto_group_mask(n) << i;
+    if ((*got & bits) == bits)
         return VP_RX_DUP;
-    *got |= 1u << i;
+    *got |= bits;
     uint32_t groups = vp_win_groups(w->total);
     while (w->base < groups && w->got[0] == vp_win_mask(w->total, w->base)) {
         memmove(w->got, w->got + 1, sizeof(w->got) - sizeof(w->got[0]));

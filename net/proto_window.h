@@ -6,8 +6,10 @@
  * (libv/host/hv_group.c) both use it, and tests/unit/test_proto_window.c tests it.
  *
  * Groups are numbered from 0: group g covers offsets [g * V_PROTO_GROUP_BYTES,
- * (g + 1) * V_PROTO_GROUP_BYTES) of the move, packet i of it starts at
+ * (g + 1) * V_PROTO_GROUP_BYTES) of the move, slot i of it starts at
  * g * V_PROTO_GROUP_BYTES + i * V_PROTO_MAX_DATA, and bit i of a bitmap stands for it.
+ * A DATA packet carries one slot, or (jumbo frames) a run of up to V_PROTO_SLOTS_MAX
+ * slots of one group.
  */
 #ifndef NET_PROTO_WINDOW_H
 #define NET_PROTO_WINDOW_H
@@ -23,6 +25,10 @@
 /* Groups of a move of `total` bytes, and the bitmap of group g when it is complete. */
 uint32_t vp_win_groups(uint32_t total);
 uint32_t vp_win_mask(uint32_t total, uint32_t g);
+/* The next packet to send of the slots set in *want: the lowest set bit and the set
+ * bits right after it, at most k (1..V_PROTO_SLOTS_MAX) of them. Returns how many
+ * (0 when *want is empty) with the first in *first, and clears them from *want. */
+uint32_t vp_win_run(uint32_t *want, uint32_t k, uint32_t *first);
 
 struct vp_txwin {
     uint32_t total;                  /* bytes of the move */
@@ -56,13 +62,15 @@ enum vp_rx_verdict {
     VP_RX_DUP,                       /* a copy of a packet already kept */
     VP_RX_OLD,                       /* its group was complete already */
     VP_RX_AHEAD,                     /* beyond the window (no sender does that): drop */
-    VP_RX_BAD                        /* not at a packet boundary, or past the end */
+    VP_RX_BAD                        /* not at a slot boundary, not whole slots of one
+                                        group (but the move's end), or past the end */
 };
 
 void vp_rxwin_start(struct vp_rxwin *w, uint32_t total);
-/* A DATA packet of the move at byte offset `off`: the verdict, and if VP_RX_NEW it is
- * now counted as kept. */
-enum vp_rx_verdict vp_rxwin_data(struct vp_rxwin *w, uint32_t off);
+/* A DATA packet of the move: len bytes at byte offset off. The verdict, and if
+ * VP_RX_NEW its slots are now counted as kept (VP_RX_NEW when any of them is new: the
+ * caller writes the whole packet, whose other slots hold the same bytes again). */
+enum vp_rx_verdict vp_rxwin_data(struct vp_rxwin *w, uint32_t off, uint32_t len);
 /* The bitmap a DATA_ACK of group g carries: all of it once complete, else what is kept
  * (0 for a group beyond the window). */
 uint32_t vp_rxwin_bitmap(const struct vp_rxwin *w, uint32_t g);

@@ -108,6 +108,7 @@ int remote_is_remote(v_pid_t pid)
 }
 
 int rp_online(void) { return online && net_ipv4(); }
+uint32_t rp_slots(void) { return v_proto_slots_for_mtu(net_mtu()); }
 /* Bind lhost to where its packet came from. A binding that moves to another address is
  * news (V_EV_LHOST_MOVED, to this node's members): the node a logical host left is the
  * kernel at its old address, or, for a kernel's own logical host (n = 0, a node that

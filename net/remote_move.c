@@ -1,6 +1,7 @@
 /*
  * remote_move.c - MoveTo and MoveFrom across the network: DATA packets in groups of 32
- * (44 KiB), up to VP_WINDOW groups in flight, a DATA_ACK bitmap per group, selective
+ * slots (44 KiB; a packet carries one slot, or up to 6 with jumbo frames), up to
+ * VP_WINDOW groups in flight, a DATA_ACK bitmap per group, selective
  * retransmission of what is missing (docs/PROTOCOL.md, "Bulk data"; the windows are
  * net/proto_window.c). A move op is either the sending side (it reads the local
  * process's memory and sends DATA) or the receiving side of a MoveFrom (it sent
@@ -62,25 +63,24 @@ static void finish(struct move_op *op, int status)
     op->used = 0;
 }
 
-/* Send the packets of group g named by mask (LAST on the highest), in one burst for the
- * NIC. A failed read of the local memory ends the move. */
+/* Send the slots of group g named by mask, as packets of up to rp_slots() slots each
+ * (more than one only with jumbo frames), LAST on the one holding the highest, in one
+ * burst for the NIC. A failed read of the local memory ends the move. */
 static void send_packets(struct move_op *op, uint32_t g, uint32_t mask, int again)
 {
-    uint32_t last = 31 - (uint32_t)__builtin_clz(mask);
+    static uint8_t pl[4 + V_PROTO_DATA_MAX];   /* one at a time: interrupts are off */
+    uint32_t i, n, k = rp_slots();
     net_tx_hold();
-    for (uint32_t i = 0; i <= last && op->used; i++) {
-        if (!(mask & (1u << i)))
-            continue;
+    while (op->used && (n = vp_win_run(&mask, k, &i))) {
         NP_START(t0);
         uint32_t off = g * GROUP + i * PKT;
-        uint32_t len = op->total - off < PKT ? op->total - off : PKT;
-        uint8_t pl[4 + PKT];
+        uint32_t len = op->total - off < n * PKT ? op->total - off : n * PKT;
         rp_put32(pl, op->client_base + off);
         if (vm_copy_in(op->local->team, pl + 4, op->local_base + off, len)) {
             finish(op, V_EBADADDR);
             break;
         }
-        struct v_proto_hdr h = { .type = VP_DATA, .flags = (uint16_t)(i == last ? VPF_LAST : 0),
+        struct v_proto_hdr h = { .type = VP_DATA, .flags = (uint16_t)(!mask ? VPF_LAST : 0),
                                  .txid = op->txid, .client = op->client, .server = op->server,
                                  .offset = off, .aux = op->total,
                                  .seq = (op->id << 16) | (off / PKT) };
@@ -221,7 +221,7 @@ static void data_for_client(struct proc *p, const struct v_proto_hdr *h, const u
             send_ack(src, sport, h, group, vp_win_mask(h->aux, group));
         return;
     }
-    enum vp_rx_verdict v = vp_rxwin_data(w, h->offset);
+    enum vp_rx_verdict v = vp_rxwin_data(w, h->offset, h->length - 4u);
     if (v == VP_RX_AHEAD || v == VP_RX_BAD)
         return;
     if (v == VP_RX_NEW) {
@@ -253,7 +253,7 @@ void move_on_data(const struct v_proto_hdr *h, const uint8_t *pl, uint32_t src, 
     if (rp_get32(pl) != op->client_base + h->offset || h->aux != op->total)
         return;                          /* not the move we asked for */
     vp_retx_heard(&op->retx, rp_now(), 0);
-    enum vp_rx_verdict v = vp_rxwin_data(&op->rx, h->offset);
+    enum vp_rx_verdict v = vp_rxwin_data(&op->rx, h->offset, h->length - 4u);
     if (v == VP_RX_AHEAD || v == VP_RX_BAD)
         return;
     if (v == VP_RX_NEW &&

@@ -20,6 +20,8 @@ struct alien_info {
 };
 struct alien_info *rp_info(struct proc *a);
 int rp_online(void);
+/* Slots per DATA packet this node sends: 1, more with jumbo frames (mtu=). */
+uint32_t rp_slots(void);
 uint32_t rp_new_txid(void);
 /* Encode p's message and up to V_PROTO_MAX_DATA bytes of its READ grant after header h
  * into pkt (V_PROTO_MAX_PKT bytes). Returns the length or an error. */

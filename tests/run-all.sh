@@ -49,6 +49,8 @@ part vcluster bash tests/cluster/vcluster-lifecycle.sh
 part net bash tests/cluster/net-smoke.sh "$build"
 part cluster-e1000 bash tests/cluster/ipc-cluster.sh "$build" e1000
 part cluster-virtio bash tests/cluster/ipc-cluster.sh "$build" virtio-net-pci
+part jumbo-virtio bash tests/cluster/ipc-cluster.sh "$build" virtio-net-pci 9000
+part jumbo-e1000 bash tests/cluster/ipc-cluster.sh "$build" e1000 9000
 part pxe bash tests/cluster/pxe.sh "$build"
 part faults bash tests/cluster/faults.sh "$build"
 part host bash tests/host/run-host.sh "$build/host"

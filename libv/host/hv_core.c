@@ -359,7 +359,7 @@ static void dispatch(const uint8_t *buf, uint32_t n, const struct hv_peer *src)
  * waiting. */
 static void drain(int fd)
 {
-    uint8_t buf[2048];
+    uint8_t buf[V_PROTO_MAX_DGRAM + 1];     /* the largest packet, jumbo DATA included */
 
     for (int i = 0; i < 256; i++) {
         struct sockaddr_in sa;

@@ -42,7 +42,7 @@ enum vp_rx_verdict hv_grp_data(struct hv_grp *g, const struct v_proto_hdr *h, ui
         g->move = h->seq >> 16;
         vp_rxwin_start(&g->win, h->aux);
     }
-    enum vp_rx_verdict v = vp_rxwin_data(&g->win, h->offset);
+    enum vp_rx_verdict v = vp_rxwin_data(&g->win, h->offset, h->length - 4u);
     if (v == VP_RX_AHEAD || v == VP_RX_BAD)
         return v;
     if (h->flags & VPF_LAST) {

@@ -5,20 +5,28 @@
 # and MoveTo/MoveFrom of 64 KiB and 1 MiB, wall clock under TCG (emulated ns), for each
 # NIC model. Writes build/bench/remote_<nic>.json and, when the Linux peer's results of
 # the same run exist (build/bench/linux_peer_<nic>.json), prints the ratios against it.
-#   usage: tests/bench/remote-bench.sh [--nic "virtio-net e1000"] [--out DIR]
+# --mtu N (576..9000, default 1500) sets the bridge's and taps' MTU and boots the nodes
+# with mtu=N (jumbo DATA: docs/PROTOCOL.md); results then go to remote_<nic>-mtuN.json,
+# compared with linux_peer_<nic>-mtuN.json (tests/bench/linuxpeer/run.sh --mtu N).
+#   usage: tests/bench/remote-bench.sh [--nic "virtio-net e1000"] [--mtu N] [--out DIR]
 set -u
 cd "$(dirname "$0")/../.."
 build=${BUILD:-build}
 out=$build/bench
 nics="virtio-net e1000"
+mtu=1500
 while [ $# -gt 0 ]; do
   case $1 in
     --nic) nics=$2; shift 2 ;;
+    --mtu) mtu=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "remote-bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
+case "$mtu" in ''|*[!0-9]*) echo "remote-bench: --mtu takes a number" >&2; exit 2 ;; esac
+if [ "$mtu" -lt 576 ] || [ "$mtu" -gt 9000 ]; then echo "remote-bench: --mtu must be 576..9000" >&2; exit 2; fi
+tag=""; [ "$mtu" = 1500 ] || tag=-mtu$mtu
 if [ "$(id -u)" != 0 ]; then echo "remote-bench: skipped: needs root for a namespace"; exit 0; fi
 ns=vsysbench$$
 pids=()
@@ -31,7 +39,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 mkdir -p "$out/logs"
 mods=$(bash tools/bundle.sh "$build") || exit 1
-netns_up "$ns" 2 || { echo "remote-bench: cannot set up the namespace" >&2; exit 1; }
+netns_up "$ns" 2 "$mtu" || { echo "remote-bench: cannot set up the namespace" >&2; exit 1; }
 
 failed=0
 for nic in $nics; do
@@ -40,10 +48,10 @@ for nic in $nics; do
   for k in 2 1; do
     if [ $k = 1 ]; then init="bench+remote=2+rtt+2000+move64k+100+move1m+10+rounds=5"; else init="bench+peer"; fi
     ip netns exec "$ns" qemu-system-i386 -accel tcg -m 128 -nodefaults -display none -no-reboot \
-      -serial "file:$out/logs/remote_$nic.node$k.log" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+      -serial "file:$out/logs/remote_$nic$tag.node$k.log" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
       -netdev "tap,id=n0,ifname=tap$k,script=no,downscript=no" \
       -device "$dev,netdev=n0,mac=52:54:00:77:02:1$k" \
-      -kernel "$build/kernel.elf" -append "node=$k ip=10.77.0.1$k/24 init=$init" -initrd "$mods" \
+      -kernel "$build/kernel.elf" -append "node=$k ip=10.77.0.1$k/24 mtu=$mtu init=$init" -initrd "$mods" \
       </dev/null >/dev/null 2>&1 &
     pids+=($!)
   done
@@ -52,10 +60,10 @@ for nic in $nics; do
   while kill -0 "$client" 2>/dev/null && [ $SECONDS -lt 180 ]; do sleep 0.2; done
   kill "${pids[0]}" 2>/dev/null; wait "${pids[0]}" 2>/dev/null
   if kill -0 "$client" 2>/dev/null; then kill "$client"; rc=124; else wait "$client"; rc=$?; fi
-  log=$out/logs/remote_$nic.node1.log
+  log=$out/logs/remote_$nic$tag.node1.log
   if [ "$rc" != 33 ]; then
-    echo "remote-bench: $nic: node 1 exited $rc; see $log"; failed=1; continue
+    echo "remote-bench: $nic$tag: node 1 exited $rc; see $log"; failed=1; continue
   fi
-  python3 tests/bench/remote_report.py "$log" "$nic" "$out" || failed=1
+  python3 tests/bench/remote_report.py "$log" "$nic$tag" "$out" || failed=1
 done
 exit $failed

@@ -24,7 +24,8 @@ try:
                             text=True).stdout.strip() or "unknown"
 except OSError:
     commit = "unknown"
-doc = {"benchmark": "remote", "nic": nic, "accel": "tcg", "commit": commit,
+mtu = int(nic.rsplit("-mtu", 1)[1]) if "-mtu" in nic else 1500
+doc = {"benchmark": "remote", "nic": nic, "mtu": mtu, "accel": "tcg", "commit": commit,
        "date": datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
        "description": "vsys node 1 -> node 2 on one bridge: Send-Receive-Reply and moves; "
                       "emulated wall-clock ns per operation (median round)",

@@ -126,10 +126,14 @@ export BENCH_ICOUNT_ARGS=$ICOUNT_ARGS BENCH_TCG_ARGS=$TCG_ARGS
 # shellcheck disable=SC2086
 python3 tests/bench/report.py "$OUT" $SETS || failed=1
 
-# The Linux side of the network benchmarks (docs/BENCH.md, "Linux peer"); skips itself without root.
-BUILD=$BUILD bash tests/bench/linuxpeer/run.sh --out "$OUT" || failed=1
-# Ours across two nodes on the same kind of bridge, with the ratios against that peer.
-BUILD=$BUILD bash tests/bench/remote-bench.sh --out "$OUT" || failed=1
+# The Linux side of the network benchmarks (docs/BENCH.md, "Linux peer"); skips itself
+# without root. Then ours across two nodes on the same kind of bridge, with the ratios
+# against that peer: with standard frames, then both again with jumbo frames (MTU 9000
+# on the bridge, the taps and every guest: docs/NET.md).
+for mtu in 1500 9000; do
+  BUILD=$BUILD bash tests/bench/linuxpeer/run.sh --mtu $mtu --out "$OUT" || failed=1
+  BUILD=$BUILD bash tests/bench/remote-bench.sh --mtu $mtu --out "$OUT" || failed=1
+done
 
 if [ "$failed" != 0 ]; then
   echo "run-bench: FAILED (see the messages above and $OUT/logs/)" >&2

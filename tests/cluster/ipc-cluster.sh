@@ -6,15 +6,19 @@
 # checksums, segments, remote kernel servers, errors), nodes 2 and 3 serve. Passes only
 # if node 1 exits with 33 and prints `ctest: N passed, 0 failed`. Prints the PASS/FAIL
 # lines and `cluster: N passed, M failed`. Teardown by trap, also on failure.
-#   usage: tests/cluster/ipc-cluster.sh [BUILD_DIR] [NIC]   (NIC: e1000 | virtio-net-pci)
+# With MTU 9000 the bridge and taps carry jumbo frames and the nodes boot with mtu=9000,
+# so every move goes in DATA packets of 6 slots (docs/PROTOCOL.md, "Jumbo DATA").
+#   usage: tests/cluster/ipc-cluster.sh [BUILD_DIR] [NIC] [MTU]
+#          (NIC: e1000 | virtio-net-pci; MTU 576..9000, default 1500)
 #   env: IPC_TIMEOUT (s, default 120)
 set -u
 cd "$(dirname "$0")/../.."
 build=${1:-build}
 nic=${2:-e1000}
+mtu=${3:-1500}
 limit=${IPC_TIMEOUT:-120}
 ns=vsysipc$$
-dir=$build/test/ipc-cluster-$nic
+dir=$build/test/ipc-cluster-$nic; [ "$mtu" = 1500 ] || dir=$dir-mtu$mtu
 pids=()
 
 if [ "$(id -u)" != 0 ]; then
@@ -33,14 +37,15 @@ trap 'exit 130' INT TERM
 rm -rf "$dir"; mkdir -p "$dir"
 mods=$(bash tools/bundle.sh "$build") || exit 1
 
-netns_up "$ns" 3 || { echo "FAIL cluster/setup"; echo "cluster: 0 passed, 1 failed"; exit 1; }
+netns_up "$ns" 3 "$mtu" ||
+  { echo "FAIL cluster/setup"; echo "cluster: 0 passed, 1 failed"; exit 1; }
 
 for k in 3 2 1; do
   ip netns exec "$ns" qemu-system-i386 -accel tcg -m 128 -nodefaults -display none -no-reboot \
     -serial "file:$dir/node$k.log" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
     -netdev "tap,id=n0,ifname=tap$k,script=no,downscript=no" \
     -device "$nic,netdev=n0,mac=52:54:00:77:01:1$k" \
-    -kernel "$build/kernel.elf" -append "node=$k ip=10.77.0.1$k/24 init=name,ctest" -initrd "$mods" \
+    -kernel "$build/kernel.elf" -append "node=$k ip=10.77.0.1$k/24 mtu=$mtu init=name,ctest" -initrd "$mods" \
     </dev/null >"$dir/node$k.qemu" 2>&1 &
   pids+=($!)
   client=$!
@@ -107,6 +112,21 @@ else
   echo "FAIL cluster/igmp_group_memberships_on_the_bridge"; failed=$((failed + 1))
   grep -E '239\.86\.' <<<"$mdb" | sed 's/^/  | /'
 fi
-echo "cluster ($nic, ${SECONDS}s): see $dir"
+# The 1 MiB moves' datagrams on node 1 (ctest prints them): 745 slots of 1,408 bytes,
+# one DATA packet each at MTU 1500, six a packet with jumbo frames (docs/PROTOCOL.md),
+# plus a few acks and the transaction itself either way.
+for dir_word in "MoveFrom out" "MoveTo in"; do
+  set -- $dir_word
+  n=$(sed -nE "s/^  $1 1 MiB: [0-9]+ ms, ([0-9]+) datagrams $2\$/\1/p" "$dir/node1.txt" | head -1)
+  if [ "$mtu" -ge 9000 ]; then lo=120; hi=200; else lo=745; hi=900; fi
+  echo "  node 1: $1 of 1 MiB, ${n:-no} datagrams $2 at MTU $mtu (want $lo..$hi)"
+  if [ -n "$n" ] && [ "$n" -ge $lo ] && [ "$n" -le $hi ]; then
+    echo "PASS cluster/${1}_1mib_datagram_count"; passed=$((passed + 1))
+  else
+    echo "FAIL cluster/${1}_1mib_datagram_count: ${n:-none} datagrams $2 (want $lo..$hi)"
+    failed=$((failed + 1))
+  fi
+done
+echo "cluster ($nic, MTU $mtu, ${SECONDS}s): see $dir"
 echo "cluster: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

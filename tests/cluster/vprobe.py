@@ -27,6 +27,7 @@ MAGIC, VERSION = 0x5653, 1
 TYPE_MAX = HERE
 F_RETRANSMIT, F_MULTICAST, F_LAST, F_KNOWN = 1, 2, 4, 7
 MSG_SIZE, MAX_DATA = 32, 1408                 # libv/include/v/proto.h
+DATA_MAX = 6 * MAX_DATA                       # V_PROTO_DATA_MAX: jumbo DATA's 6 slots
 HDR = struct.Struct("!HBBHHIIIIII")      # magic version type flags length txid client server offset aux seq
 MSG = struct.Struct("!HHIIIIIII")        # code flags w0..w4 seg_ptr seg_len
 REASONS = ["ok", "short", "magic", "version", "type", "flags", "length", "payload", "pid"]
@@ -81,11 +82,11 @@ def decode(buf):
         return "type"
     if flags & ~F_KNOWN:
         return "flags"
-    if length > MSG_SIZE + MAX_DATA or 32 + length != len(buf):
+    if length > 4 + DATA_MAX or 32 + length != len(buf):
         return "length"
     n, pl = length, buf[32:]
     if typ == REQUEST:
-        if n < MSG_SIZE:
+        if n < MSG_SIZE or n > MSG_SIZE + MAX_DATA:
             return "length"
         if not is_process(client) or not server:
             return "pid"
@@ -93,7 +94,7 @@ def decode(buf):
             return "flags"
         return "ok"
     if typ == REPLY:
-        if n < MSG_SIZE:
+        if n < MSG_SIZE or n > MSG_SIZE + MAX_DATA:
             return "length"
         return "ok" if is_process(client) and is_process(aux) else "pid"
     if typ in (PENDING, ACK, DATA_ACK):
@@ -108,7 +109,7 @@ def decode(buf):
             return "payload"
         return "ok" if is_process(client) else "pid"
     if typ == DATA:
-        if n <= 4 or n > 4 + MAX_DATA:
+        if n <= 4 or n > 4 + DATA_MAX:
             return "length"
         if offset > aux or n - 4 > aux - offset:
             return "payload"
@@ -241,6 +242,8 @@ def bad_datagrams(rng):
     for n in (MAX_DATA + 1, 3000, 9000):                   # length field that fits, datagram not
         out.append(("oversized", header(REQUEST, 32, 9, c, s) + m + bytes(n)))
     out.append(("oversized", req + b"x"))                 # one byte more than it says
+    out.append(("oversized", header(DATA, 4 + DATA_MAX + 1, 9, c, s, aux=1 << 20) +
+                bytes(4 + DATA_MAX + 1)))                 # one byte past jumbo DATA
     out.append(("oversized", bytes(3000)))               # fragmented, all zero
     for magic in (0, 0x5356, 0x5354, 0xFFFF, 0x4D56):
         out.append(("wrong-magic", header(REQUEST, 32, 9, c, s, magic=magic) + m))

@@ -11,12 +11,14 @@
 #define CLIENT 0x00800104u
 #define SERVER 0x01000105u
 
+#define BUFSZ (V_PROTO_MAX_DGRAM + 64)   /* room for packets one byte too big */
+
 static int make(uint8_t *buf, uint8_t type, uint16_t flags, const void *pl, uint32_t plen,
                 uint32_t offset, uint32_t aux)
 {
     struct v_proto_hdr h = { .type = type, .flags = flags, .txid = 77, .client = CLIENT,
                              .server = SERVER, .offset = offset, .aux = aux, .seq = 3 };
-    return vp_encode(&h, pl, plen, buf, V_PROTO_MAX_PKT);
+    return vp_encode(&h, pl, plen, buf, BUFSZ);
 }
 
 static void test_request_round_trip(void **state)
@@ -78,7 +80,7 @@ static void test_header_checks(void **state)
 static void test_type_rules(void **state)
 {
     (void)state;
-    uint8_t buf[V_PROTO_MAX_PKT], pl[V_PROTO_MAX_DATA + V_MSG_SIZE] = { 0 };
+    uint8_t buf[BUFSZ], pl[BUFSZ] = { 0 };
     struct v_proto_hdr h;
     const uint8_t *p;
     int n;
@@ -119,7 +121,7 @@ static void test_type_rules(void **state)
 static void test_data_and_moves(void **state)
 {
     (void)state;
-    uint8_t buf[V_PROTO_MAX_PKT], pl[V_PROTO_MAX_DATA + V_MSG_SIZE] = { 0 };
+    uint8_t buf[BUFSZ], pl[BUFSZ] = { 0 };
     struct v_proto_hdr h;
     const uint8_t *p;
     int n = make(buf, VP_DATA, VPF_LAST, pl, 4 + 1024, 4096 - 1024, 4096);
@@ -128,8 +130,22 @@ static void test_data_and_moves(void **state)
     assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_PAYLOAD);
     n = make(buf, VP_DATA, 0, pl, 4 + 1024, 0xfffffff0u, 0xffffffffu); /* offset near 2^32 */
     assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_PAYLOAD);
-    n = make(buf, VP_DATA, 0, pl, 4 + V_PROTO_MAX_DATA + 1, 0, 8192); /* too big a packet */
-    assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_LENGTH);
+    n = make(buf, VP_DATA, 0, pl, 4 + V_PROTO_DATA_MAX, 0, 65536);   /* 6 slots: jumbo */
+    assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_OK);
+    assert_int_equal(n, V_PROTO_MAX_DGRAM);
+    n = make(buf, VP_DATA, 0, pl, 4 + V_PROTO_DATA_MAX + 1, 0, 65536); /* too big a packet */
+    assert_int_equal(n, V_EINVAL);                                  /* not even encoded */
+    n = make(buf, VP_DATA, 0, pl, 4 + V_PROTO_DATA_MAX, 0, 65536);
+    buf[6] = (uint8_t)((4 + V_PROTO_DATA_MAX + 1) >> 8);            /* ... or decoded */
+    buf[7] = (uint8_t)(4 + V_PROTO_DATA_MAX + 1);
+    assert_int_equal(vp_decode(buf, (uint32_t)n + 1, &h, &p), VPD_LENGTH);
+    n = make(buf, VP_REQUEST, 0, pl, V_MSG_SIZE + V_PROTO_MAX_DATA, 0, 0);
+    assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_OK);
+    buf[6] = (uint8_t)((V_MSG_SIZE + V_PROTO_MAX_DATA + 1) >> 8);   /* only DATA is jumbo */
+    buf[7] = (uint8_t)(V_MSG_SIZE + V_PROTO_MAX_DATA + 1);
+    assert_int_equal(vp_decode(buf, (uint32_t)n + 1, &h, &p), VPD_LENGTH);
+    n = make(buf, VP_REPLY, 0, pl, V_MSG_SIZE + V_PROTO_MAX_DATA + 1, 0, SERVER);
+    assert_int_equal(n, V_EINVAL);
     n = make(buf, VP_DATA, 0, pl, 4, 0, 4096);                     /* an address, no bytes */
     assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_LENGTH);
     n = make(buf, VP_MOVE_FROM, 0, pl, 0, 0xffffff00u, 0x200);    /* wraps */

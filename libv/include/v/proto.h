@@ -23,9 +23,24 @@
  * message: 1,408 makes the largest packet exactly one 1,514-byte Ethernet frame
  * (14 + 20 IP + 8 UDP + 32 header + 32 message + 1,408), never fragmented. */
 #define V_PROTO_MAX_DATA  1408
-#define V_PROTO_GROUP_MAX 32           /* DATA packets in one packet group (a 32-bit bitmap) */
+#define V_PROTO_GROUP_MAX 32           /* slots in one packet group (a 32-bit bitmap) */
 #define V_PROTO_MAX_PKT   (V_PROTO_HDR_SIZE + V_MSG_SIZE + V_PROTO_MAX_DATA)
 #define V_PROTO_GROUP_BYTES (V_PROTO_GROUP_MAX * V_PROTO_MAX_DATA)
+/* A move's bytes are counted in slots of V_PROTO_MAX_DATA; one DATA packet carries 1 to
+ * V_PROTO_SLOTS_MAX whole slots of one group (the last slot of a move may be short).
+ * Every receiver takes up to V_PROTO_SLOTS_MAX; a sender sends more than one only on
+ * links whose MTU carries it (jumbo frames, kernel option mtu=; docs/PROTOCOL.md):
+ * 6 slots are a 32 + 4 + 8,448-byte packet, an 8,512-byte IP datagram. */
+#define V_PROTO_SLOTS_MAX 6
+#define V_PROTO_DATA_MAX  (V_PROTO_SLOTS_MAX * V_PROTO_MAX_DATA)
+#define V_PROTO_MAX_DGRAM (V_PROTO_HDR_SIZE + 4 + V_PROTO_DATA_MAX)
+/* Slots per DATA packet a link of IP MTU mtu carries (1..V_PROTO_SLOTS_MAX). */
+static inline uint32_t v_proto_slots_for_mtu(uint32_t mtu)
+{
+    uint32_t room = mtu > 20 + 8 + V_PROTO_HDR_SIZE + 4 ? mtu - (20 + 8 + V_PROTO_HDR_SIZE + 4) : 0;
+    uint32_t k = room / V_PROTO_MAX_DATA;
+    return k < 1 ? 1 : k > V_PROTO_SLOTS_MAX ? V_PROTO_SLOTS_MAX : k;
+}
 
 /* The DATA_ACK bitmap of a complete group of n packets (1..V_PROTO_GROUP_MAX). */
 static inline uint32_t v_proto_group_mask(uint32_t n)

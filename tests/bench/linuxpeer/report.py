@@ -108,6 +108,7 @@ def write(path):
         "qemu_args": "%s -m %s" % (env.get("LP_ACCEL_ARGS"), env.get("LP_MEM")),
         "nic": env["LP_NIC"],
         "nic_device": env["LP_DEVICE"],
+        "mtu": int(env.get("LP_MTU", "1500")),
         "guest": {
             "kernel_package": ver.get("kernel_package"),
             "kernel_release": ver.get("kernel_release"),

@@ -12,6 +12,9 @@
 #
 # Options:
 #   --nic "virtio-net e1000"   NIC models to run, in turn (default: both)
+#   --mtu N                    the link MTU (576..9000, default 1500): the bridge, the
+#                              taps and the guests' eth0 (virtio-net also gets QEMU's
+#                              host_mtu); results then go to linux_peer_<nic>-mtuN.json
 #   --udp-iters N              UDP round trips per round (default 2000)
 #   --tcp64k-iters N           64 KiB transfers per round (default 100)
 #   --tcp1m-iters N            1 MiB transfers per round (default 16)
@@ -29,6 +32,7 @@ LP=$BUILD/linuxpeer
 NICS="virtio-net e1000"
 UDP_ITERS=2000 TCP64K_ITERS=100 TCP1M_ITERS=16 ROUNDS=5 TIMEOUT=120
 OUT=$BUILD/bench
+MTU=1500
 do_build=1
 MEM=256
 ACCEL_ARGS="-accel tcg"
@@ -41,6 +45,7 @@ die() { echo "linux-peer: error: $*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --nic) NICS=$2; shift 2 ;;
+    --mtu) MTU=$2; shift 2 ;;
     --udp-iters) UDP_ITERS=$2; shift 2 ;;
     --tcp64k-iters) TCP64K_ITERS=$2; shift 2 ;;
     --tcp1m-iters) TCP1M_ITERS=$2; shift 2 ;;
@@ -56,6 +61,9 @@ case "$UDP_ITERS$TCP64K_ITERS$TCP1M_ITERS$ROUNDS$TIMEOUT" in
   *[!0-9]*) die "--udp-iters, --tcp64k-iters, --tcp1m-iters, --rounds, --timeout take numbers" ;;
 esac
 [ "$ROUNDS" -ge 1 ] && [ "$ROUNDS" -le 16 ] || die "--rounds must be 1 .. 16"
+case "$MTU" in ''|*[!0-9]*) die "--mtu takes a number" ;; esac
+[ "$MTU" -ge 576 ] && [ "$MTU" -le 9000 ] || die "--mtu must be 576 .. 9000"
+TAG=""; [ "$MTU" = 1500 ] || TAG=-mtu$MTU      # in the result and log names
 for n in $NICS; do
   case "$n" in virtio-net|virtio|virtio-net-pci|e1000) ;; *) die "unknown NIC '$n' (virtio-net or e1000)" ;; esac
 done
@@ -99,9 +107,11 @@ setup() {
     net.ipv6.conf.default.disable_ipv6=1 &&
   ip -n "$ns" link set lo up &&
   ip -n "$ns" link add br0 type bridge &&
+  ip -n "$ns" link set br0 mtu "$MTU" &&
   ip -n "$ns" link set br0 up || return 1
   for i in 1 2; do
     ip -n "$ns" tuntap add dev "tap$i" mode tap &&
+    ip -n "$ns" link set "tap$i" mtu "$MTU" &&
     ip -n "$ns" link set "tap$i" master br0 &&
     ip -n "$ns" link set "tap$i" up || return 1
   done
@@ -129,10 +139,12 @@ clean_log() { tr -d '\r' 2>/dev/null <"$1"; }
 run_nic() {
   local nic=$1 dev slog clog t0 deadline now sup="" cup="" cpid spid rc=0
   case "$nic" in virtio*) nic=virtio-net dev=virtio-net-pci ;; e1000) dev=e1000 ;; esac
-  slog=$OUT/logs/linux_peer_$nic.server.log
-  clog=$OUT/logs/linux_peer_$nic.client.log
+  [ "$MTU" != 1500 ] && [ "$nic" = virtio-net ] && dev="$dev,host_mtu=$MTU"
+  local label=$nic$TAG
+  slog=$OUT/logs/linux_peer_$label.server.log
+  clog=$OUT/logs/linux_peer_$label.client.log
   rm -f "$slog" "$clog" "$slog.qemu" "$clog.qemu"
-  local common="vpeer.timeout=$TIMEOUT vpeer.rounds=$ROUNDS"
+  local common="vpeer.timeout=$TIMEOUT vpeer.rounds=$ROUNDS vpeer.mtu=$MTU"
   t0=$(date +%s%N)
   boot server tap1 52:54:00:77:01:02 "$dev" "$slog" "vpeer.ip=$SERVER_IP/24 $common"
   spid=${pids[-1]}
@@ -169,10 +181,10 @@ run_nic() {
     cat "$clog.qemu" "$slog.qemu" 2>/dev/null | head -3 | sed 's/^/    qemu: /'
     rc=1
   fi
-  LP_NIC=$nic LP_DEVICE=$dev LP_CLIENT_LOG=$clog LP_SERVER_LOG=$slog \
+  LP_NIC=$label LP_DEVICE=$dev LP_CLIENT_LOG=$clog LP_SERVER_LOG=$slog LP_MTU=$MTU \
     LP_SERVER_UP_MS=$sup LP_CLIENT_UP_MS=$cup LP_WALL_MS=$wall_ms LP_OK=$((1 - rc)) \
-    python3 tests/bench/linuxpeer/report.py write "$OUT/linux_peer_$nic.json" || rc=1
-  written+=("$OUT/linux_peer_$nic.json")
+    python3 tests/bench/linuxpeer/report.py write "$OUT/linux_peer_$label.json" || rc=1
+  written+=("$OUT/linux_peer_$label.json")
   return $rc
 }
 
@@ -189,7 +201,7 @@ failed=0
 written=()
 start=$SECONDS
 for nic in $NICS; do
-  say "$nic: booting server and client (${QEMU##*/} $ACCEL_ARGS -m $MEM) ..."
+  say "$nic$TAG: booting server and client (${QEMU##*/} $ACCEL_ARGS -m $MEM, MTU $MTU) ..."
   run_nic "$nic" || failed=1
 done
 say "$((SECONDS - start)) s for all runs"
