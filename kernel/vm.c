@@ -150,6 +150,29 @@ int vm_copy_out(struct team *t, uint32_t dst_va, const void *src, uint32_t len)
     return err;
 }
 
+int vm_pieces(struct team *t, uint32_t va, uint32_t len, const uint8_t **ptr, uint32_t *plen,
+              int max)
+{
+    int n = 0;
+    if (!t || va + len < va)
+        return V_EBADADDR;
+    while (len) {
+        uint32_t k = PG - (va & (PG - 1));
+        const uint8_t *p = (const uint8_t *)arch_translate(t->pd, va, 0);
+        if (!p)
+            return V_EBADADDR;
+        if (n == max)
+            return V_ENOMEM;
+        if (k > len)
+            k = len;
+        ptr[n] = p;
+        plen[n++] = k;
+        va += k;
+        len -= k;
+    }
+    return n;
+}
+
 int vm_copy(struct team *dt, uint32_t dst_va, struct team *st, uint32_t src_va, uint32_t len)
 {
     int err = vm_check(dt, dst_va, len, 1);

@@ -56,7 +56,7 @@ int net_udp_send(uint16_t port, uint32_t dst_ip, uint16_t dst_port, const void *
                  uint32_t len);
 /* The same with the datagram in n pieces (n <= NET_UDP_IOV), gathered without a copy
  * when it fits one frame and its next hop's MAC is known. */
-#define NET_UDP_IOV 4
+#define NET_UDP_IOV 8
 int net_udp_sendv(uint16_t port, uint32_t dst_ip, uint16_t dst_port,
                   const struct net_iov *iov, int n);
 

@@ -65,18 +65,22 @@ static void finish(struct move_op *op, int status)
 
 /* Send the slots of group g named by mask, as packets of up to rp_slots() slots each
  * (more than one only with jumbo frames), LAST on the one holding the highest, in one
- * burst for the NIC. A failed read of the local memory ends the move. */
+ * burst for the NIC. The bytes are gathered from the local process's pages straight into
+ * the NIC's buffer (no copy of our own). A page gone from under the move ends it. */
 static void send_packets(struct move_op *op, uint32_t g, uint32_t mask, int again)
 {
-    static uint8_t pl[4 + V_PROTO_DATA_MAX];   /* one at a time: interrupts are off */
     uint32_t i, n, k = rp_slots();
     net_tx_hold();
     while (op->used && (n = vp_win_run(&mask, k, &i))) {
         NP_START(t0);
         uint32_t off = g * GROUP + i * PKT;
         uint32_t len = op->total - off < n * PKT ? op->total - off : n * PKT;
-        rp_put32(pl, op->client_base + off);
-        if (vm_copy_in(op->local->team, pl + 4, op->local_base + off, len)) {
+        uint8_t hdr[V_PROTO_HDR_SIZE + 4];   /* the header, then DATA's client address */
+        const uint8_t *piece[NET_UDP_IOV - 1];
+        uint32_t plen[NET_UDP_IOV - 1];
+        int np = vm_pieces(op->local->team, op->local_base + off, len, piece, plen,
+                           NET_UDP_IOV - 1);
+        if (np < 0) {
             finish(op, V_EBADADDR);
             break;
         }
@@ -86,10 +90,12 @@ static void send_packets(struct move_op *op, uint32_t g, uint32_t mask, int agai
                                  .seq = (op->id << 16) | (off / PKT) };
         if (again)
             h.flags |= VPF_RETRANSMIT;
-        uint8_t hdr[V_PROTO_HDR_SIZE];   /* header and data gathered, not copied together */
         vp_encode_hdr(&h, 4 + len, hdr);
-        struct net_iov v[2] = { { hdr, sizeof(hdr) }, { pl, 4 + len } };
-        if (net_udp_sendv(V_PROTO_PORT, op->addr, op->port, v, 2) == V_OK)
+        rp_put32(hdr + V_PROTO_HDR_SIZE, op->client_base + off);
+        struct net_iov v[NET_UDP_IOV] = { { hdr, sizeof(hdr) } };
+        for (int j = 0; j < np; j++)
+            v[j + 1] = (struct net_iov){ piece[j], plen[j] };
+        if (net_udp_sendv(V_PROTO_PORT, op->addr, op->port, v, np + 1) == V_OK)
             rstats.tx++;
         NP_END(NP_MOVEPKT, t0);
     }
