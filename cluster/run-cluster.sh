@@ -5,28 +5,31 @@
 # Without a terminal on stdin (or with --script FILE) it feeds a short session to node 1's
 # shell instead, working across nodes (ps @2, ps @3, ps @*, a raw message to node 3's kernel
 # server, a program run on node 1), checks what came back, and exits 0 on success.
-#   usage: cluster/run-cluster.sh [-n N] [--nic e1000|virtio] [--pxe] [--script FILE] [--timeout S]
-#          (--pxe: the nodes boot from the network, dnsmasq + iPXE; docs/LAB.md)
+#   usage: cluster/run-cluster.sh [-n N] [--nic e1000|virtio] [--mtu N] [--pxe] [--script FILE]
+#                                 [--timeout S]
+#          (--pxe: the nodes boot from the network, dnsmasq + iPXE; docs/LAB.md;
+#           --mtu 9000: jumbo frames, docs/NET.md)
 #          cluster/run-cluster.sh --single [run-node.sh options]   (one node, no network)
 set -u
 cd "$(dirname "$0")/.."
-n=3 nic=e1000 script="" limit=60 name=run pxe=()
+n=3 nic=e1000 script="" limit=60 name=run pxe=() mtu=()
 while [ $# -gt 0 ]; do
   case $1 in
     -n) n=$2; shift 2 ;;
     --nic) nic=$2; shift 2 ;;
     --pxe) pxe=(--pxe); shift ;;
+    --mtu) mtu=(--mtu "$2"); shift 2 ;;
     --script) script=$2; shift 2 ;;
     --timeout) limit=$2; shift 2 ;;
     --single) shift; exec bash cluster/run-node.sh "$@" ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-cluster: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
 [ "$n" -ge 1 ] 2>/dev/null || { echo "run-cluster: -n wants a number" >&2; exit 2; }
 vc() { bash cluster/vcluster "$@" --name "$name"; }
 trap 'vc down >/dev/null 2>&1' EXIT
-vc up -n "$n" --nic "$nic" "${pxe[@]}" || { echo "run-cluster: the cluster did not come up" >&2; exit 1; }
+vc up -n "$n" --nic "$nic" "${pxe[@]}" "${mtu[@]}" || { echo "run-cluster: the cluster did not come up" >&2; exit 1; }
 
 if [ -t 0 ] && [ -z "$script" ]; then
   echo "run-cluster: node 1's shell; try 'ps @2' or 'help'. Detach with Ctrl-] (the cluster then goes down)."

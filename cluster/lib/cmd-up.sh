@@ -19,6 +19,9 @@
 #     --accel tcg|kvm  default tcg; kvm where /sys/module/kvm_intel or kvm_amd exists
 #     --mem MB         memory per node (default 64)
 #     --append ARGS    more kernel command-line arguments, for every node
+#     --mtu N          the link MTU, 576..9000 (default 1500): the bridge's and taps'
+#                      MTU and mtu=N on every node's command line; 9000 gives jumbo
+#                      frames, in which moves go 6 times fewer packets (docs/NET.md)
 #     --init PROGS     programs each node's program manager starts (init=PROGS)
 #     --wait S         give up when not all nodes are up after S seconds (default 120)
 #     --kernel FILE    the kernel to boot (default build/kernel.elf)
@@ -34,7 +37,7 @@
 #   everything made is removed again and the end of the failing node's log is shown.
 #   Exit status: 0 all up; 1 failed; 2 bad usage.
 cmd_up() {
-  N="" NIC=e1000 ACCEL="" MEM=64 APPEND="" INIT="" WAIT=120 PCAP=0 MODE="" READY=auto PXE=0
+  N="" NIC=e1000 ACCEL="" MEM=64 APPEND="" INIT="" WAIT=120 PCAP=0 MODE="" READY=auto PXE=0 MTU=1500
   KERNEL=$BUILDABS/kernel.elf
   while [ $# -gt 0 ]; do
     common_opt "$@"; [ "$SHIFT" -gt 0 ] && { shift "$SHIFT"; continue; }
@@ -44,6 +47,7 @@ cmd_up() {
       --accel) need_value "$@"; ACCEL=$2; shift 2 ;;
       --mem) need_value "$@"; MEM=$2; shift 2 ;;
       --append) need_value "$@"; APPEND=$2; shift 2 ;;
+      --mtu) need_value "$@"; MTU=$2; shift 2 ;;
       --init) need_value "$@"; INIT=$2; shift 2 ;;
       --wait) need_value "$@"; WAIT=$2; shift 2 ;;
       --kernel) need_value "$@"; KERNEL=$2; shift 2 ;;
@@ -84,6 +88,10 @@ up_check_args() {
   [[ $WAIT =~ ^[0-9]+$ ]] && [ "$WAIT" -ge 1 ] || usage_error "up: --wait takes a number of seconds"
   case "$NIC" in e1000|virtio) ;; *) usage_error "up: --nic takes e1000 or virtio" ;; esac
   case "$READY" in auto|boot) ;; *) usage_error "up: --ready takes auto or boot" ;; esac
+  [[ $MTU =~ ^[0-9]+$ ]] && [ "$MTU" -ge 576 ] && [ "$MTU" -le 9000 ] ||
+    usage_error "up: --mtu takes a number 576..9000"
+  # Every node learns the MTU from its command line (node_cmdline, and PXE's script).
+  [ "$MTU" = 1500 ] || APPEND="mtu=$MTU${APPEND:+ $APPEND}"
   if [ -z "$ACCEL" ]; then
     ACCEL=tcg
     if [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; then ACCEL=kvm; fi

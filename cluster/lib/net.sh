@@ -44,8 +44,15 @@ net_setup() {
   for (( k = 1; k <= N; k++ )); do
     tap=$(tap_name "$k")
     ip -n "$NS" tuntap add dev "$tap" mode tap || { warn "cannot create tap $tap in $NS"; return 1; }
+    if [ "${MTU:-1500}" != 1500 ]; then
+      ip -n "$NS" link set "$tap" mtu "$MTU" || { warn "cannot set MTU $MTU on $tap"; return 1; }
+    fi
     ip -n "$NS" link set "$tap" master "$BR" up || return 1
   done
+  # Set by hand, the bridge's MTU no longer follows its ports' smallest.
+  if [ "${MTU:-1500}" != 1500 ]; then
+    ip -n "$NS" link set "$BR" mtu "$MTU" || { warn "cannot set MTU $MTU on $BR"; return 1; }
+  fi
 }
 
 # net_netdev_args K: QEMU's -netdev for node K (id net0).

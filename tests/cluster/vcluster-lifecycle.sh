@@ -67,6 +67,15 @@ links_in_ns() {
   done
   ! ip -o link show | grep -qE ": (vbr-$1|vt-$1-[0-9]+)[:@]"
 }
+# jumbo NAME N: cluster NAME came up with --mtu 9000: its bridge and N taps are at MTU
+# 9000, node 1 says so on its console, and answers an 8000-byte ping sent unfragmented.
+jumbo() {
+  local k
+  grep -q ": vbr-$1: .* mtu 9000 " "$OUT/links-$1.out" || return 1
+  for (( k = 1; k <= $2; k++ )); do grep -q ": vt-$1-$k: .* mtu 9000 " "$OUT/links-$1.out" || return 1; done
+  grep -q "net: mtu 9000: frames up to 9014 bytes" "$RUNROOT/$1/node1.log" || return 1
+  timeout 20 "$VC" exec --name "$1" ping -c 1 -W 5 -s 8000 -M do 10.77.0.11 >"$OUT/jumbo-$1.out" 2>&1
+}
 # console_answers NAME K: a line typed at node K's console is answered by node K.
 console_answers() {
   echo info | timeout 20 "$VC" console "$2" --name "$1" >"$OUT/console-$1-$2.out" 2>&1 &&
@@ -97,9 +106,11 @@ netns_part() {
   check "console: node 2 answers 'info' as node 2" console_answers lc1 2
   check "exec passes the command's exit status" bash -c "! '$VC' exec --name lc1 sh -c 'exit 3'"
   check "up of a running cluster is refused" bash -c "! timeout 30 '$VC' up --name lc1 -n 1 >/dev/null 2>&1"
-  if run up-lc2 up --name lc2 -n 2 --nic virtio --wait 90; then ok "second cluster lc2 side by side"; else bad "second cluster lc2"; show up-lc2; fi
+  if run up-lc2 up --name lc2 -n 2 --nic virtio --mtu 9000 --wait 90; then ok "second cluster lc2 side by side (virtio, --mtu 9000)"; else bad "second cluster lc2"; show up-lc2; fi
   check "lc2: status shows 2 nodes up" status_alive lc2 2
   check "lc2: its own namespace, bridge and taps" links_in_ns lc2 2
+  check "lc2: --mtu 9000 on bridge, taps and nodes; an 8000-byte ping unfragmented" jumbo lc2 2
+  check "up --mtu 9001 is refused (exit 2)" bash -c "timeout 30 '$VC' up --name lcf -n 1 --mtu 9001 >/dev/null 2>&1; [ \$? = 2 ]"
   check "lc1 still up beside lc2" status_alive lc1 3
   check "the clusters' MACs differ" macs_differ
   check "down lc1" run down-lc1 down --name lc1
