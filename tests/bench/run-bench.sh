@@ -126,14 +126,11 @@ export BENCH_ICOUNT_ARGS=$ICOUNT_ARGS BENCH_TCG_ARGS=$TCG_ARGS
 # shellcheck disable=SC2086
 python3 tests/bench/report.py "$OUT" $SETS || failed=1
 
-# The Linux side of the network benchmarks (docs/BENCH.md, "Linux peer"); skips itself
-# without root. Then ours across two nodes on the same kind of bridge, with the ratios
-# against that peer: with standard frames, then both again with jumbo frames (MTU 9000
-# on the bridge, the taps and every guest: docs/NET.md).
-for mtu in 1500 9000; do
-  BUILD=$BUILD bash tests/bench/linuxpeer/run.sh --mtu $mtu --out "$OUT" || failed=1
-  BUILD=$BUILD bash tests/bench/remote-bench.sh --mtu $mtu --out "$OUT" || failed=1
-done
+# Across two nodes, side by side with two Linux guests on the same kind of bridge
+# (docs/BENCH.md, "Linux peer" and "Side by side"): alternating rounds, with standard
+# frames and with jumbo frames (MTU 9000 on the bridge, the taps and every guest);
+# skips itself without root. SIDE_ROUNDS sets the rounds (default 3).
+BUILD=$BUILD bash tests/bench/side-by-side.sh --rounds "${SIDE_ROUNDS:-3}" --out "$OUT" || failed=1
 
 if [ "$failed" != 0 ]; then
   echo "run-bench: FAILED (see the messages above and $OUT/logs/)" >&2
