@@ -99,9 +99,9 @@ mods=$(bash tools/bundle.sh "$build") || exit 1
 
 netns_up "$ns" 3 || { fail "setup: namespace, bridge or taps"; finish; }
 
-# Every process started in the background is `ip netns exec` itself (not a shell
-# function, whose $! would be a subshell): ip execs the program, so $! is its pid and
-# cleanup's kill reaches it.
+# Every process started in the background is `ip netns exec` itself (never a shell
+# function sent to the background, whose $! would be a subshell): ip execs the program,
+# so $! is its pid and cleanup's kill reaches it.
 # Node 2's wire: its own switch, the wirefilter, and a switch on tap2. Each reads
 # commands from stdin and ends on EOF: a FIFO opened read-write never gives one.
 mkfifo "$sock/stdin"
@@ -115,14 +115,18 @@ if ! [ -S "$sock/wf.mgmt" ] || ! wf "loss 0" >/dev/null; then
   fail "setup: VDE switches or wirefilter (see $dir/*.out)"; finish
 fi
 
+# start_node NAME NETDEV MAC CMDLINE: one node's QEMU in the background (its serial log
+# $dir/NAME.log); the function backgrounds `ip netns exec` itself, so $! is its pid.
+start_node() {
+  ip netns exec "$ns" qemu-system-i386 -accel tcg -m 128 -nodefaults -display none -no-reboot \
+    -serial "file:$dir/$1.log" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+    -netdev "$2" -device "$nic,netdev=n0,mac=$3" \
+    -kernel "$build/kernel.elf" -append "$4" -initrd "$mods" </dev/null >"$dir/$1.qemu" 2>&1 &
+}
 for k in 3 2 1; do
   if [ $k = 2 ]; then net="vde,id=n0,sock=$sock/sw2"; else net="tap,id=n0,ifname=tap$k,script=no,downscript=no"; fi
   init=ctest; [ $k = 1 ] && init=ctest+faults
-  ip netns exec "$ns" qemu-system-i386 -accel tcg -m 128 -nodefaults -display none -no-reboot \
-    -serial "file:$dir/node$k.log" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-    -netdev "$net" -device "$nic,netdev=n0,mac=52:54:00:77:01:1$k" \
-    -kernel "$build/kernel.elf" -append "node=$k ip=10.77.0.1$k/24 init=$init" -initrd "$mods" \
-    </dev/null >"$dir/node$k.qemu" 2>&1 &
+  start_node "node$k" "$net" "52:54:00:77:01:1$k" "node=$k ip=10.77.0.1$k/24 init=$init"
   pids+=($!)
   eval "node$k=$!"
 done
@@ -205,11 +209,7 @@ show
 t0=$SECONDS
 if in_ns $probe call 10.77.0.11 "$client" 0x7180 4 0x0a4d002a >/dev/null &&
    wait_log '^faults: watching for node 2 at 10\.77\.0\.42' 10; then
-  ip netns exec "$ns" qemu-system-i386 -accel tcg -m 128 -nodefaults -display none -no-reboot \
-    -serial "file:$dir/node2-moved.log" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-    -netdev "vde,id=n0,sock=$sock/sw2" -device "$nic,netdev=n0,mac=52:54:00:77:01:42" \
-    -kernel "$build/kernel.elf" -append "node=2 ip=10.77.0.42/24 init=ctest" -initrd "$mods" \
-    </dev/null >"$dir/node2-moved.qemu" 2>&1 &
+  start_node node2-moved "vde,id=n0,sock=$sock/sw2" 52:54:00:77:01:42 "node=2 ip=10.77.0.42/24 init=ctest"
   pids+=($!)
   wait_log '^faults: move phase done' 50 || fail "move_phase_ends_in_time"
 else
