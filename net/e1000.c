@@ -178,23 +178,6 @@ static uint32_t rx_size(uint32_t frame, uint32_t *rctl)
     return sizes[i].size;
 }
 
-/* n buffers of size bytes into bufs: two to a page for 2 KiB, else each a run of
- * contiguous pages (the device sees physical addresses). Boot time only: on failure
- * what was taken stays taken. */
-static int alloc_bufs(uint8_t **bufs, uint32_t n, uint32_t size)
-{
-    uint32_t pages = (size + ARCH_PAGE_SIZE - 1) / ARCH_PAGE_SIZE;
-    for (uint32_t i = 0; i < n; i += size <= BUFSZ ? 2 : 1) {
-        uint32_t pa = size <= BUFSZ ? page_alloc_zeroed() : nic_alloc_contig(pages);
-        if (!pa)
-            return V_ENOMEM;
-        bufs[i] = (uint8_t *)pa;
-        if (size <= BUFSZ)
-            bufs[i + 1] = (uint8_t *)pa + BUFSZ;
-    }
-    return V_OK;
-}
-
 /* Rings and buffers: a page of descriptors per ring; buffers for frames of
  * nic_frame_max() bytes (2 KiB, two to a page, with the default MTU). */
 static int alloc_rings(struct e1000 *e)
@@ -210,9 +193,9 @@ static int alloc_rings(struct e1000 *e)
     e->tx = (volatile struct tx_desc *)txr;
     uint32_t rxsz = rx_size(frame, &e->rctl_size);
     e->nrx = rxsz > BUFSZ ? NRX_JUMBO : NRX;
-    int err = alloc_bufs(e->rxbuf, e->nrx, rxsz);
+    int err = nic_alloc_bufs(e->rxbuf, e->nrx, rxsz);
     if (!err)
-        err = alloc_bufs(e->txbuf, NTX, frame <= BUFSZ ? BUFSZ : frame);
+        err = nic_alloc_bufs(e->txbuf, NTX, frame <= BUFSZ ? BUFSZ : frame);
     if (err)
         return err;
     for (uint32_t i = 0; i < e->nrx; i++)

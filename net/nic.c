@@ -4,7 +4,7 @@
  * `drivers` table below; nothing here knows lwIP.
  *
  * Entry points: nic_probe_all, nic_get (net/netif.c); net_nic_count, net_nic_stats
- * (net.h); nic_alloc_contig, nic_pci_enable (nic.h, for drivers).
+ * (net.h); nic_alloc_contig, nic_alloc_bufs, nic_pci_enable (nic.h, for drivers).
  * Context: kernel, interrupts off (boot for probing).
  */
 #include "nic.h"
@@ -50,6 +50,21 @@ uint32_t nic_alloc_contig(uint32_t pages)
     if (have)
         free_run(base, have);
     return 0;
+}
+
+int nic_alloc_bufs(uint8_t **bufs, uint32_t n, uint32_t size)
+{
+    uint32_t half = size <= ARCH_PAGE_SIZE / 2;
+    uint32_t pages = (size + ARCH_PAGE_SIZE - 1) / ARCH_PAGE_SIZE;
+    for (uint32_t i = 0; i < n; i += half ? 2 : 1) {
+        uint32_t pa = half ? page_alloc_zeroed() : nic_alloc_contig(pages);
+        if (!pa)
+            return V_ENOMEM;
+        bufs[i] = (uint8_t *)pa;
+        if (half)
+            bufs[i + 1] = (uint8_t *)pa + ARCH_PAGE_SIZE / 2;
+    }
+    return V_OK;
 }
 
 /* Turn on the PCI command bits (I/O space 1, memory space 2, bus master 4). The status

@@ -88,8 +88,13 @@ uint32_t nic_frame_max(void);
 void nic_input(struct nic *n, const void *frame, uint32_t len, int csum_ok);
 
 /* For drivers (net/nic.c). Physically contiguous zeroed pages for a device's rings:
- * base address or 0. PCI: set command bits (1 I/O, 2 memory, 4 bus master); read BAR i. */
+ * base address or 0. Frame buffers. PCI: set command bits (1 I/O, 2 memory, 4 bus master); read BAR i. */
 uint32_t nic_alloc_contig(uint32_t pages);
+/* n frame buffers of size bytes into bufs[]: two to a page when size is at most half a
+ * page (n even), else each its own run of contiguous pages (a device sees physical
+ * addresses, one descriptor a buffer). Boot time only: on V_ENOMEM what was taken
+ * stays taken. */
+int nic_alloc_bufs(uint8_t **bufs, uint32_t n, uint32_t size);
 void nic_pci_enable(const struct v_dev_info *d, uint32_t bits);
 uint32_t nic_pci_bar(const struct v_dev_info *d, int i);
 

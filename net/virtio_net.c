@@ -108,26 +108,8 @@ static uint32_t align_page(uint32_t x) { return (x + ARCH_PAGE_SIZE - 1) & ~(ARC
 static int vq_buffers(struct vq *q)
 {
     uint32_t need = HDR_LEN + nic_frame_max();
-    if (need <= BUFSZ) {
-        q->bufsz = BUFSZ;
-        for (uint32_t i = 0; i < q->nbuf; i += 2) {
-            uint32_t pg = page_alloc_zeroed();
-            if (!pg)
-                return V_ENOMEM;         /* boot-time only: what was taken stays taken */
-            q->buf[i] = (uint8_t *)pg;
-            q->buf[i + 1] = (uint8_t *)pg + BUFSZ;
-        }
-        return V_OK;
-    }
-    uint32_t pages = align_page(need) / ARCH_PAGE_SIZE;
-    q->bufsz = pages * ARCH_PAGE_SIZE;
-    for (uint32_t i = 0; i < q->nbuf; i++) {
-        uint32_t run = nic_alloc_contig(pages);
-        if (!run)
-            return V_ENOMEM;
-        q->buf[i] = (uint8_t *)run;
-    }
-    return V_OK;
+    q->bufsz = need <= BUFSZ ? BUFSZ : align_page(need);
+    return nic_alloc_bufs(q->buf, q->nbuf, q->bufsz);
 }
 
 /* Lay out queue `index` (legacy vring: descriptors, available ring, then the used ring
