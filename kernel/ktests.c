@@ -57,6 +57,67 @@ KTEST(team_memory_maps_copies_and_rejects_bad_ranges)
     KT_CHECK(free1 == free0);                  /* pages, page tables, directory all back */
 }
 
+/* A team's pages as pieces for a gather: each piece one physically contiguous run,
+ * together the whole range, and as few as the pages' physical layout allows. */
+KTEST(vm_pieces_are_physically_contiguous_runs)
+{
+    struct team *t;
+    KT_CHECK(team_create(4 * 4096, &t) == V_OK);
+    static uint8_t data[3 * 4096];
+    for (uint32_t i = 0; i < sizeof(data); i++)
+        data[i] = (uint8_t)(i * 7 + 3);
+    uint32_t va = V_USER_BASE + 100;
+    KT_CHECK(vm_copy_out(t, va, data, sizeof(data)) == V_OK);
+    uint32_t breaks = 0;                       /* page boundaries that are not adjacent */
+    for (uint32_t p = 1; p < 4; p++)
+        breaks += arch_translate(t->pd, V_USER_BASE + p * 4096, 0) !=
+                  arch_translate(t->pd, V_USER_BASE + (p - 1) * 4096, 0) + 4096;
+    const uint8_t *ptr[4];
+    uint32_t plen[4], off = 0;
+    int n = vm_pieces(t, va, sizeof(data), ptr, plen, 4);
+    KT_CHECK(n == (int)breaks + 1);
+    for (int i = 0; i < n; i++) {
+        for (uint32_t k = 0; k < plen[i]; k += 512)   /* physical runs: byte k is at ptr + k */
+            KT_CHECK((uint32_t)(ptr[i] + k) == arch_translate(t->pd, va + off + k, 0));
+        KT_CHECK(!memcmp(ptr[i], data + off, plen[i]));
+        off += plen[i];
+    }
+    KT_CHECK(off == sizeof(data));
+    KT_CHECK(vm_pieces(t, V_USER_BASE + 3 * 4096, 8192, ptr, plen, 4) == V_EBADADDR);
+    if (breaks)
+        KT_CHECK(vm_pieces(t, va, sizeof(data), ptr, plen, 1) == V_ENOMEM);
+    vm_destroy(t);
+    t->used = 0;
+}
+
+/* A team page freed while a device may still read it (a NIC sending from it in place)
+ * is held, neither free nor reused, until the network module says the reads are over. */
+static int fake_busy_now;
+static int fake_busy(void) { return fake_busy_now; }
+
+KTEST(pages_freed_during_device_reads_are_held_until_done)
+{
+    uint32_t total, free0, free1, free2;
+    mem_dma_busy_fn real = mem_set_dma_busy(fake_busy);
+    struct team *t;
+    KT_CHECK(team_create(3 * 4096, &t) == V_OK);
+    mem_stats(&total, &free0);
+    fake_busy_now = 1;
+    KT_CHECK(vm_resize(t, 4096) == V_OK);      /* two pages go while "the NIC reads" */
+    mem_stats(&total, &free1);
+    KT_CHECK(free1 == free0 && mem_pages_held() == 2);
+    fake_busy_now = 0;
+    mem_dma_done();
+    mem_stats(&total, &free2);
+    KT_CHECK(free2 == free0 + 2 && mem_pages_held() == 0);
+    KT_CHECK(vm_resize(t, 0) == V_OK);         /* not busy: freed at once */
+    mem_stats(&total, &free1);
+    KT_CHECK(free1 == free2 + 1 && mem_pages_held() == 0);
+    vm_destroy(t);
+    t->used = 0;
+    mem_set_dma_busy(real);
+}
+
 KTEST(stale_pids_never_reach_a_reused_slot)
 {
     struct team *t;

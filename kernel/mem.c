@@ -1,6 +1,10 @@
 /*
  * mem.c - physical memory: a frame bitmap (frames.c) over the RAM the Multiboot memory
- * map reports, minus the kernel image, the boot information and the modules.
+ * map reports, minus the kernel image, the boot information and the modules. And the
+ * pages a device may still be reading: a NIC driver may give the device a process's
+ * pages in place (net/: a move's DATA), so a team page freed while such a read is in
+ * flight is held on a list, threaded through the pages themselves, until the network
+ * module says its devices are done (mem_dma_done).
  */
 #include "mem.h"
 #include "arch.h"
@@ -15,6 +19,8 @@ extern char __kernel_end[];
 static uint32_t bitmap[MAX_FRAMES / 32];
 static struct frames frames;
 static uint32_t total_pages;
+static mem_dma_busy_fn dma_busy;    /* the network module's: 1 while a device may read */
+static uint32_t held_head, held;     /* pages held for it: a list through their first word */
 
 static void release_ram(uint64_t addr, uint64_t len)
 {
@@ -72,8 +78,13 @@ void mem_init(const struct multiboot_info *mb)
 uint32_t page_alloc_zeroed(void)
 {
     uint32_t f;
-    if (frames_alloc(&frames, &f))
-        return 0;
+    if (frames_alloc(&frames, &f)) {
+        if (!held || (dma_busy && dma_busy()))
+            return 0;                    /* out, or what is held is still being read */
+        mem_dma_done();
+        if (frames_alloc(&frames, &f))
+            return 0;
+    }
     uint32_t pa = f * ARCH_PAGE_SIZE;
     memset((void *)pa, 0, ARCH_PAGE_SIZE);
     return pa;
@@ -84,6 +95,36 @@ void page_free(uint32_t pa)
     if (frames_free(&frames, pa / ARCH_PAGE_SIZE))
         panic("page_free: frame 0x%08x was not allocated", pa);
 }
+
+mem_dma_busy_fn mem_set_dma_busy(mem_dma_busy_fn busy)
+{
+    mem_dma_busy_fn old = dma_busy;
+    dma_busy = busy;
+    return old;
+}
+
+void page_free_dma(uint32_t pa)
+{
+    if (dma_busy && dma_busy()) {
+        *(volatile uint32_t *)pa = held_head;
+        held_head = pa;
+        held++;
+        return;
+    }
+    page_free(pa);
+}
+
+void mem_dma_done(void)
+{
+    while (held_head) {
+        uint32_t pa = held_head;
+        held_head = *(volatile uint32_t *)pa;
+        held--;
+        page_free(pa);
+    }
+}
+
+uint32_t mem_pages_held(void) { return held; }
 
 void mem_stats(uint32_t *total, uint32_t *free)
 {

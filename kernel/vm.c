@@ -5,6 +5,7 @@
 #include "vm.h"
 #include "arch.h"
 #include "kernel.h"
+#include "mem.h"
 #include <string.h>
 #include <v/err.h>
 #include <v/startup.h>
@@ -26,7 +27,7 @@ static void unmap_range(struct team *t, uint32_t from, uint32_t to)
     for (uint32_t va = from; va < to; va += PG) {
         uint32_t pa = arch_unmap(t->pd, va);
         if (pa) {
-            page_free(pa);
+            page_free_dma(pa);           /* a NIC may still be sending from it (mem.h) */
             pages_in_use--;
         }
     }
@@ -161,12 +162,16 @@ int vm_pieces(struct team *t, uint32_t va, uint32_t len, const uint8_t **ptr, ui
         const uint8_t *p = (const uint8_t *)arch_translate(t->pd, va, 0);
         if (!p)
             return V_EBADADDR;
-        if (n == max)
-            return V_ENOMEM;
         if (k > len)
             k = len;
-        ptr[n] = p;
-        plen[n++] = k;
+        if (n && ptr[n - 1] + plen[n - 1] == p) {
+            plen[n - 1] += k;            /* the next physical page: one piece */
+        } else {
+            if (n == max)
+                return V_ENOMEM;
+            ptr[n] = p;
+            plen[n++] = k;
+        }
         va += k;
         len -= k;
     }

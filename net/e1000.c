@@ -336,7 +336,7 @@ static void e1000_flush(struct nic *n)
     NP_END(NP_KICK, t0);
 }
 
-static const struct nic_ops e1000_ops = { e1000_transmit, e1000_flush, e1000_link };
+static const struct nic_ops e1000_ops = { e1000_transmit, e1000_flush, e1000_link, NULL };
 
 /* Load the checksum context every offloaded frame uses: the UDP checksum from the UDP
  * header (14 + 20 bytes in) to the end, into its field (6 bytes further). Taken once,

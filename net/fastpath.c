@@ -173,9 +173,9 @@ int net_fast_output(uint16_t sport, uint32_t dst_ip, uint16_t dport, const struc
     }
     memcpy(h + F_USUM, &sum, 2);
     struct nic_iov v[IOV_MAX_OUT];
-    v[0] = (struct nic_iov){ h, F_DATA };
+    v[0] = (struct nic_iov){ h, F_DATA, 0 };
     for (int i = 0; i < n; i++)
-        v[i + 1] = (struct nic_iov){ iov[i].base, iov[i].len };
+        v[i + 1] = (struct nic_iov){ iov[i].base, iov[i].len, iov[i].ref };
     *err = nic->ops->transmit(nic, v, n + 1, offload);
     return 1;
 }

@@ -41,10 +41,14 @@ typedef void (*net_udp_fn)(void *arg, uint32_t src_ip, uint16_t src_port,
  * V_ENOTFOUND (no interface). */
 int net_udp_listen(uint16_t port, net_udp_fn fn, void *arg);
 
-/* A piece of a datagram to send. */
+/* A piece of a datagram to send. ref: the bytes are a process's pages, which stay where
+ * they are until the process lets them go, and whose freeing waits for the NIC
+ * (page_free_dma, kernel/mem.h); a driver may then give them to the device in place
+ * instead of copying them (nic.h). */
 struct net_iov {
     const void *base;
     uint32_t len;
+    uint32_t ref;
 };
 
 /* Send len bytes as one UDP datagram from local `port` (opened with net_udp_listen)
@@ -86,6 +90,7 @@ struct net_nic_stats {
     uint8_t link;                    /* link is up */
     uint32_t rx_packets, rx_bytes, tx_packets, tx_bytes;
     uint32_t rx_dropped, tx_dropped, rx_errors, tx_errors, irqs;
+    uint32_t tx_inplace;             /* frames the device read partly from process pages */
 };
 
 /* Number of NICs with a driver attached. */

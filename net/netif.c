@@ -16,6 +16,7 @@
 #include "netprof.h"
 #include "nic.h"
 #include "kernel.h"
+#include "mem.h"
 #include "time.h"
 #include <string.h>
 #include <v/err.h>
@@ -64,7 +65,7 @@ static err_t linkoutput(struct netif *ni, struct pbuf *p)
     struct nic_iov iov[NIOV];
     int k = 0, whole = 0;
     for (struct pbuf *q = p; q && k < NIOV && !whole; q = q->next) {
-        iov[k++] = (struct nic_iov){ q->payload, q->len };
+        iov[k++] = (struct nic_iov){ q->payload, q->len, 0 };
         whole = q->len == q->tot_len;      /* the chain's last piece */
     }
     if (!whole) {                          /* longer chain: copy it into one piece */
@@ -73,7 +74,7 @@ static err_t linkoutput(struct netif *ni, struct pbuf *p)
             return ERR_BUF;
         }
         pbuf_copy_partial(p, flat, p->tot_len, 0);
-        iov[0] = (struct nic_iov){ flat, p->tot_len };
+        iov[0] = (struct nic_iov){ flat, p->tot_len, 0 };
         k = 1;
     }
     return n->ops->transmit(n, iov, k, csum) == V_OK ? ERR_OK : ERR_IF;
@@ -171,6 +172,7 @@ static void status_changed(struct netif *ni)
 static void poll(struct timer *t)
 {
     sys_check_timeouts();
+    nic_dma_busy();                      /* pages held for in-place sends go back */
     if (NETPROF && polls % 100 == 0)
         netprof_report();
     if (++polls % LINK_EVERY == 0) {
@@ -221,6 +223,7 @@ void net_init(void)
     for (uint32_t i = 1; i < n; i++)
         kprintf("net: %s not used: one interface per node\n", nic_get(i)->name);
     primary = nic_get(0);
+    mem_set_dma_busy(nic_dma_busy);      /* team pages a NIC may still send from */
     lwip_init();
     ip4_addr_t a, m, g;
     static_addrs(&a, &m, &g);

@@ -3,13 +3,15 @@
  * driver, and keeps each NIC's counters for the kernel's reports. Drivers come from the
  * `drivers` table below; nothing here knows lwIP.
  *
- * Entry points: nic_probe_all, nic_get (net/netif.c); net_nic_count, net_nic_stats
- * (net.h); nic_alloc_contig, nic_alloc_bufs, nic_pci_enable (nic.h, for drivers).
+ * Entry points: nic_probe_all, nic_get, nic_dma_busy (net/netif.c); net_nic_count,
+ * net_nic_stats (net.h); nic_alloc_contig, nic_alloc_bufs, nic_pci_enable,
+ * nic_inplace_post, nic_inplace_done (nic.h, for drivers).
  * Context: kernel, interrupts off (boot for probing).
  */
 #include "nic.h"
 #include "arch.h"
 #include "kernel.h"
+#include "mem.h"
 #include "dev/pci.h"
 #include <string.h>
 #include <v/err.h>
@@ -116,6 +118,24 @@ uint32_t nic_probe_all(void)
 }
 
 struct nic *nic_get(uint32_t i) { return i < nnics ? &nics[i] : 0; }
+
+static uint32_t inplace;             /* frames in flight that read process pages */
+
+void nic_inplace_post(void) { inplace++; }
+
+void nic_inplace_done(void)
+{
+    if (inplace && --inplace == 0)
+        mem_dma_done();
+}
+
+int nic_dma_busy(void)
+{
+    for (uint32_t i = 0; inplace && i < nnics; i++)
+        if (nics[i].ops->reclaim)
+            nics[i].ops->reclaim(&nics[i]);
+    return inplace != 0;
+}
 
 uint32_t net_nic_count(void) { return nnics; }
 

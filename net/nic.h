@@ -25,17 +25,22 @@ struct v_dev_info;
 /* What a NIC can do for the stack (struct nic's caps). */
 #define NIC_CAP_TX_UDP_CSUM 1       /* computes the UDP checksum of an outgoing frame */
 
-/* A piece of an outgoing frame. */
+/* A piece of an outgoing frame; ref as in struct net_iov (net.h). */
 struct nic_iov {
     const void *base;
     uint32_t len;
+    uint32_t ref;
 };
 
 struct nic;
 
 struct nic_ops {
     /* Send one frame made of the pieces iov[0..n) (total <= nic_frame_max(); the
-     * driver pads short frames). Copies it: the caller may reuse the pieces at once.
+     * driver pads short frames). Copies it: the caller may reuse the pieces at once;
+     * except that a driver may give the device the pieces marked ref in place (virtio-
+     * net, with indirect descriptors): the frame is then counted with nic_inplace_post
+     * until the device is done with it (nic_inplace_done), and freeing those pages
+     * waits for that (kernel/mem.h, page_free_dma).
      * While n->tx_hold is set the frame only joins the ring (n->tx_pending = 1) and
      * flush tells the device later: under emulation every doorbell is an exit.
      * udp_csum (only with NIC_CAP_TX_UDP_CSUM): the frame is Ethernet, a 20-byte IPv4
@@ -47,6 +52,9 @@ struct nic_ops {
     void (*flush)(struct nic *n);
     /* Current link state: 1 up, 0 down. */
     int (*link)(struct nic *n);
+    /* Take back what the device has finished sending (may be NULL: nothing is ever
+     * left with the device after transmit returns). */
+    void (*reclaim)(struct nic *n);
 };
 
 struct nic {
@@ -102,5 +110,15 @@ uint32_t nic_pci_bar(const struct v_dev_info *d, int i);
  * the i-th attached NIC or NULL. */
 uint32_t nic_probe_all(void);
 struct nic *nic_get(uint32_t i);
+
+/* For drivers: a frame the device reads (partly) from process pages in place was
+ * posted; the device is done with one. When none is left in flight, the pages freed
+ * meanwhile go back to the allocator (mem_dma_done). */
+void nic_inplace_post(void);
+void nic_inplace_done(void);
+/* Frames in flight from process pages, after asking every driver to reclaim: the test
+ * kernel/mem.c makes before it frees such a page (mem_set_dma_busy; net/netif.c's poll
+ * calls it too, so that held pages go back within a poll when traffic stops). */
+int nic_dma_busy(void);
 
 #endif

@@ -15,6 +15,7 @@
 #include "kernel.h"
 #include "ksrv.h"
 #include "lhost.h"
+#include "mem.h"
 #include "net.h"
 #include "proto_codec.h"
 #include "proto_rcache.h"
@@ -432,7 +433,14 @@ void remote_forget(struct proc *p)
     move_forget(p);
 }
 
-void remote_stats(struct v_net_stats *out) { *out = rstats; }
+void remote_stats(struct v_net_stats *out)
+{
+    *out = rstats;
+    struct net_nic_stats n;
+    for (uint32_t i = 0; net_nic_stats(i, &n) == V_OK; i++)
+        out->tx_inplace += n.tx_inplace;
+    out->pages_held = mem_pages_held();
+}
 
 /* ---- receipt ---- */
 

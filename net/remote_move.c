@@ -92,9 +92,9 @@ static void send_packets(struct move_op *op, uint32_t g, uint32_t mask, int agai
             h.flags |= VPF_RETRANSMIT;
         vp_encode_hdr(&h, 4 + len, hdr);
         rp_put32(hdr + V_PROTO_HDR_SIZE, op->client_base + off);
-        struct net_iov v[NET_UDP_IOV] = { { hdr, sizeof(hdr) } };
+        struct net_iov v[NET_UDP_IOV] = { { hdr, sizeof(hdr), 0 } };
         for (int j = 0; j < np; j++)
-            v[j + 1] = (struct net_iov){ piece[j], plen[j] };
+            v[j + 1] = (struct net_iov){ piece[j], plen[j], 1 };   /* the mover's pages */
         if (net_udp_sendv(V_PROTO_PORT, op->addr, op->port, v, np + 1) == V_OK)
             rstats.tx++;
         NP_END(NP_MOVEPKT, t0);

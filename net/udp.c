@@ -94,7 +94,7 @@ int net_udp_listen(uint16_t port, net_udp_fn fn, void *arg)
 int net_udp_send(uint16_t port, uint32_t dst_ip, uint16_t dst_port, const void *data,
                  uint32_t len)
 {
-    struct net_iov v = { data, len };
+    struct net_iov v = { data, len, 0 };
     return net_udp_sendv(port, dst_ip, dst_port, &v, 1);
 }
 

@@ -2,14 +2,18 @@
  * virtio_net.c - driver for virtio-net through the legacy (transitional) PCI interface:
  * QEMU's `-device virtio-net-pci` (vendor 0x1af4, device 0x1000), registers in the I/O
  * BAR0. Two virtqueues (0 receive, 1 transmit), each with a fixed buffer per
- * descriptor, so frames are copied in and out. Every buffer starts with the 10-byte
- * virtio_net_hdr and holds a whole frame of nic_frame_max() bytes: with the default MTU
- * a 2 KiB half page; with jumbo frames (mtu=) its own run of contiguous pages (three
- * for mtu=9000), one descriptor per buffer (no chains, no mergeable buffers), and
- * fewer of them on the receive queue (RX_JUMBO). The one offload negotiated is the
- * checksum (CSUM, GUEST_CSUM): going out, the device completes the UDP checksum of
- * whole datagrams; coming in, a frame the header marks NEEDS_CSUM or DATA_VALID needs
- * no check (net/netif.c).
+ * descriptor. Every buffer starts with the 10-byte virtio_net_hdr and holds a whole
+ * frame of nic_frame_max() bytes: with the default MTU a 2 KiB half page; with jumbo
+ * frames (mtu=) its own run of contiguous pages (three for mtu=9000), one descriptor
+ * per buffer (no mergeable buffers), and fewer of them on the receive queue (RX_JUMBO).
+ * Frames are copied in and out of the buffers, but for the pieces of an outgoing frame
+ * that are a process's pages (a move's DATA, nic_iov.ref): with INDIRECT_DESC the
+ * frame's descriptor points at a table, kept at the end of its buffer, of the buffer's
+ * copied bytes and those pages in place, which the device reads when it gets to the
+ * frame (the pages' freeing waits for that: kernel/mem.h, page_free_dma). The one
+ * offload negotiated is the checksum (CSUM, GUEST_CSUM): going out, the device
+ * completes the UDP checksum of whole datagrams; coming in, a frame the header marks
+ * NEEDS_CSUM or DATA_VALID needs no check (net/netif.c).
  *
  * Receive filter: without the control queue the device keeps its reset state, which in
  * QEMU is promiscuous (virtio_net_reset sets promisc=1), so broadcast and every
@@ -45,8 +49,11 @@
 #define F_GUEST_CSUM  (1u << 1)  /* it may hand us such frames (they never left the host) */
 #define F_MAC         (1u << 5)
 #define F_STATUS      (1u << 16)
+#define F_INDIRECT    (1u << 28) /* VIRTIO_RING_F_INDIRECT_DESC */
 #define NET_S_LINK_UP 1
+#define DESC_F_NEXT   1
 #define DESC_F_WRITE  2
+#define DESC_F_INDIRECT 4
 #define AVAIL_F_NO_INTERRUPT 1
 
 #define HDR_LEN   10             /* struct virtio_net_hdr without MRG_RXBUF */
@@ -57,6 +64,9 @@
                                     move's window of packet groups fits the transmit ring */
 #define RX_JUMBO  128            /* receive buffers with jumbo frames: 1.5 MiB at 9000 */
 #define MIN_FRAME 60
+#define IND_MAX   (NET_UDP_IOV + 4)   /* an indirect table: every piece, the copied runs */
+#define IND_BYTES (IND_MAX * 16)      /* at the end of each buffer */
+#define INPLACE_MIN 256          /* a shorter page piece is copied: a descriptor costs too */
 #define RXQ 0
 #define TXQ 1
 
@@ -93,6 +103,7 @@ struct vnet {
     struct vq rx, tx;
     uint16_t tx_free[MAXBUF];     /* transmit descriptors not in flight */
     uint16_t ntx_free;
+    uint8_t tx_inplace[MAXBUF];   /* 1: its frame reads process pages (nic_inplace_post) */
 };
 
 static int vnet_match(const struct v_dev_info *d)
@@ -107,7 +118,7 @@ static uint32_t align_page(uint32_t x) { return (x + ARCH_PAGE_SIZE - 1) & ~(ARC
  * writes physical addresses, and one descriptor covers one buffer). */
 static int vq_buffers(struct vq *q)
 {
-    uint32_t need = HDR_LEN + nic_frame_max();
+    uint32_t need = HDR_LEN + nic_frame_max() + IND_BYTES;
     q->bufsz = need <= BUFSZ ? BUFSZ : align_page(need);
     return nic_alloc_bufs(q->buf, q->nbuf, q->bufsz);
 }
@@ -197,10 +208,17 @@ static void tx_reclaim(struct vnet *v)
         __sync_synchronize();
         uint32_t id = q->used->ring[q->last_used % q->num].id;
         q->last_used++;
-        if (id < q->nbuf && v->ntx_free < q->nbuf)
+        if (id < q->nbuf && v->ntx_free < q->nbuf) {
             v->tx_free[v->ntx_free++] = (uint16_t)id;
+            if (v->tx_inplace[id]) {
+                v->tx_inplace[id] = 0;
+                nic_inplace_done();
+            }
+        }
     }
 }
+
+static void vnet_reclaim(struct nic *n) { tx_reclaim(n->priv); }
 
 static void vnet_irq(void *arg)
 {
@@ -233,13 +251,40 @@ static int vnet_transmit(struct nic *n, const struct nic_iov *iov, int niov, int
     }
     uint16_t id = v->tx_free[v->ntx_free - 1];
     uint8_t *buf = q->buf[id];
-    uint32_t len = 0;
+    uint32_t len = 0, total = 0;
+    int inplace = 0;
     for (int i = 0; i < niov; i++) {
-        if (len + iov[i].len > nic_frame_max()) {
-            n->stats.tx_errors++;
-            return V_EINVAL;
+        total += iov[i].len;
+        inplace |= iov[i].ref && iov[i].len >= INPLACE_MIN;
+    }
+    if (total > nic_frame_max() || niov > NET_UDP_IOV + 1) {
+        n->stats.tx_errors++;
+        return V_EINVAL;
+    }
+    inplace = inplace && (v->features & F_INDIRECT) && total >= MIN_FRAME;
+    /* With pieces in place, t (the indirect table) lists the frame's runs in order:
+     * the header and each run of copied pieces (copied to the frame's own offset in the
+     * buffer), and each page piece where it is. */
+    volatile struct vq_desc *t = (volatile struct vq_desc *)(buf + q->bufsz - IND_BYTES);
+    uint32_t nd = 1;
+    int open = 1;                        /* t[nd - 1] is a copied run that may grow */
+    t[0].addr = (uint32_t)buf;
+    t[0].len = HDR_LEN;
+    for (int i = 0; i < niov; i++) {
+        if (inplace && iov[i].ref && iov[i].len >= INPLACE_MIN) {
+            t[nd].addr = (uint32_t)iov[i].base;   /* identity-mapped: its physical address */
+            t[nd++].len = iov[i].len;
+            open = 0;
+        } else {
+            memcpy(buf + HDR_LEN + len, iov[i].base, iov[i].len);
+            if (open) {
+                t[nd - 1].len += iov[i].len;
+            } else {
+                t[nd].addr = (uint32_t)buf + HDR_LEN + len;
+                t[nd++].len = iov[i].len;
+                open = 1;
+            }
         }
-        memcpy(buf + HDR_LEN + len, iov[i].base, iov[i].len);
         len += iov[i].len;
     }
     if (len < MIN_FRAME) {
@@ -253,8 +298,22 @@ static int vnet_transmit(struct nic *n, const struct nic_iov *iov, int niov, int
         buf[8] = 6;
     }
     v->ntx_free--;
-    q->desc[id].len = HDR_LEN + len;
-    q->desc[id].flags = 0;
+    if (inplace) {
+        for (uint32_t k = 0; k < nd; k++) {
+            t[k].flags = k + 1 < nd ? DESC_F_NEXT : 0;
+            t[k].next = (uint16_t)(k + 1);
+        }
+        q->desc[id].addr = (uint32_t)t;
+        q->desc[id].len = nd * 16;
+        q->desc[id].flags = DESC_F_INDIRECT;
+        v->tx_inplace[id] = 1;
+        nic_inplace_post();
+        n->stats.tx_inplace++;
+    } else {
+        q->desc[id].addr = (uint32_t)buf;
+        q->desc[id].len = HDR_LEN + len;
+        q->desc[id].flags = 0;
+    }
     q->avail->ring[q->avail->idx % q->num] = id;
     __sync_synchronize();
     q->avail->idx++;
@@ -284,7 +343,7 @@ static void vnet_flush(struct nic *n)
     kick(v, &v->tx, TXQ);
 }
 
-static const struct nic_ops vnet_ops = { vnet_transmit, vnet_flush, vnet_link };
+static const struct nic_ops vnet_ops = { vnet_transmit, vnet_flush, vnet_link, vnet_reclaim };
 
 /* Legacy initialisation: reset, acknowledge, negotiate MAC and STATUS only, set up
  * both queues, DRIVER_OK, then offer the receive buffers. */
@@ -301,7 +360,7 @@ static int vnet_attach(const struct v_dev_info *d, struct nic *n)
     arch_io_write8(v->io + VIO_STATUS, 0);
     arch_io_write8(v->io + VIO_STATUS, ST_ACK | ST_DRIVER);
     v->features = arch_io_read32(v->io + VIO_DEV_FEATURES) &
-                  (F_MAC | F_STATUS | F_CSUM | F_GUEST_CSUM);
+                  (F_MAC | F_STATUS | F_CSUM | F_GUEST_CSUM | F_INDIRECT);
     arch_io_write32(v->io + VIO_GUEST_FEATURES, v->features);
     if (!(v->features & F_MAC)) {
         arch_io_write8(v->io + VIO_STATUS, ST_FAILED);

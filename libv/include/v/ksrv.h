@@ -66,6 +66,9 @@ struct v_net_stats {
     uint32_t group_replies;    /* replies taken by a group client (first + GetReply) */
     uint32_t group_late;       /* replies after the window closed, or duplicates: dropped */
     uint32_t group_overflow;   /* replies dropped because the client's queue was full */
+    /* sending from a process's pages in place (virtio-net; docs/NET.md) */
+    uint32_t tx_inplace;       /* frames the NIC read partly from process pages */
+    uint32_t pages_held;       /* freed pages held now until the NIC has read them */
 };
 
 /* One membership of a local process (KS_GROUP_LIST). */
