@@ -80,7 +80,12 @@ static void send_packets(struct move_op *op, uint32_t g, uint32_t mask, int agai
         uint32_t plen[NET_UDP_IOV - 1];
         int np = vm_pieces(op->local->team, op->local_base + off, len, piece, plen,
                            NET_UDP_IOV - 1);
-        if (np < 0) {
+        if (np < 0) {                    /* its team shrank, or it died, mid-move */
+            if (!op->wake) {             /* our client's bytes for a remote MoveFrom: say so */
+                struct v_proto_hdr about = { .txid = op->txid, .client = op->client,
+                                             .server = op->server };
+                rp_nack(op->addr, op->port, &about, V_EBADADDR);
+            }
             finish(op, V_EBADADDR);
             break;
         }
