@@ -54,6 +54,8 @@ void arch_activate_pd(uint32_t pd);          /* load it now (before freeing the 
 void arch_context_user(struct arch_context *c, uint32_t kstack_top, uint32_t entry,
                        uint32_t esp, uint32_t eax);
 void arch_context_kernel(struct arch_context *c, uint32_t kstack_top, void (*fn)(void));
+/* pd 0: keep the address space that is loaded (a kernel thread's switch); freeing a
+ * page directory that is still loaded switches to the kernel's first (arch_pd_destroy). */
 void arch_switch_to(struct arch_context *old, struct arch_context *new, uint32_t pd,
                     uint32_t kstack_top);
 struct trapframe *arch_user_frame(uint32_t kstack_top);

@@ -304,8 +304,8 @@ static int ks_net_stats(struct proc *c, struct v_msg *m)
         bad += st.malformed[i];
     m->w[0] = st.rx; m->w[1] = bad; m->w[2] = st.retransmits;
     m->w[3] = st.duplicates; m->w[4] = st.give_ups;
-    if ((m->flags & V_MSG_SEG_WRITE) && m->seg_len >= sizeof(st))
-        return client_out(c, m->seg_ptr, &st, sizeof(st));
+    if (m->flags & V_MSG_SEG_WRITE)      /* as much as it holds: fields are only appended */
+        return client_out(c, m->seg_ptr, &st, m->seg_len < sizeof(st) ? m->seg_len : sizeof(st));
     return V_OK;
 }
 

@@ -61,7 +61,10 @@ static void switch_to(struct proc *next)
         return;
     current = next;
     kstats.switches++;
-    uint32_t pd = next->team ? next->team->pd : arch_kernel_pd();
+    /* A kernel thread (the idle process) runs on whatever address space is loaded: a
+     * CR3 write empties the TLB (all of QEMU's soft TLB under TCG), and the process
+     * that ran before idle is most often the one that runs after it. */
+    uint32_t pd = next->team ? next->team->pd : 0;
     arch_switch_to(&prev->ctx, &next->ctx, pd, proc_kstack_top(next));
 }
 

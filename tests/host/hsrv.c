@@ -199,8 +199,9 @@ static int ks_net_stats(v_pid_t from, const struct v_msg *m)
                               .nacks_sent = 7, .aliens = 8, .moves = 9 };
     struct v_msg r = { .code = V_OK, .w = { 10, 2, 3, 4, 6 } };
 
-    if ((m->flags & V_MSG_SEG_WRITE) && m->seg_len >= sizeof st)
-        return v_reply_with_segment(&r, from, m->seg_ptr, &st, sizeof st);
+    if (m->flags & V_MSG_SEG_WRITE)      /* a prefix, as the kernel does */
+        return v_reply_with_segment(&r, from, m->seg_ptr, &st,
+                                    m->seg_len < sizeof st ? m->seg_len : sizeof st);
     return v_reply(&r, from);
 }
 

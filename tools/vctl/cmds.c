@@ -160,9 +160,10 @@ int vctl_net(int argc, char **argv)
     if ((rc = v_call(ks, &m)) < 0)
         return fail("net", ks, rc);
     printf("packets in %u, out %u; retransmissions %u, duplicates answered %u, stale %u, "
-           "given up %u, nacks %u, remote clients %u, moves %u\nmalformed:", st.rx, st.tx,
-           st.retransmits, st.duplicates, st.stale, st.give_ups, st.nacks_sent, st.aliens,
-           st.moves);
+           "given up %u, nacks %u, remote clients %u, moves %u\n"
+           "frames sent from process pages in place %u, pages held for the NIC %u\nmalformed:",
+           st.rx, st.tx, st.retransmits, st.duplicates, st.stale, st.give_ups, st.nacks_sent,
+           st.aliens, st.moves, st.tx_inplace, st.pages_held);
     for (int i = 1; i < VPD_COUNT; i++)
         if (st.malformed[i]) {
             printf(" %s %u", vp_drop_name(i), st.malformed[i]);

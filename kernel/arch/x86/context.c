@@ -52,7 +52,7 @@ void arch_switch_to(struct arch_context *old, struct arch_context *new, uint32_t
                     uint32_t kstack_top)
 {
     gdt_set_kstack(kstack_top);
-    if (read_cr3() != pd)
+    if (pd && read_cr3() != pd)
         write_cr3(pd);
     arch_switch(&old->sp, new->sp);
 }

@@ -61,6 +61,8 @@ uint32_t arch_pd_create(void)
 void arch_pd_destroy(uint32_t pd)
 {
     uint32_t *d = (uint32_t *)pd;
+    if (read_cr3() == pd)                /* a kernel thread may still run on it (lazily) */
+        write_cr3((uint32_t)kernel_pd);
     for (uint32_t i = USER_PDX_FIRST; i < USER_PDX_END; i++)
         if (d[i] & PTE_P)
             page_free(d[i] & ~0xfffu);

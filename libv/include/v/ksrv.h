@@ -41,7 +41,8 @@ enum v_ks_req {
                                    w3=syscall errors, w4=timer ticks                          */
     KS_NET_STATS,            /* -> w0=packets in, w1=malformed dropped, w2=retransmissions,
                                    w3=duplicates answered, w4=transactions given up;
-                                   seg W <- struct v_net_stats                               */
+                                   seg W <- struct v_net_stats, or as much of it as the
+                                   segment holds (new fields are only ever appended)          */
     KS_CREATE_GROUP,         /* -> w0 = a new group id of this node's logical host (v/group.h) */
     KS_GROUP_LIST,           /* w0 = first record; seg W <- struct v_group_info[] (the node's
                                    memberships) -> w0 = total, w1 = written                  */
