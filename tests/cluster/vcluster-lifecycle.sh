@@ -8,15 +8,19 @@
 #   usage: tests/cluster/vcluster-lifecycle.sh        (needs `make` first)
 # Prints "ok|FAIL <what>" per check and, last, "cluster: N passed, M failed".
 # Exit status 0 only if all passed. Bounded: every `up` has --wait, every wait a limit.
-# Uses cluster names lc1, lc2, lcf, lcr (namespaces vsys-lc1, ...), never c1.
+# Uses cluster names lc1, lc2, lcf and lcr with this run's number after them (lc1NNNN:
+# namespaces vsys-lc1NNNN, ...), so that two checkouts can test at once; never c1.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 VC=cluster/vcluster
 RUNROOT=${VCLUSTER_RUNDIR:-$(pwd)/${BUILD:-build}/cluster}
 OUT=${VCLUSTER_TEST_OUT:-${BUILD:-build}/test/cluster}
 mkdir -p "$OUT"
+rm -f "$OUT"/*.out                       # the last run's, named after its clusters
 PASS=0 FAIL=0
-NAMES=(lc1 lc2 lcf lcr)
+RUNNO=$(( $$ % 10000 ))
+L1=lc1$RUNNO L2=lc2$RUNNO LF=lcf$RUNNO LR=lcr$RUNNO
+NAMES=("$L1" "$L2" "$LF" "$LR")
 
 ok()   { PASS=$((PASS + 1)); echo "ok   $*"; }
 bad()  { FAIL=$((FAIL + 1)); echo "FAIL $*"; }
@@ -84,8 +88,8 @@ console_answers() {
 # macs_differ: the two clusters' nodes got different MACs.
 macs_differ() {
   local a b
-  a=$(awk '/^1 /{print $5}' "$OUT/status-lc1.out")
-  b=$(awk '/^1 /{print $5}' "$OUT/status-lc2.out")
+  a=$(awk '/^1 /{print $5}' "$OUT/status-$L1.out")
+  b=$(awk '/^1 /{print $5}' "$OUT/status-$L2.out")
   [ -n "$a" ] && [ -n "$b" ] && [ "$a" != "$b" ]
 }
 # up_fails WHAT NAME ARGS...: `up` fails with status 1, says FAILED or why, and leaves nothing.
@@ -99,36 +103,36 @@ up_fails() {
 netns_part() {
   echo "== namespaces (as root)"
   for n in "${NAMES[@]}"; do "$VC" down --name "$n" >/dev/null 2>&1; done
-  if run up-lc1 up --name lc1 -n 3 --wait 90; then ok "up -n 3"; else bad "up -n 3"; show up-lc1; fi
-  check "status shows 3 nodes up, pids alive" status_alive lc1 3
-  check "each node's log shows its shell and prompt (node K)" logs_show_shells lc1 3
-  check "exec ip link: bridge and 3 taps in the namespace, none on the host" links_in_ns lc1 3
-  check "console: node 2 answers 'info' as node 2" console_answers lc1 2
-  check "exec passes the command's exit status" bash -c "! '$VC' exec --name lc1 sh -c 'exit 3'"
-  check "up of a running cluster is refused" bash -c "! timeout 30 '$VC' up --name lc1 -n 1 >/dev/null 2>&1"
-  if run up-lc2 up --name lc2 -n 2 --nic virtio --mtu 9000 --wait 90; then ok "second cluster lc2 side by side (virtio, --mtu 9000)"; else bad "second cluster lc2"; show up-lc2; fi
-  check "lc2: status shows 2 nodes up" status_alive lc2 2
-  check "lc2: its own namespace, bridge and taps" links_in_ns lc2 2
-  check "lc2: --mtu 9000 on bridge, taps and nodes; an 8000-byte ping unfragmented" jumbo lc2 2
-  check "up --mtu 9001 is refused (exit 2)" bash -c "timeout 30 '$VC' up --name lcf -n 1 --mtu 9001 >/dev/null 2>&1; [ \$? = 2 ]"
-  check "lc1 still up beside lc2" status_alive lc1 3
+  if run up-$L1 up --name $L1 -n 3 --wait 90; then ok "up -n 3"; else bad "up -n 3"; show up-$L1; fi
+  check "status shows 3 nodes up, pids alive" status_alive $L1 3
+  check "each node's log shows its shell and prompt (node K)" logs_show_shells $L1 3
+  check "exec ip link: bridge and 3 taps in the namespace, none on the host" links_in_ns $L1 3
+  check "console: node 2 answers 'info' as node 2" console_answers $L1 2
+  check "exec passes the command's exit status" bash -c "! '$VC' exec --name $L1 sh -c 'exit 3'"
+  check "up of a running cluster is refused" bash -c "! timeout 30 '$VC' up --name $L1 -n 1 >/dev/null 2>&1"
+  if run up-$L2 up --name $L2 -n 2 --nic virtio --mtu 9000 --wait 90; then ok "second cluster $L2 side by side (virtio, --mtu 9000)"; else bad "second cluster $L2"; show up-$L2; fi
+  check "$L2: status shows 2 nodes up" status_alive $L2 2
+  check "$L2: its own namespace, bridge and taps" links_in_ns $L2 2
+  check "$L2: --mtu 9000 on bridge, taps and nodes; an 8000-byte ping unfragmented" jumbo $L2 2
+  check "up --mtu 9001 is refused (exit 2)" bash -c "timeout 30 '$VC' up --name $LF -n 1 --mtu 9001 >/dev/null 2>&1; [ \$? = 2 ]"
+  check "$L1 still up beside $L2" status_alive $L1 3
   check "the clusters' MACs differ" macs_differ
-  check "down lc1" run down-lc1 down --name lc1
-  nothing_left lc1 "down"
-  check "lc2 unharmed by lc1's down" status_alive lc2 2
-  check "down lc2" run down-lc2 down --name lc2
-  nothing_left lc2 "down"
-  check "down again is a no-op (exit 0)" run down-again down --name lc1
-  check "status of a cluster that is down exits 3" bash -c "'$VC' status --name lc1 >/dev/null 2>&1; [ \$? = 3 ]"
+  check "down $L1" run down-$L1 down --name $L1
+  nothing_left $L1 "down"
+  check "$L2 unharmed by $L1's down" status_alive $L2 2
+  check "down $L2" run down-$L2 down --name $L2
+  nothing_left $L2 "down"
+  check "down again is a no-op (exit 0)" run down-again down --name $L1
+  check "status of a cluster that is down exits 3" bash -c "'$VC' status --name $L1 >/dev/null 2>&1; [ \$? = 3 ]"
 
   echo "== failures halfway through up"
   fail_node_dies
-  VCLUSTER_QEMU_ARGS=-S up_fails "time runs out (CPUs stopped, --wait 3)" lcf -n 3 --wait 3
-  grep -q "timed out" "$OUT/fail-lcf.out" && ok "  ... and says it timed out" || bad "  ... no 'timed out' message"
-  VCLUSTER_QEMU_ARGS=--no-such-option up_fails "QEMU refuses to start" lcf -n 2 --wait 20
-  grep -q "no-such-option" "$OUT/fail-lcf.out" && ok "  ... and shows QEMU's message" || bad "  ... QEMU's message not shown"
-  up_fails "bad --mem 2 (the kernel cannot start)" lcf -n 2 --mem 2 --wait 20
-  up_fails "missing kernel" lcf -n 2 --kernel /nonexistent/kernel.elf
+  VCLUSTER_QEMU_ARGS=-S up_fails "time runs out (CPUs stopped, --wait 3)" $LF -n 3 --wait 3
+  grep -q "timed out" "$OUT/fail-$LF.out" && ok "  ... and says it timed out" || bad "  ... no 'timed out' message"
+  VCLUSTER_QEMU_ARGS=--no-such-option up_fails "QEMU refuses to start" $LF -n 2 --wait 20
+  grep -q "no-such-option" "$OUT/fail-$LF.out" && ok "  ... and shows QEMU's message" || bad "  ... QEMU's message not shown"
+  up_fails "bad --mem 2 (the kernel cannot start)" $LF -n 2 --mem 2 --wait 20
+  up_fails "missing kernel" $LF -n 2 --kernel /nonexistent/kernel.elf
   fail_signal
 }
 
@@ -136,10 +140,10 @@ netns_part() {
 # node 2, shows its log, and removes everything.
 fail_node_dies() {
   local upid i rc p=""
-  VCLUSTER_QEMU_ARGS=-S timeout -k 5 120 "$VC" up --name lcf -n 3 --wait 60 >"$OUT/fail-dies.out" 2>&1 &
+  VCLUSTER_QEMU_ARGS=-S timeout -k 5 120 "$VC" up --name $LF -n 3 --wait 60 >"$OUT/fail-dies.out" 2>&1 &
   upid=$!
   for (( i = 0; i < 100; i++ )); do
-    p=$(cat "$RUNROOT/lcf/node2.pid" 2>/dev/null) && [ -n "$p" ] && break
+    p=$(cat "$RUNROOT/$LF/node2.pid" 2>/dev/null) && [ -n "$p" ] && break
     sleep 0.1
   done
   [ -n "$p" ] && kill "$p"
@@ -149,38 +153,38 @@ fail_node_dies() {
   else
     bad "a node's QEMU dies: up exit $rc"; show fail-dies
   fi
-  nothing_left lcf "a node's QEMU dies"
+  nothing_left $LF "a node's QEMU dies"
 }
 
 # fail_signal: `up` gets SIGTERM while it waits: it removes everything.
 fail_signal() {
   local upid i
-  VCLUSTER_QEMU_ARGS=-S timeout -k 5 120 "$VC" up --name lcf -n 2 --wait 60 >"$OUT/fail-signal.out" 2>&1 &
+  VCLUSTER_QEMU_ARGS=-S timeout -k 5 120 "$VC" up --name $LF -n 2 --wait 60 >"$OUT/fail-signal.out" 2>&1 &
   upid=$!
   for (( i = 0; i < 100; i++ )); do
-    [ -s "$RUNROOT/lcf/node2.pid" ] && break
+    [ -s "$RUNROOT/$LF/node2.pid" ] && break
     sleep 0.1
   done
   sleep 0.3
   kill -TERM "$upid"
   wait "$upid"
   grep -q "interrupted" "$OUT/fail-signal.out" && ok "SIGTERM during up: it says so" || { bad "SIGTERM during up"; show fail-signal; }
-  nothing_left lcf "SIGTERM during up"
+  nothing_left $LF "SIGTERM during up"
 }
 
 rootless_part() {
   echo "== rootless (QEMU socket multicast on 127.0.0.1)"
   local extra=()
   is_root && extra=(--rootless)
-  "$VC" down --name lcr >/dev/null 2>&1
-  if run up-lcr up --name lcr -n 2 "${extra[@]}" --wait 90; then ok "rootless up -n 2"; else bad "rootless up -n 2"; show up-lcr; fi
-  check "rootless: status shows 2 nodes up" status_alive lcr 2
-  check "rootless: logs show the shells" logs_show_shells lcr 2
+  "$VC" down --name $LR >/dev/null 2>&1
+  if run up-$LR up --name $LR -n 2 "${extra[@]}" --wait 90; then ok "rootless up -n 2"; else bad "rootless up -n 2"; show up-$LR; fi
+  check "rootless: status shows 2 nodes up" status_alive $LR 2
+  check "rootless: logs show the shells" logs_show_shells $LR 2
   check "rootless: QEMU joins the socket segment 230.0.0.1:PORT on 127.0.0.1" rootless_netdev
-  check "rootless: no namespace made" bash -c "! ip netns list 2>/dev/null | grep -qw vsys-lcr"
-  check "rootless: exec runs on the host" bash -c "'$VC' exec --name lcr sh -c 'echo \$VSYS_CLUSTER' | grep -qx lcr"
-  check "rootless: down" run down-lcr down --name lcr
-  nothing_left lcr "rootless down"
+  check "rootless: no namespace made" bash -c "! ip netns list 2>/dev/null | grep -qw vsys-$LR"
+  check "rootless: exec runs on the host" bash -c "'$VC' exec --name $LR sh -c 'echo \$VSYS_CLUSTER' | grep -qx $LR"
+  check "rootless: down" run down-$LR down --name $LR
+  nothing_left $LR "rootless down"
 }
 
 is_root() { [ "$(id -u)" = 0 ]; }
@@ -188,10 +192,10 @@ is_root() { [ "$(id -u)" = 0 ]; }
 # rootless_netdev: status names the segment, and node 1's QEMU was given exactly it.
 rootless_netdev() {
   local port pid
-  port=$(grep -Eo 'socket multicast 230\.0\.0\.1:[0-9]+ on 127\.0\.0\.1' "$OUT/status-lcr.out" |
+  port=$(grep -Eo 'socket multicast 230\.0\.0\.1:[0-9]+ on 127\.0\.0\.1' "$OUT/status-$LR.out" |
          sed -E 's/.*:([0-9]+) on.*/\1/')
   [ -n "$port" ] || return 1
-  pid=$(awk '/^1 /{print $2}' "$OUT/status-lcr.out")
+  pid=$(awk '/^1 /{print $2}' "$OUT/status-$LR.out")
   tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "socket,id=net0,mcast=230.0.0.1:$port,localaddr=127.0.0.1"
 }
 
