@@ -17,6 +17,9 @@ RUNROOT=${VCLUSTER_RUNDIR:-$(pwd)/${BUILD:-build}/cluster}
 OUT=${VCLUSTER_TEST_OUT:-${BUILD:-build}/test/cluster}
 mkdir -p "$OUT"
 rm -f "$OUT"/*.out                       # the last run's, named after its clusters
+for d in "$RUNROOT"/lc[12fr]*; do          # earlier runs' node logs, of clusters now down
+  [ -d "$d" ] && [ ! -e "$d/cluster.env" ] && rm -rf "$d"
+done
 PASS=0 FAIL=0
 RUNNO=$(( $$ % 10000 ))
 L1=lc1$RUNNO L2=lc2$RUNNO LF=lcf$RUNNO LR=lcr$RUNNO

@@ -44,6 +44,10 @@ result() {        # result NAME OK [WHY]
 }
 finish() {
   "$VC" down --name "$NAME" >>"$logs/vcluster.log" 2>&1
+  # The nodes' logs join ours (build/host/kernel-logs); the run directory goes, so that
+  # runs (each its own cluster name) do not pile up under build/cluster/.
+  for f in "$B/cluster/$NAME"/node*.log; do [ -e "$f" ] && cp "$f" "$logs/"; done
+  rm -rf "${B:?}/cluster/$NAME"
   echo "hostnet: $pass passed, $fail failed"
   [ "$fail" -eq 0 ]
   exit
