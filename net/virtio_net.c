@@ -1,8 +1,10 @@
 /*
- * virtio_net.c - driver for virtio-net through the legacy (transitional) PCI interface:
- * QEMU's `-device virtio-net-pci` (vendor 0x1af4, device 0x1000), registers in the I/O
- * BAR0. Two virtqueues (0 receive, 1 transmit), each with a fixed buffer per
- * descriptor. Every buffer starts with the 10-byte virtio_net_hdr and holds a whole
+ * virtio_net.c - driver for virtio-net on PCI: QEMU's `-device virtio-net-pci` (vendor
+ * 0x1af4; device 0x1000 transitional, 0x1041 modern only), through the modern interface
+ * when the device has it, else the legacy one (net/virtio_pci.c; `virtio=legacy` on the
+ * command line picks legacy on a transitional device). Two virtqueues (0 receive, 1
+ * transmit), each with a fixed buffer per descriptor. Every buffer starts with the
+ * virtio_net_hdr (10 bytes legacy, 12 modern: num_buffers too) and holds a whole
  * frame of nic_frame_max() bytes: with the default MTU a 2 KiB half page; with jumbo
  * frames (mtu=) its own run of contiguous pages (three for mtu=9000), one descriptor
  * per buffer (no mergeable buffers), and fewer of them on the receive queue (RX_JUMBO).
@@ -22,29 +24,17 @@
  * Entry point: virtio_net_driver (nic.h). Context: kernel, interrupts off.
  */
 #include "nic.h"
+#include "virtio_pci.h"
 #include "arch.h"
+#include "cmdline.h"
 #include "kernel.h"
 #include "netprof.h"
 #include <string.h>
 #include <v/err.h>
 #include <v/ksrv.h>
 
-/* Legacy register block (virtio 0.9.5 / 1.0 section 4.1.4.8), MSI-X off. */
-#define VIO_DEV_FEATURES   0x00
-#define VIO_GUEST_FEATURES 0x04
-#define VIO_QUEUE_PFN      0x08
-#define VIO_QUEUE_NUM      0x0c
-#define VIO_QUEUE_SEL      0x0e
-#define VIO_QUEUE_NOTIFY   0x10
-#define VIO_STATUS         0x12
-#define VIO_ISR            0x13
-#define VIO_NET_MAC        0x14
-#define VIO_NET_STATUS     0x1a
-
-#define ST_ACK        1
-#define ST_DRIVER     2
-#define ST_DRIVER_OK  4
-#define ST_FAILED     0x80
+#define CFG_MAC       0          /* the device configuration: MAC, then status */
+#define CFG_STATUS    6
 #define F_CSUM        (1u << 0)  /* we may hand it frames whose UDP checksum it completes */
 #define F_GUEST_CSUM  (1u << 1)  /* it may hand us such frames (they never left the host) */
 #define F_MAC         (1u << 5)
@@ -56,7 +46,7 @@
 #define DESC_F_INDIRECT 4
 #define AVAIL_F_NO_INTERRUPT 1
 
-#define HDR_LEN   10             /* struct virtio_net_hdr without MRG_RXBUF */
+#define HDR_MAX   12             /* struct virtio_net_hdr: 10 bytes legacy, 12 modern */
 #define HDR_F_NEEDS_CSUM 1       /* its flags: checksum to complete from csum_start */
 #define HDR_F_DATA_VALID 2       /* the checksum was checked */
 #define BUFSZ     2048           /* a buffer with the default MTU, two to a page */
@@ -98,8 +88,9 @@ struct vq {
 };
 
 struct vnet {
-    uint16_t io;                  /* I/O base of BAR0 */
-    uint32_t features;            /* negotiated */
+    struct vpci t;                /* the transport: modern or legacy */
+    uint32_t hdr_len;             /* the virtio_net_hdr's length: 10 legacy, 12 modern */
+    uint64_t features;            /* negotiated */
     struct vq rx, tx;
     uint16_t tx_free[MAXBUF];     /* transmit descriptors not in flight */
     uint16_t ntx_free;
@@ -108,7 +99,7 @@ struct vnet {
 
 static int vnet_match(const struct v_dev_info *d)
 {
-    return d->vendor == 0x1af4 && d->device == 0x1000;
+    return d->vendor == 0x1af4 && (d->device == 0x1000 || d->device == 0x1041);
 }
 
 static uint32_t align_page(uint32_t x) { return (x + ARCH_PAGE_SIZE - 1) & ~(ARCH_PAGE_SIZE - 1); }
@@ -118,7 +109,7 @@ static uint32_t align_page(uint32_t x) { return (x + ARCH_PAGE_SIZE - 1) & ~(ARC
  * writes physical addresses, and one descriptor covers one buffer). */
 static int vq_buffers(struct vq *q)
 {
-    uint32_t need = HDR_LEN + nic_frame_max() + IND_BYTES;
+    uint32_t need = HDR_MAX + nic_frame_max() + IND_BYTES;
     q->bufsz = need <= BUFSZ ? BUFSZ : align_page(need);
     return nic_alloc_bufs(q->buf, q->nbuf, q->bufsz);
 }
@@ -128,8 +119,7 @@ static int vq_buffers(struct vq *q)
  * of its first nbuf descriptors a buffer (at most `most`). */
 static int vq_setup(struct vnet *v, struct vq *q, uint16_t index, uint16_t most)
 {
-    arch_io_write16(v->io + VIO_QUEUE_SEL, index);
-    q->num = arch_io_read16(v->io + VIO_QUEUE_NUM);
+    q->num = vpci_queue_size(&v->t, index);
     if (q->num == 0 || q->num > 32768)
         return V_EINVAL;
     q->nbuf = q->num < most ? q->num : most;
@@ -146,7 +136,7 @@ static int vq_setup(struct vnet *v, struct vq *q, uint16_t index, uint16_t most)
         return err;
     for (uint32_t i = 0; i < q->nbuf; i++)
         q->desc[i].addr = (uint32_t)q->buf[i];
-    arch_io_write32(v->io + VIO_QUEUE_PFN, mem / ARCH_PAGE_SIZE);
+    vpci_queue_setup(&v->t, index, q->num, mem, mem + 16u * q->num, mem + used_off);
     return V_OK;
 }
 
@@ -167,7 +157,7 @@ static void kick(struct vnet *v, struct vq *q, uint16_t index)
 {
     if (!(q->used->flags & 1)) {
         NP_START(t0);
-        arch_io_write16(v->io + VIO_QUEUE_NOTIFY, index);
+        vpci_notify(&v->t, index);
         NP_END(NP_KICK, t0);
     }
 }
@@ -186,8 +176,8 @@ static void rx_drain(struct nic *n, struct vnet *v)
             n->stats.rx_errors++;        /* a device bug: never reuse an unknown id */
             continue;
         }
-        if (len > HDR_LEN && len - HDR_LEN <= nic_frame_max())
-            nic_input(n, q->buf[id] + HDR_LEN, len - HDR_LEN,
+        if (len > v->hdr_len && len - v->hdr_len <= nic_frame_max())
+            nic_input(n, q->buf[id] + v->hdr_len, len - v->hdr_len,
                       q->buf[id][0] & (HDR_F_NEEDS_CSUM | HDR_F_DATA_VALID));
         else
             n->stats.rx_errors++;
@@ -224,7 +214,7 @@ static void vnet_irq(void *arg)
 {
     struct nic *n = arg;
     struct vnet *v = n->priv;
-    uint8_t isr = arch_io_read8(v->io + VIO_ISR);   /* reading clears it, drops the line */
+    uint8_t isr = vpci_isr(&v->t);      /* reading clears it, drops the line */
     if (!isr)
         return;                          /* another device on a shared line */
     NP_START(t0);
@@ -269,18 +259,18 @@ static int vnet_transmit(struct nic *n, const struct nic_iov *iov, int niov, int
     uint32_t nd = 1;
     int open = 1;                        /* t[nd - 1] is a copied run that may grow */
     t[0].addr = (uint32_t)buf;
-    t[0].len = HDR_LEN;
+    t[0].len = v->hdr_len;
     for (int i = 0; i < niov; i++) {
         if (inplace && iov[i].ref && iov[i].len >= INPLACE_MIN) {
             t[nd].addr = (uint32_t)iov[i].base;   /* identity-mapped: its physical address */
             t[nd++].len = iov[i].len;
             open = 0;
         } else {
-            memcpy(buf + HDR_LEN + len, iov[i].base, iov[i].len);
+            memcpy(buf + v->hdr_len + len, iov[i].base, iov[i].len);
             if (open) {
                 t[nd - 1].len += iov[i].len;
             } else {
-                t[nd].addr = (uint32_t)buf + HDR_LEN + len;
+                t[nd].addr = (uint32_t)buf + v->hdr_len + len;
                 t[nd++].len = iov[i].len;
                 open = 1;
             }
@@ -288,10 +278,10 @@ static int vnet_transmit(struct nic *n, const struct nic_iov *iov, int niov, int
         len += iov[i].len;
     }
     if (len < MIN_FRAME) {
-        memset(buf + HDR_LEN + len, 0, MIN_FRAME - len);
+        memset(buf + v->hdr_len + len, 0, MIN_FRAME - len);
         len = MIN_FRAME;
     }
-    memset(buf, 0, HDR_LEN);
+    memset(buf, 0, v->hdr_len);
     if (udp_csum) {                      /* from the UDP header (14 + 20) to the end, */
         buf[0] = HDR_F_NEEDS_CSUM;       /* into its checksum field (6 bytes in) */
         buf[6] = 34;
@@ -311,7 +301,7 @@ static int vnet_transmit(struct nic *n, const struct nic_iov *iov, int niov, int
         n->stats.tx_inplace++;
     } else {
         q->desc[id].addr = (uint32_t)buf;
-        q->desc[id].len = HDR_LEN + len;
+        q->desc[id].len = v->hdr_len + len;
         q->desc[id].flags = 0;
     }
     q->avail->ring[q->avail->idx % q->num] = id;
@@ -333,7 +323,7 @@ static int vnet_link(struct nic *n)
     struct vnet *v = n->priv;
     if (!(v->features & F_STATUS))
         return 1;
-    return (arch_io_read16(v->io + VIO_NET_STATUS) & NET_S_LINK_UP) != 0;
+    return (vpci_config16(&v->t, CFG_STATUS) & NET_S_LINK_UP) != 0;
 }
 
 static void vnet_flush(struct nic *n)
@@ -345,34 +335,39 @@ static void vnet_flush(struct nic *n)
 
 static const struct nic_ops vnet_ops = { vnet_transmit, vnet_flush, vnet_link, vnet_reclaim };
 
-/* Legacy initialisation: reset, acknowledge, negotiate MAC and STATUS only, set up
- * both queues, DRIVER_OK, then offer the receive buffers. */
+/* Initialisation (virtio 1.x section 3.1): reset, ACKNOWLEDGE and DRIVER, features
+ * (MAC, STATUS, the checksum offloads, indirect descriptors; VERSION_1 on the modern
+ * interface, then FEATURES_OK), both queues, DRIVER_OK, then the receive buffers. */
 static int vnet_attach(const struct v_dev_info *d, struct nic *n)
 {
-    uint32_t bar = nic_pci_bar(d, 0);
-    if (!(bar & 1) || d->irq == 0 || d->irq > 15)
-        return V_EINVAL;                 /* legacy interface is I/O space; need a line */
+    char how[8] = "";
+    cmdline_get(kernel_cmdline, "virtio", how, sizeof(how));
+    if (d->irq == 0 || d->irq > 15)
+        return V_EINVAL;                 /* INTx only: need a line */
     struct vnet *v = (struct vnet *)page_alloc_zeroed();
     if (!v)
         return V_ENOMEM;
-    v->io = (uint16_t)(bar & ~3u);
-    nic_pci_enable(d, 1 | 4);            /* I/O space, bus master */
-    arch_io_write8(v->io + VIO_STATUS, 0);
-    arch_io_write8(v->io + VIO_STATUS, ST_ACK | ST_DRIVER);
-    v->features = arch_io_read32(v->io + VIO_DEV_FEATURES) &
-                  (F_MAC | F_STATUS | F_CSUM | F_GUEST_CSUM | F_INDIRECT);
-    arch_io_write32(v->io + VIO_GUEST_FEATURES, v->features);
+    int err = vpci_open(&v->t, d, !strcmp(how, "legacy"));
+    if (err) {
+        page_free((uint32_t)v);
+        return err;                      /* neither interface usable */
+    }
+    v->hdr_len = v->t.modern ? 12 : 10;
+    vpci_reset(&v->t);
+    vpci_status(&v->t, VPCI_S_ACK | VPCI_S_DRIVER);
+    v->features = vpci_negotiate(&v->t, F_MAC | F_STATUS | F_CSUM | F_GUEST_CSUM | F_INDIRECT);
     if (!(v->features & F_MAC)) {
-        arch_io_write8(v->io + VIO_STATUS, ST_FAILED);
+        vpci_status(&v->t, VPCI_S_FAILED);
+        page_free((uint32_t)v);
         return V_EINVAL;                 /* no address of its own: not usable here */
     }
-    for (int i = 0; i < 6; i++)
-        n->mac[i] = arch_io_read8(v->io + VIO_NET_MAC + i);
-    int err = vq_setup(v, &v->rx, RXQ, HDR_LEN + nic_frame_max() > BUFSZ ? RX_JUMBO : MAXBUF);
+    for (uint32_t i = 0; i < 6; i++)
+        n->mac[i] = vpci_config8(&v->t, CFG_MAC + i);
+    err = vq_setup(v, &v->rx, RXQ, HDR_MAX + nic_frame_max() > BUFSZ ? RX_JUMBO : MAXBUF);
     if (!err)
         err = vq_setup(v, &v->tx, TXQ, MAXBUF);
     if (err) {
-        arch_io_write8(v->io + VIO_STATUS, ST_FAILED);
+        vpci_status(&v->t, VPCI_S_FAILED);
         return err;
     }
     for (uint16_t i = 0; i < v->tx.nbuf; i++)
@@ -386,10 +381,12 @@ static int vnet_attach(const struct v_dev_info *d, struct nic *n)
     err = arch_irq_register(d->irq, vnet_irq, n);
     if (err)
         return err;
-    arch_io_write8(v->io + VIO_STATUS, ST_ACK | ST_DRIVER | ST_DRIVER_OK);
+    vpci_status(&v->t, VPCI_S_DRIVER_OK);
     for (uint16_t i = 0; i < v->rx.nbuf; i++)
         rx_post(&v->rx, i);
-    arch_io_write16(v->io + VIO_QUEUE_NOTIFY, RXQ);
+    vpci_notify(&v->t, RXQ);
+    kprintf("net: virtio-net at pci %u:%u.%u: %s interface\n", d->bus, d->dev, d->fn,
+            v->t.modern ? "virtio 1.0 (modern)" : "legacy");
     return V_OK;
 }
 
