@@ -13,7 +13,8 @@
 netns_up() {
   local ns=$1 n=$2 mtu=${3:-} k
   ip netns add "$ns" && ip -n "$ns" link set lo up &&
-    ip -n "$ns" link add br0 type bridge mcast_snooping 1 mcast_query_response_interval 100 &&
+    ip -n "$ns" link add br0 type bridge mcast_snooping 1 mcast_query_response_interval 100 \
+      mcast_startup_query_count 20 mcast_startup_query_interval 100 &&
     ip -n "$ns" link set br0 type bridge mcast_querier 1 &&
     ip -n "$ns" addr add 10.77.0.1/24 dev br0 && ip -n "$ns" link set br0 up || return 1
   for ((k = 1; k <= n; k++)); do
