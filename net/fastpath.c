@@ -33,7 +33,7 @@
 #define F_USUM   40
 #define F_DATA   42
 
-#define IOV_MAX_OUT (NET_UDP_IOV + 1)    /* the datagram's pieces and the headers */
+#define IOV_MAX_OUT (NET_GSO_IOV + 1)    /* the datagram's pieces and the headers */
 
 int net_ip_fragment(const uint8_t *f, uint32_t len)
 {
@@ -117,14 +117,17 @@ static uint16_t ip_id;
 static uint32_t via_lwip_ms[ARP_TABLE_SIZE];
 
 int net_fast_output(uint16_t sport, uint32_t dst_ip, uint16_t dport, const struct net_iov *iov,
-                    int n, uint32_t total, int *err)
+                    int n, uint32_t total, uint32_t gso, int *err)
 {
     struct nic *nic = net_nic();
     struct netif *ni = net_netif();
     ip4_addr_t dst;
     ip4_addr_set_u32(&dst, lwip_htonl(dst_ip));
     uint32_t me = ni ? ip4_addr_get_u32(netif_ip4_addr(ni)) : 0;
-    if (!me || n < 1 || n >= IOV_MAX_OUT || total > nic_frame_max() - F_DATA || !netif_is_up(ni) ||
+    uint32_t most = gso ? 65507u : nic_frame_max() - F_DATA;
+    if (gso && (!(nic->caps & NIC_CAP_TX_USO) || gso > net_mtu() - 28))
+        return 0;
+    if (!me || n < 1 || n >= IOV_MAX_OUT || total > most || !netif_is_up(ni) ||
         !netif_is_link_up(ni) || ip4_addr_ismulticast(&dst) || ip4_addr_isbroadcast(&dst, ni))
         return 0;
     const ip4_addr_t *hop = ip4_addr_netcmp(&dst, netif_ip4_addr(ni), netif_ip4_netmask(ni))
@@ -176,7 +179,7 @@ int net_fast_output(uint16_t sport, uint32_t dst_ip, uint16_t dport, const struc
     v[0] = (struct nic_iov){ h, F_DATA, 0 };
     for (int i = 0; i < n; i++)
         v[i + 1] = (struct nic_iov){ iov[i].base, iov[i].len, iov[i].ref };
-    *err = nic->ops->transmit(nic, v, n + 1, offload);
+    *err = nic->ops->transmit(nic, v, n + 1, gso ? (int)gso : offload);
     return 1;
 }
 

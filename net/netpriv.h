@@ -41,7 +41,7 @@ int net_fast_input(struct nic *n, const uint8_t *f, uint32_t len, int csum_ok);
  * lwIP's ARP cache. Returns 1 if it went (*err = the driver's answer), 0 if lwIP must
  * send it (multicast, broadcast, no ARP entry yet, no address). */
 int net_fast_output(uint16_t sport, uint32_t dst_ip, uint16_t dport, const struct net_iov *iov,
-                    int n, uint32_t total, int *err);
+                    int n, uint32_t total, uint32_t gso, int *err);
 /* Start the command-line network diagnostics, `udpecho` and `udpping=A.B.C.D`
  * (net/nettest.c). Called once by net_init when the interface exists. */
 void nettest_init(void);

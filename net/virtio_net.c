@@ -40,6 +40,7 @@
 #define F_MAC         (1u << 5)
 #define F_STATUS      (1u << 16)
 #define F_INDIRECT    (1u << 28) /* VIRTIO_RING_F_INDIRECT_DESC */
+#define F_HOST_USO    (1ull << 56) /* it cuts a frame into UDP datagrams (modern only) */
 #define NET_S_LINK_UP 1
 #define DESC_F_NEXT   1
 #define DESC_F_WRITE  2
@@ -54,8 +55,9 @@
                                     move's window of packet groups fits the transmit ring */
 #define RX_JUMBO  128            /* receive buffers with jumbo frames: 1.5 MiB at 9000 */
 #define MIN_FRAME 60
-#define IND_MAX   (NET_UDP_IOV + 4)   /* an indirect table: every piece, the copied runs */
+#define IND_MAX   (NET_GSO_IOV + 4)   /* an indirect table: every piece, the copied runs */
 #define IND_BYTES (IND_MAX * 16)      /* at the end of each buffer */
+#define GSO_UDP_L4 5                  /* virtio_net_hdr.gso_type: UDP segmentation */
 #define INPLACE_MIN 256          /* a shorter page piece is copied: a descriptor costs too */
 #define RXQ 0
 #define TXQ 1
@@ -110,6 +112,8 @@ static uint32_t align_page(uint32_t x) { return (x + ARCH_PAGE_SIZE - 1) & ~(ARC
 static int vq_buffers(struct vq *q)
 {
     uint32_t need = HDR_MAX + nic_frame_max() + IND_BYTES;
+    if (need < 2048 + 1)
+        need = 2048 + 1;                 /* a page: a GSO frame's headers and its table */
     q->bufsz = need <= BUFSZ ? BUFSZ : align_page(need);
     return nic_alloc_bufs(q->buf, q->nbuf, q->bufsz);
 }
@@ -247,16 +251,22 @@ static int vnet_transmit(struct nic *n, const struct nic_iov *iov, int niov, int
         total += iov[i].len;
         inplace |= iov[i].ref && iov[i].len >= INPLACE_MIN;
     }
-    if (total > nic_frame_max() || niov > NET_UDP_IOV + 1) {
+    uint32_t gso = udp_csum > 1 ? (uint32_t)udp_csum : 0;
+    if (total > (gso ? 65535u : nic_frame_max()) || niov > IND_MAX - 2 ||
+        (gso && !(v->features & F_HOST_USO))) {
         n->stats.tx_errors++;
         return V_EINVAL;
     }
     inplace = inplace && (v->features & F_INDIRECT) && total >= MIN_FRAME;
+    if (gso && !inplace) {
+        n->stats.tx_errors++;
+        return V_EINVAL;                 /* its payload lives in process pages only */
+    }
     /* With pieces in place, t (the indirect table) lists the frame's runs in order:
      * the header and each run of copied pieces (copied to the frame's own offset in the
      * buffer), and each page piece where it is. */
     volatile struct vq_desc *t = (volatile struct vq_desc *)(buf + q->bufsz - IND_BYTES);
-    uint32_t nd = 1;
+    uint32_t nd = 1, copied = 0;         /* copied: bytes packed after the header */
     int open = 1;                        /* t[nd - 1] is a copied run that may grow */
     t[0].addr = (uint32_t)buf;
     t[0].len = v->hdr_len;
@@ -266,18 +276,23 @@ static int vnet_transmit(struct nic *n, const struct nic_iov *iov, int niov, int
             t[nd++].len = iov[i].len;
             open = 0;
         } else {
-            memcpy(buf + v->hdr_len + len, iov[i].base, iov[i].len);
+            if (v->hdr_len + copied + iov[i].len > q->bufsz - IND_BYTES) {
+                n->stats.tx_errors++;
+                return V_EINVAL;         /* more copied bytes than the buffer holds */
+            }
+            memcpy(buf + v->hdr_len + copied, iov[i].base, iov[i].len);
             if (open) {
                 t[nd - 1].len += iov[i].len;
             } else {
-                t[nd].addr = (uint32_t)buf + v->hdr_len + len;
+                t[nd].addr = (uint32_t)buf + v->hdr_len + copied;
                 t[nd++].len = iov[i].len;
                 open = 1;
             }
+            copied += iov[i].len;
         }
         len += iov[i].len;
     }
-    if (len < MIN_FRAME) {
+    if (len < MIN_FRAME) {               /* only when all was copied: copied == len */
         memset(buf + v->hdr_len + len, 0, MIN_FRAME - len);
         len = MIN_FRAME;
     }
@@ -286,6 +301,12 @@ static int vnet_transmit(struct nic *n, const struct nic_iov *iov, int niov, int
         buf[0] = HDR_F_NEEDS_CSUM;       /* into its checksum field (6 bytes in) */
         buf[6] = 34;
         buf[8] = 6;
+    }
+    if (gso) {                           /* cut into datagrams of gso bytes of payload */
+        buf[1] = GSO_UDP_L4;
+        buf[2] = 42;                     /* hdr_len: Ethernet, IPv4, UDP headers */
+        buf[4] = (uint8_t)gso;
+        buf[5] = (uint8_t)(gso >> 8);
     }
     v->ntx_free--;
     if (inplace) {
@@ -355,7 +376,8 @@ static int vnet_attach(const struct v_dev_info *d, struct nic *n)
     v->hdr_len = v->t.modern ? 12 : 10;
     vpci_reset(&v->t);
     vpci_status(&v->t, VPCI_S_ACK | VPCI_S_DRIVER);
-    v->features = vpci_negotiate(&v->t, F_MAC | F_STATUS | F_CSUM | F_GUEST_CSUM | F_INDIRECT);
+    v->features = vpci_negotiate(&v->t, F_MAC | F_STATUS | F_CSUM | F_GUEST_CSUM | F_INDIRECT |
+                                           F_HOST_USO);
     if (!(v->features & F_MAC)) {
         vpci_status(&v->t, VPCI_S_FAILED);
         page_free((uint32_t)v);
@@ -377,6 +399,8 @@ static int vnet_attach(const struct v_dev_info *d, struct nic *n)
     n->priv = v;
     if (v->features & F_CSUM)
         n->caps |= NIC_CAP_TX_UDP_CSUM;
+    if ((v->features & (F_CSUM | F_INDIRECT | F_HOST_USO)) == (F_CSUM | F_INDIRECT | F_HOST_USO))
+        n->caps |= NIC_CAP_TX_USO;
     n->irq = d->irq;
     err = arch_irq_register(d->irq, vnet_irq, n);
     if (err)
