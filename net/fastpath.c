@@ -84,6 +84,28 @@ int net_fast_input(struct nic *n, const uint8_t *f, uint32_t len, int csum_ok)
     return net_udp_deliver(src, get16(f + F_UDP), get16(f + F_UDP + 2), f + F_DATA, ulen - 8);
 }
 
+int net_fast_input_gso(struct nic *n, const uint8_t *f, uint32_t len, uint32_t seg)
+{
+    struct netif *ni = net_netif();
+    uint32_t me = ni ? ip4_addr_get_u32(netif_ip4_addr(ni)) : 0;
+    if (len < F_DATA || !seg || f[F_TYPE] != 0x08 || f[F_TYPE + 1] != 0 || f[F_VHL] != 0x45 ||
+        f[F_PROTO] != 17 || net_ip_fragment(f, len) || !me || memcmp(f, n->mac, 6) ||
+        memcmp(f + F_DST, &me, 4))
+        return 0;
+    uint32_t tot = get16(f + 16), ulen = get16(f + F_UDP + 4);
+    if (tot != len - 14 || tot < 28 || ulen != tot - 20 || net_chksum(f + F_VHL, 20) != 0xffff)
+        return 0;
+    uint32_t src = (uint32_t)get16(f + F_SRC) << 16 | get16(f + F_SRC + 2);
+    const uint8_t *p = f + F_DATA;
+    for (uint32_t rem = ulen - 8; rem;) {     /* the datagrams the sender's host would cut */
+        uint32_t c = rem < seg ? rem : seg;
+        net_udp_deliver(src, get16(f + F_UDP), get16(f + F_UDP + 2), p, c);
+        p += c;
+        rem -= c;
+    }
+    return 1;
+}
+
 static void put16(uint8_t *p, uint32_t v)
 {
     p[0] = (uint8_t)(v >> 8);

@@ -97,7 +97,9 @@ struct net_nic_stats {
     uint8_t link;                    /* link is up */
     uint32_t rx_packets, rx_bytes, tx_packets, tx_bytes;
     uint32_t rx_dropped, tx_dropped, rx_errors, tx_errors, irqs;
-    uint32_t tx_inplace;             /* frames the device read partly from process pages */
+    uint32_t tx_inplace;             /* datagrams the device read partly from process pages */
+    uint32_t tx_gso, rx_gso;         /* frames cut into datagrams by the device or host;
+                                        frames that came uncut (UDP segmentation offload) */
 };
 
 /* Number of NICs with a driver attached. */

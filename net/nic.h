@@ -98,6 +98,9 @@ uint32_t nic_frame_max(void);
  * (virtio's DATA_VALID, or NEEDS_CSUM: it never left the host), which is then not
  * checked. The driver may reuse `frame` when this returns. */
 void nic_input(struct nic *n, const void *frame, uint32_t len, int csum_ok);
+/* A frame the host did not cut: UDP datagrams of seg bytes of payload each (the last may
+ * be shorter) behind one set of headers, up to 64 KiB (virtio-net's GUEST_USO). */
+void nic_input_gso(struct nic *n, const void *frame, uint32_t len, uint32_t seg);
 
 /* For drivers (net/nic.c). Physically contiguous zeroed pages for a device's rings:
  * base address or 0. Frame buffers. PCI: set command bits (1 I/O, 2 memory, 4 bus master); read BAR i. */

@@ -64,7 +64,8 @@ static void finish(struct move_op *op, int status)
 }
 
 /* The packets of a GSO frame being gathered: each a header and the mover's pieces. */
-#define GSO_MOST 32
+#define GSO_MOST 32                      /* packets in one frame: a group's slots */
+#define GSO_BYTES 65000                  /* and its payload, under IPv4's 64 KiB */
 struct gso_batch {
     uint8_t hdr[GSO_MOST][V_PROTO_HDR_SIZE + 4];
     struct net_iov v[NET_GSO_IOV];
@@ -101,7 +102,7 @@ static void send_packets(struct move_op *op, uint32_t g, uint32_t mask, int agai
 {
     uint32_t i, n, k = rp_slots();
     static struct gso_batch batch;       /* interrupts are off: one sender at a time */
-    struct gso_batch *b = k == 1 && net_udp_gso_ok() ? &batch : 0;
+    struct gso_batch *b = net_udp_gso_ok() ? &batch : 0;
     net_tx_hold();
     while (op->used && (n = vp_win_run(&mask, k, &i))) {
         NP_START(t0);
@@ -132,7 +133,7 @@ static void send_packets(struct move_op *op, uint32_t g, uint32_t mask, int agai
         if (b) {                         /* into the GSO frame: its own copy of the header */
             uint32_t plen_all = sizeof(hdr) + len;
             if (b->npk && (plen_all > b->seg || b->npk == GSO_MOST ||
-                           b->nv + 1 + np > NET_GSO_IOV))
+                           (b->npk + 1) * b->seg > GSO_BYTES || b->nv + 1 + np > NET_GSO_IOV))
                 gso_flush(op, b);
             if (!b->npk)
                 b->seg = plen_all;
