@@ -33,7 +33,7 @@
 #define F_USUM   40
 #define F_DATA   42
 
-#define IOV_MAX_OUT (NET_UDP_IOV + 1)    /* the datagram's pieces and the headers */
+#define IOV_MAX_OUT (NET_GSO_IOV + 1)    /* the datagram's pieces and the headers */
 
 int net_ip_fragment(const uint8_t *f, uint32_t len)
 {
@@ -84,6 +84,28 @@ int net_fast_input(struct nic *n, const uint8_t *f, uint32_t len, int csum_ok)
     return net_udp_deliver(src, get16(f + F_UDP), get16(f + F_UDP + 2), f + F_DATA, ulen - 8);
 }
 
+int net_fast_input_gso(struct nic *n, const uint8_t *f, uint32_t len, uint32_t seg)
+{
+    struct netif *ni = net_netif();
+    uint32_t me = ni ? ip4_addr_get_u32(netif_ip4_addr(ni)) : 0;
+    if (len < F_DATA || !seg || f[F_TYPE] != 0x08 || f[F_TYPE + 1] != 0 || f[F_VHL] != 0x45 ||
+        f[F_PROTO] != 17 || net_ip_fragment(f, len) || !me || memcmp(f, n->mac, 6) ||
+        memcmp(f + F_DST, &me, 4))
+        return 0;
+    uint32_t tot = get16(f + 16), ulen = get16(f + F_UDP + 4);
+    if (tot != len - 14 || tot < 28 || ulen != tot - 20 || net_chksum(f + F_VHL, 20) != 0xffff)
+        return 0;
+    uint32_t src = (uint32_t)get16(f + F_SRC) << 16 | get16(f + F_SRC + 2);
+    const uint8_t *p = f + F_DATA;
+    for (uint32_t rem = ulen - 8; rem;) {     /* the datagrams the sender's host would cut */
+        uint32_t c = rem < seg ? rem : seg;
+        net_udp_deliver(src, get16(f + F_UDP), get16(f + F_UDP + 2), p, c);
+        p += c;
+        rem -= c;
+    }
+    return 1;
+}
+
 static void put16(uint8_t *p, uint32_t v)
 {
     p[0] = (uint8_t)(v >> 8);
@@ -117,14 +139,17 @@ static uint16_t ip_id;
 static uint32_t via_lwip_ms[ARP_TABLE_SIZE];
 
 int net_fast_output(uint16_t sport, uint32_t dst_ip, uint16_t dport, const struct net_iov *iov,
-                    int n, uint32_t total, int *err)
+                    int n, uint32_t total, uint32_t gso, int *err)
 {
     struct nic *nic = net_nic();
     struct netif *ni = net_netif();
     ip4_addr_t dst;
     ip4_addr_set_u32(&dst, lwip_htonl(dst_ip));
     uint32_t me = ni ? ip4_addr_get_u32(netif_ip4_addr(ni)) : 0;
-    if (!me || n < 1 || n >= IOV_MAX_OUT || total > nic_frame_max() - F_DATA || !netif_is_up(ni) ||
+    uint32_t most = gso ? 65507u : nic_frame_max() - F_DATA;
+    if (gso && (!(nic->caps & NIC_CAP_TX_USO) || gso > net_mtu() - 28))
+        return 0;
+    if (!me || n < 1 || n >= IOV_MAX_OUT || total > most || !netif_is_up(ni) ||
         !netif_is_link_up(ni) || ip4_addr_ismulticast(&dst) || ip4_addr_isbroadcast(&dst, ni))
         return 0;
     const ip4_addr_t *hop = ip4_addr_netcmp(&dst, netif_ip4_addr(ni), netif_ip4_netmask(ni))
@@ -176,7 +201,7 @@ int net_fast_output(uint16_t sport, uint32_t dst_ip, uint16_t dport, const struc
     v[0] = (struct nic_iov){ h, F_DATA, 0 };
     for (int i = 0; i < n; i++)
         v[i + 1] = (struct nic_iov){ iov[i].base, iov[i].len, iov[i].ref };
-    *err = nic->ops->transmit(nic, v, n + 1, offload);
+    *err = nic->ops->transmit(nic, v, n + 1, gso ? (int)gso : offload);
     return 1;
 }
 

@@ -61,8 +61,15 @@ int net_udp_send(uint16_t port, uint32_t dst_ip, uint16_t dst_port, const void *
 /* The same with the datagram in n pieces (n <= NET_UDP_IOV), gathered without a copy
  * when it fits one frame and its next hop's MAC is known. */
 #define NET_UDP_IOV 8
+#define NET_GSO_IOV 72                   /* pieces of a segmented send (net_udp_send_gso) */
 int net_udp_sendv(uint16_t port, uint32_t dst_ip, uint16_t dst_port,
                   const struct net_iov *iov, int n);
+/* Send the pieces as UDP datagrams of seg bytes each (the last may be shorter), in one
+ * frame that the NIC or host cuts (UDP segmentation offload), when the NIC can and the
+ * next hop is known: 0; 1 when it cannot (send them one by one); or an error. */
+int net_udp_gso_ok(void);
+int net_udp_send_gso(uint16_t port, uint32_t dst_ip, uint16_t dst_port,
+                     const struct net_iov *iov, int n, uint32_t seg);
 
 /* Send a burst: between net_tx_hold and the matching net_tx_release, datagrams only
  * join the NIC's transmit ring, and the release tells the device once (one doorbell
@@ -90,7 +97,9 @@ struct net_nic_stats {
     uint8_t link;                    /* link is up */
     uint32_t rx_packets, rx_bytes, tx_packets, tx_bytes;
     uint32_t rx_dropped, tx_dropped, rx_errors, tx_errors, irqs;
-    uint32_t tx_inplace;             /* frames the device read partly from process pages */
+    uint32_t tx_inplace;             /* datagrams the device read partly from process pages */
+    uint32_t tx_gso, rx_gso;         /* frames cut into datagrams by the device or host;
+                                        frames that came uncut (UDP segmentation offload) */
 };
 
 /* Number of NICs with a driver attached. */

@@ -40,8 +40,11 @@ int net_fast_input(struct nic *n, const uint8_t *f, uint32_t len, int csum_ok);
  * here and gathered by the driver, when dst is unicast and its next hop's MAC is in
  * lwIP's ARP cache. Returns 1 if it went (*err = the driver's answer), 0 if lwIP must
  * send it (multicast, broadcast, no ARP entry yet, no address). */
+/* A received UDP GSO frame (virtio's GSO_UDP_L4): its payload cut at seg bytes, each
+ * piece delivered as the datagram it was sent as. 1 if it was ours, else 0. */
+int net_fast_input_gso(struct nic *n, const uint8_t *f, uint32_t len, uint32_t seg);
 int net_fast_output(uint16_t sport, uint32_t dst_ip, uint16_t dport, const struct net_iov *iov,
-                    int n, uint32_t total, int *err);
+                    int n, uint32_t total, uint32_t gso, int *err);
 /* Start the command-line network diagnostics, `udpecho` and `udpping=A.B.C.D`
  * (net/nettest.c). Called once by net_init when the interface exists. */
 void nettest_init(void);

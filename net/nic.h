@@ -24,6 +24,7 @@ struct v_dev_info;
 
 /* What a NIC can do for the stack (struct nic's caps). */
 #define NIC_CAP_TX_UDP_CSUM 1       /* computes the UDP checksum of an outgoing frame */
+#define NIC_CAP_TX_USO      2       /* cuts one frame into UDP datagrams (udp_csum > 1) */
 
 /* A piece of an outgoing frame; ref as in struct net_iov (net.h). */
 struct nic_iov {
@@ -45,7 +46,10 @@ struct nic_ops {
      * flush tells the device later: under emulation every doorbell is an exit.
      * udp_csum (only with NIC_CAP_TX_UDP_CSUM): the frame is Ethernet, a 20-byte IPv4
      * header and a whole UDP datagram whose checksum field holds the pseudo-header's
-     * sum; the device completes it.
+     * sum; the device completes it. udp_csum > 1 (only with NIC_CAP_TX_USO): the same,
+     * and the UDP payload is cut into datagrams of udp_csum bytes each (the last may be
+     * shorter) by the device or the host: UDP segmentation offload; the frame may then
+     * be up to 64 KiB, its ref pieces given in place.
      * Returns 0, or V_EBUSY when the transmit ring is full (frame dropped). */
     int (*transmit)(struct nic *n, const struct nic_iov *iov, int niov, int udp_csum);
     /* Tell the device about the frames queued while tx_hold was set. */
@@ -94,6 +98,9 @@ uint32_t nic_frame_max(void);
  * (virtio's DATA_VALID, or NEEDS_CSUM: it never left the host), which is then not
  * checked. The driver may reuse `frame` when this returns. */
 void nic_input(struct nic *n, const void *frame, uint32_t len, int csum_ok);
+/* A frame the host did not cut: UDP datagrams of seg bytes of payload each (the last may
+ * be shorter) behind one set of headers, up to 64 KiB (virtio-net's GUEST_USO). */
+void nic_input_gso(struct nic *n, const void *frame, uint32_t len, uint32_t seg);
 
 /* For drivers (net/nic.c). Physically contiguous zeroed pages for a device's rings:
  * base address or 0. Frame buffers. PCI: set command bits (1 I/O, 2 memory, 4 bus master); read BAR i. */

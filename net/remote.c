@@ -437,8 +437,11 @@ void remote_stats(struct v_net_stats *out)
 {
     *out = rstats;
     struct net_nic_stats n;
-    for (uint32_t i = 0; net_nic_stats(i, &n) == V_OK; i++)
+    for (uint32_t i = 0; net_nic_stats(i, &n) == V_OK; i++) {
         out->tx_inplace += n.tx_inplace;
+        out->tx_gso += n.tx_gso;
+        out->rx_gso += n.rx_gso;
+    }
     out->pages_held = mem_pages_held();
 }
 

@@ -63,6 +63,37 @@ static void finish(struct move_op *op, int status)
     op->used = 0;
 }
 
+/* The packets of a GSO frame being gathered: each a header and the mover's pieces. */
+#define GSO_MOST 32                      /* packets in one frame: a group's slots */
+#define GSO_BYTES 65000                  /* and its payload, under IPv4's 64 KiB */
+struct gso_batch {
+    uint8_t hdr[GSO_MOST][V_PROTO_HDR_SIZE + 4];
+    struct net_iov v[NET_GSO_IOV];
+    int first[GSO_MOST + 1];         /* packet p is v[first[p] .. first[p + 1]) */
+    int npk, nv;
+    uint32_t seg;                    /* every packet's length but the last's */
+};
+
+/* Send what the batch holds: one frame cut into its packets by the NIC or host when it
+ * can, else one datagram each. */
+static void gso_flush(struct move_op *op, struct gso_batch *b)
+{
+    if (!b->npk)
+        return;
+    b->first[b->npk] = b->nv;
+    int err = b->npk > 1 ? net_udp_send_gso(V_PROTO_PORT, op->addr, op->port, b->v, b->nv, b->seg)
+                         : 1;
+    if (err == 1) {
+        for (int p = 0; p < b->npk; p++)
+            if (net_udp_sendv(V_PROTO_PORT, op->addr, op->port, b->v + b->first[p],
+                              b->first[p + 1] - b->first[p]) == V_OK)
+                rstats.tx++;
+    } else if (err == V_OK) {
+        rstats.tx += (uint32_t)b->npk;
+    }
+    b->npk = b->nv = 0;
+}
+
 /* Send the slots of group g named by mask, as packets of up to rp_slots() slots each
  * (more than one only with jumbo frames), LAST on the one holding the highest, in one
  * burst for the NIC. The bytes are gathered from the local process's pages straight into
@@ -70,6 +101,8 @@ static void finish(struct move_op *op, int status)
 static void send_packets(struct move_op *op, uint32_t g, uint32_t mask, int again)
 {
     uint32_t i, n, k = rp_slots();
+    static struct gso_batch batch;       /* interrupts are off: one sender at a time */
+    struct gso_batch *b = net_udp_gso_ok() ? &batch : 0;
     net_tx_hold();
     while (op->used && (n = vp_win_run(&mask, k, &i))) {
         NP_START(t0);
@@ -97,6 +130,23 @@ static void send_packets(struct move_op *op, uint32_t g, uint32_t mask, int agai
             h.flags |= VPF_RETRANSMIT;
         vp_encode_hdr(&h, 4 + len, hdr);
         rp_put32(hdr + V_PROTO_HDR_SIZE, op->client_base + off);
+        if (b) {                         /* into the GSO frame: its own copy of the header */
+            uint32_t plen_all = sizeof(hdr) + len;
+            if (b->npk && (plen_all > b->seg || b->npk == GSO_MOST ||
+                           (b->npk + 1) * b->seg > GSO_BYTES || b->nv + 1 + np > NET_GSO_IOV))
+                gso_flush(op, b);
+            if (!b->npk)
+                b->seg = plen_all;
+            memcpy(b->hdr[b->npk], hdr, sizeof(hdr));
+            b->first[b->npk++] = b->nv;
+            b->v[b->nv++] = (struct net_iov){ b->hdr[b->npk - 1], sizeof(hdr), 0 };
+            for (int j = 0; j < np; j++)
+                b->v[b->nv++] = (struct net_iov){ piece[j], plen[j], 1 };
+            if (plen_all < b->seg)
+                gso_flush(op, b);        /* a shorter packet can only be the last */
+            NP_END(NP_MOVEPKT, t0);
+            continue;
+        }
         struct net_iov v[NET_UDP_IOV] = { { hdr, sizeof(hdr), 0 } };
         for (int j = 0; j < np; j++)
             v[j + 1] = (struct net_iov){ piece[j], plen[j], 1 };   /* the mover's pages */
@@ -104,6 +154,8 @@ static void send_packets(struct move_op *op, uint32_t g, uint32_t mask, int agai
             rstats.tx++;
         NP_END(NP_MOVEPKT, t0);
     }
+    if (b)
+        gso_flush(op, b);
     net_tx_release();
     if (again)
         rstats.retransmits++;

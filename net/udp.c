@@ -10,6 +10,7 @@
 #include "net.h"
 #include "netpriv.h"
 #include "netprof.h"
+#include "nic.h"
 #include <v/err.h>
 #include "lwip/igmp.h"
 #include "lwip/netif.h"
@@ -139,9 +140,32 @@ int net_udp_sendv(uint16_t port, uint32_t dst_ip, uint16_t dst_port,
         return V_EINVAL;
     NP_START(t0);
     int err;
-    if (!net_fast_output(port, dst_ip, dst_port, iov, n, len, &err))
+    if (!net_fast_output(port, dst_ip, dst_port, iov, n, len, 0, &err))
         err = lwip_send(l, dst_ip, dst_port, iov, n, len);
     NP_END(NP_UDPSEND, t0);
+    return err;
+}
+
+int net_udp_gso_ok(void)
+{
+    struct nic *nic = net_nic();
+    return nic && (nic->caps & NIC_CAP_TX_USO);
+}
+
+int net_udp_send_gso(uint16_t port, uint32_t dst_ip, uint16_t dst_port,
+                     const struct net_iov *iov, int n, uint32_t seg)
+{
+    struct listener *l = net_netif() ? find(port) : 0;
+    if (!l)
+        return V_ENOTFOUND;
+    uint32_t len = 0;
+    for (int i = 0; i < n; i++)
+        len += iov[i].len;
+    if (n < 1 || n > NET_GSO_IOV || !seg)
+        return V_EINVAL;
+    int err;
+    if (!net_fast_output(port, dst_ip, dst_port, iov, n, len, seg, &err))
+        return 1;
     return err;
 }
 

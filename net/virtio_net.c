@@ -40,6 +40,11 @@
 #define F_MAC         (1u << 5)
 #define F_STATUS      (1u << 16)
 #define F_INDIRECT    (1u << 28) /* VIRTIO_RING_F_INDIRECT_DESC */
+#define F_HOST_USO    (1ull << 56) /* it cuts a frame into UDP datagrams (modern only) */
+#define F_GUEST_USO4  (1ull << 54) /* it may hand us such uncut frames (IPv4) */
+#define F_GUEST_USO6  (1ull << 55) /* the same for IPv6: tun takes USO only with both */
+#define RX_USO        64           /* receive buffers of 64 KiB + 4: 4.25 MiB */
+#define USO_FRAME     65550
 #define NET_S_LINK_UP 1
 #define DESC_F_NEXT   1
 #define DESC_F_WRITE  2
@@ -54,8 +59,9 @@
                                     move's window of packet groups fits the transmit ring */
 #define RX_JUMBO  128            /* receive buffers with jumbo frames: 1.5 MiB at 9000 */
 #define MIN_FRAME 60
-#define IND_MAX   (NET_UDP_IOV + 4)   /* an indirect table: every piece, the copied runs */
+#define IND_MAX   (NET_GSO_IOV + 4)   /* an indirect table: every piece, the copied runs */
 #define IND_BYTES (IND_MAX * 16)      /* at the end of each buffer */
+#define GSO_UDP_L4 5                  /* virtio_net_hdr.gso_type: UDP segmentation */
 #define INPLACE_MIN 256          /* a shorter page piece is copied: a descriptor costs too */
 #define RXQ 0
 #define TXQ 1
@@ -107,9 +113,11 @@ static uint32_t align_page(uint32_t x) { return (x + ARCH_PAGE_SIZE - 1) & ~(ARC
 /* Buffers for the first nbuf descriptors of q: two to a page when a frame fits 2 KiB
  * (the default MTU), else each its own run of contiguous pages (the device reads and
  * writes physical addresses, and one descriptor covers one buffer). */
-static int vq_buffers(struct vq *q)
+static int vq_buffers(struct vq *q, uint32_t frame)
 {
-    uint32_t need = HDR_MAX + nic_frame_max() + IND_BYTES;
+    uint32_t need = HDR_MAX + frame + IND_BYTES;
+    if (need < 2048 + 1)
+        need = 2048 + 1;                 /* a page: a GSO frame's headers and its table */
     q->bufsz = need <= BUFSZ ? BUFSZ : align_page(need);
     return nic_alloc_bufs(q->buf, q->nbuf, q->bufsz);
 }
@@ -117,7 +125,7 @@ static int vq_buffers(struct vq *q)
 /* Lay out queue `index` (legacy vring: descriptors, available ring, then the used ring
  * on the next page boundary) in contiguous pages, give it to the device, and give each
  * of its first nbuf descriptors a buffer (at most `most`). */
-static int vq_setup(struct vnet *v, struct vq *q, uint16_t index, uint16_t most)
+static int vq_setup(struct vnet *v, struct vq *q, uint16_t index, uint16_t most, uint32_t frame)
 {
     q->num = vpci_queue_size(&v->t, index);
     if (q->num == 0 || q->num > 32768)
@@ -131,7 +139,7 @@ static int vq_setup(struct vnet *v, struct vq *q, uint16_t index, uint16_t most)
     q->desc = (volatile struct vq_desc *)mem;
     q->avail = (volatile struct vq_avail *)(mem + 16u * q->num);
     q->used = (volatile struct vq_used *)(mem + used_off);
-    int err = vq_buffers(q);
+    int err = vq_buffers(q, frame);
     if (err)
         return err;
     for (uint32_t i = 0; i < q->nbuf; i++)
@@ -176,7 +184,11 @@ static void rx_drain(struct nic *n, struct vnet *v)
             n->stats.rx_errors++;        /* a device bug: never reuse an unknown id */
             continue;
         }
-        if (len > v->hdr_len && len - v->hdr_len <= nic_frame_max())
+        uint8_t *b = q->buf[id];
+        if (b[1] == GSO_UDP_L4 && (v->features & F_GUEST_USO4) && len > v->hdr_len &&
+            len <= q->bufsz)
+            nic_input_gso(n, b + v->hdr_len, len - v->hdr_len, (uint32_t)(b[4] | b[5] << 8));
+        else if (len > v->hdr_len && len - v->hdr_len <= nic_frame_max())
             nic_input(n, q->buf[id] + v->hdr_len, len - v->hdr_len,
                       q->buf[id][0] & (HDR_F_NEEDS_CSUM | HDR_F_DATA_VALID));
         else
@@ -247,16 +259,22 @@ static int vnet_transmit(struct nic *n, const struct nic_iov *iov, int niov, int
         total += iov[i].len;
         inplace |= iov[i].ref && iov[i].len >= INPLACE_MIN;
     }
-    if (total > nic_frame_max() || niov > NET_UDP_IOV + 1) {
+    uint32_t gso = udp_csum > 1 ? (uint32_t)udp_csum : 0;
+    if (total > (gso ? 65535u : nic_frame_max()) || niov > IND_MAX - 2 ||
+        (gso && !(v->features & F_HOST_USO))) {
         n->stats.tx_errors++;
         return V_EINVAL;
     }
     inplace = inplace && (v->features & F_INDIRECT) && total >= MIN_FRAME;
+    if (gso && !inplace) {
+        n->stats.tx_errors++;
+        return V_EINVAL;                 /* its payload lives in process pages only */
+    }
     /* With pieces in place, t (the indirect table) lists the frame's runs in order:
      * the header and each run of copied pieces (copied to the frame's own offset in the
      * buffer), and each page piece where it is. */
     volatile struct vq_desc *t = (volatile struct vq_desc *)(buf + q->bufsz - IND_BYTES);
-    uint32_t nd = 1;
+    uint32_t nd = 1, copied = 0;         /* copied: bytes packed after the header */
     int open = 1;                        /* t[nd - 1] is a copied run that may grow */
     t[0].addr = (uint32_t)buf;
     t[0].len = v->hdr_len;
@@ -266,18 +284,23 @@ static int vnet_transmit(struct nic *n, const struct nic_iov *iov, int niov, int
             t[nd++].len = iov[i].len;
             open = 0;
         } else {
-            memcpy(buf + v->hdr_len + len, iov[i].base, iov[i].len);
+            if (v->hdr_len + copied + iov[i].len > q->bufsz - IND_BYTES) {
+                n->stats.tx_errors++;
+                return V_EINVAL;         /* more copied bytes than the buffer holds */
+            }
+            memcpy(buf + v->hdr_len + copied, iov[i].base, iov[i].len);
             if (open) {
                 t[nd - 1].len += iov[i].len;
             } else {
-                t[nd].addr = (uint32_t)buf + v->hdr_len + len;
+                t[nd].addr = (uint32_t)buf + v->hdr_len + copied;
                 t[nd++].len = iov[i].len;
                 open = 1;
             }
+            copied += iov[i].len;
         }
         len += iov[i].len;
     }
-    if (len < MIN_FRAME) {
+    if (len < MIN_FRAME) {               /* only when all was copied: copied == len */
         memset(buf + v->hdr_len + len, 0, MIN_FRAME - len);
         len = MIN_FRAME;
     }
@@ -286,6 +309,12 @@ static int vnet_transmit(struct nic *n, const struct nic_iov *iov, int niov, int
         buf[0] = HDR_F_NEEDS_CSUM;       /* into its checksum field (6 bytes in) */
         buf[6] = 34;
         buf[8] = 6;
+    }
+    if (gso) {                           /* cut into datagrams of gso bytes of payload */
+        buf[1] = GSO_UDP_L4;
+        buf[2] = 42;                     /* hdr_len: Ethernet, IPv4, UDP headers */
+        buf[4] = (uint8_t)gso;
+        buf[5] = (uint8_t)(gso >> 8);
     }
     v->ntx_free--;
     if (inplace) {
@@ -298,7 +327,9 @@ static int vnet_transmit(struct nic *n, const struct nic_iov *iov, int niov, int
         q->desc[id].flags = DESC_F_INDIRECT;
         v->tx_inplace[id] = 1;
         nic_inplace_post();
-        n->stats.tx_inplace++;
+        uint32_t segs = gso ? (total - 42 + gso - 1) / gso : 1;   /* datagrams it makes */
+        n->stats.tx_inplace += segs;
+        n->stats.tx_gso += gso != 0;
     } else {
         q->desc[id].addr = (uint32_t)buf;
         q->desc[id].len = v->hdr_len + len;
@@ -355,7 +386,14 @@ static int vnet_attach(const struct v_dev_info *d, struct nic *n)
     v->hdr_len = v->t.modern ? 12 : 10;
     vpci_reset(&v->t);
     vpci_status(&v->t, VPCI_S_ACK | VPCI_S_DRIVER);
-    v->features = vpci_negotiate(&v->t, F_MAC | F_STATUS | F_CSUM | F_GUEST_CSUM | F_INDIRECT);
+    uint64_t want = F_MAC | F_STATUS | F_CSUM | F_GUEST_CSUM | F_INDIRECT | F_HOST_USO |
+                    F_GUEST_USO4 | F_GUEST_USO6;
+    uint64_t both = F_GUEST_USO4 | F_GUEST_USO6;
+    if ((vpci_features(&v->t) & both) != both || !strcmp(how, "nouso"))
+        want &= ~both;                   /* both or neither (tun's rule, above) */
+    if (!strcmp(how, "nouso"))
+        want &= ~F_HOST_USO;
+    v->features = vpci_negotiate(&v->t, want);
     if (!(v->features & F_MAC)) {
         vpci_status(&v->t, VPCI_S_FAILED);
         page_free((uint32_t)v);
@@ -363,9 +401,13 @@ static int vnet_attach(const struct v_dev_info *d, struct nic *n)
     }
     for (uint32_t i = 0; i < 6; i++)
         n->mac[i] = vpci_config8(&v->t, CFG_MAC + i);
-    err = vq_setup(v, &v->rx, RXQ, HDR_MAX + nic_frame_max() > BUFSZ ? RX_JUMBO : MAXBUF);
+    if (v->features & F_GUEST_USO4)
+        err = vq_setup(v, &v->rx, RXQ, RX_USO, USO_FRAME);
+    else
+        err = vq_setup(v, &v->rx, RXQ, HDR_MAX + nic_frame_max() > BUFSZ ? RX_JUMBO : MAXBUF,
+                       nic_frame_max());
     if (!err)
-        err = vq_setup(v, &v->tx, TXQ, MAXBUF);
+        err = vq_setup(v, &v->tx, TXQ, MAXBUF, nic_frame_max());
     if (err) {
         vpci_status(&v->t, VPCI_S_FAILED);
         return err;
@@ -377,6 +419,8 @@ static int vnet_attach(const struct v_dev_info *d, struct nic *n)
     n->priv = v;
     if (v->features & F_CSUM)
         n->caps |= NIC_CAP_TX_UDP_CSUM;
+    if ((v->features & (F_CSUM | F_INDIRECT | F_HOST_USO)) == (F_CSUM | F_INDIRECT | F_HOST_USO))
+        n->caps |= NIC_CAP_TX_USO;
     n->irq = d->irq;
     err = arch_irq_register(d->irq, vnet_irq, n);
     if (err)
@@ -385,8 +429,10 @@ static int vnet_attach(const struct v_dev_info *d, struct nic *n)
     for (uint16_t i = 0; i < v->rx.nbuf; i++)
         rx_post(&v->rx, i);
     vpci_notify(&v->t, RXQ);
-    kprintf("net: virtio-net at pci %u:%u.%u: %s interface\n", d->bus, d->dev, d->fn,
-            v->t.modern ? "virtio 1.0 (modern)" : "legacy");
+    kprintf("net: virtio-net at pci %u:%u.%u: %s interface%s\n", d->bus, d->dev, d->fn,
+            v->t.modern ? "virtio 1.0 (modern)" : "legacy",
+            (n->caps & NIC_CAP_TX_USO) && (v->features & F_GUEST_USO4)
+                ? ", UDP segmentation offload" : "");
     return V_OK;
 }
 

@@ -140,6 +140,16 @@ void vpci_reset(struct vpci *t)
 
 void vpci_status(struct vpci *t, uint8_t bits) { put_status(t, vpci_get_status(t) | bits); }
 
+uint64_t vpci_features(struct vpci *t)
+{
+    if (!t->modern)
+        return arch_io_read32(t->io + L_DEV_FEATURES);
+    *c32(t, C_DFSELECT) = 0;
+    uint64_t dev = *c32(t, C_DF);
+    *c32(t, C_DFSELECT) = 1;
+    return dev | (uint64_t)*c32(t, C_DF) << 32;
+}
+
 uint64_t vpci_negotiate(struct vpci *t, uint64_t want)
 {
     if (!t->modern) {
@@ -147,11 +157,7 @@ uint64_t vpci_negotiate(struct vpci *t, uint64_t want)
         arch_io_write32(t->io + L_GUEST_FEATURES, f);
         return f;
     }
-    *c32(t, C_DFSELECT) = 0;
-    uint64_t dev = *c32(t, C_DF);
-    *c32(t, C_DFSELECT) = 1;
-    dev |= (uint64_t)*c32(t, C_DF) << 32;
-    uint64_t f = dev & (want | VPCI_F_VERSION_1);
+    uint64_t f = vpci_features(t) & (want | VPCI_F_VERSION_1);
     if (!(f & VPCI_F_VERSION_1)) {
         vpci_status(t, VPCI_S_FAILED);
         return 0;

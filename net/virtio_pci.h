@@ -49,6 +49,8 @@ uint8_t vpci_get_status(struct vpci *t);
  * VERSION_1 added on the modern interface, then FEATURES_OK there. Returns what was
  * negotiated, or 0 with the device marked FAILED if it refused. */
 uint64_t vpci_negotiate(struct vpci *t, uint64_t want);
+/* What the device offers (legacy: the low 32 bits), before negotiating. */
+uint64_t vpci_features(struct vpci *t);
 
 /* Queue `index`'s size (0: no such queue, or index >= VPCI_MAX_QUEUES), and its set-up: the descriptor table, the
  * available ring and the used ring at mem in the legacy layout (descriptors, available

@@ -88,8 +88,8 @@ static void t_moves(void)
     my_net(&b);
     CHECK("move_from_1mib_across_nodes", !err && !v_msg_reply_code(&m) && m.w[0] == want,
           "err %d code %d sum 0x%08x want 0x%08x", err, v_msg_reply_code(&m), m.w[0], want);
-    printf("  MoveFrom 1 MiB: %u ms, %u datagrams out, %u sent in place\n", (uint32_t)(dt / 1000000),
-           b.tx - a.tx, b.tx_inplace - a.tx_inplace);
+    printf("  MoveFrom 1 MiB: %u ms, %u datagrams out, %u sent in place, %u frames cut by the host\n",
+           (uint32_t)(dt / 1000000), b.tx - a.tx, b.tx_inplace - a.tx_inplace, b.tx_gso - a.tx_gso);
     memset(buf, 0, CT_BIG);
     struct v_msg f = { .code = CT_FILL, .flags = V_MSG_SEG_WRITE, .seg_ptr = (uint32_t)buf,
                        .seg_len = CT_BIG, .w = { 5 } };
@@ -103,7 +103,8 @@ static void t_moves(void)
         bad += buf[i] != (uint8_t)(5 + i * 13);
     CHECK("move_to_1mib_across_nodes", !err && !v_msg_reply_code(&f) && !bad,
           "err %d code %d, %u bytes wrong", err, v_msg_reply_code(&f), bad);
-    printf("  MoveTo 1 MiB: %u ms, %u datagrams in\n", (uint32_t)(dt / 1000000), b.rx - a.rx);
+    printf("  MoveTo 1 MiB: %u ms, %u datagrams in, %u frames uncut\n", (uint32_t)(dt / 1000000),
+           b.rx - a.rx, b.rx_gso - a.rx_gso);
     struct v_msg g = { .code = CT_SUM, .seg_ptr = (uint32_t)buf, .seg_len = 4096 };
     err = v_send(&g, s2);
     CHECK("move_without_grant_is_refused_across_nodes", !err && v_msg_reply_code(&g) == V_ENOACCESS,

@@ -68,8 +68,11 @@ struct v_net_stats {
     uint32_t group_late;       /* replies after the window closed, or duplicates: dropped */
     uint32_t group_overflow;   /* replies dropped because the client's queue was full */
     /* sending from a process's pages in place (virtio-net; docs/NET.md) */
-    uint32_t tx_inplace;       /* frames the NIC read partly from process pages */
+    uint32_t tx_inplace;       /* datagrams the NIC read partly from process pages */
     uint32_t pages_held;       /* freed pages held now until the NIC has read them */
+    /* UDP segmentation offload (virtio-net on QEMU >= 8.2; docs/NET.md) */
+    uint32_t tx_gso;           /* frames the NIC or host cut into datagrams */
+    uint32_t rx_gso;           /* frames that came uncut: several datagrams each */
 };
 
 /* One membership of a local process (KS_GROUP_LIST). */
