@@ -134,7 +134,7 @@ read -r n k <<<"${out:-0 -1}"
 if [ "${nic#virtio}" != "$nic" ]; then lo=$((n - 5)) hi=$n; else lo=0 hi=0; fi
 ok=0; [ "$n" -gt 0 ] && [ "$k" -ge "$lo" ] && [ "$k" -le "$hi" ] && ok=1
 want="$lo..$hi"
-echo "  node 1: MoveFrom of 1 MiB, $k of $n frames sent from its pages in place (want $want)"
+echo "  node 1: MoveFrom of 1 MiB, $k of $n datagrams sent from its pages in place (want $want)"
 if [ $ok = 1 ]; then
   echo "PASS cluster/MoveFrom_1mib_sent_in_place"; passed=$((passed + 1))
 else
