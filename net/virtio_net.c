@@ -113,11 +113,11 @@ static uint32_t align_page(uint32_t x) { return (x + ARCH_PAGE_SIZE - 1) & ~(ARC
 /* Buffers for the first nbuf descriptors of q: two to a page when a frame fits 2 KiB
  * (the default MTU), else each its own run of contiguous pages (the device reads and
  * writes physical addresses, and one descriptor covers one buffer). */
-static int vq_buffers(struct vq *q, uint32_t frame)
+static int vq_buffers(struct vq *q, uint32_t frame, uint32_t least)
 {
     uint32_t need = HDR_MAX + frame + IND_BYTES;
-    if (need < 2048 + 1)
-        need = 2048 + 1;                 /* a page: a GSO frame's headers and its table */
+    if (need < least)
+        need = least;
     q->bufsz = need <= BUFSZ ? BUFSZ : align_page(need);
     return nic_alloc_bufs(q->buf, q->nbuf, q->bufsz);
 }
@@ -125,7 +125,8 @@ static int vq_buffers(struct vq *q, uint32_t frame)
 /* Lay out queue `index` (legacy vring: descriptors, available ring, then the used ring
  * on the next page boundary) in contiguous pages, give it to the device, and give each
  * of its first nbuf descriptors a buffer (at most `most`). */
-static int vq_setup(struct vnet *v, struct vq *q, uint16_t index, uint16_t most, uint32_t frame)
+static int vq_setup(struct vnet *v, struct vq *q, uint16_t index, uint16_t most, uint32_t frame,
+                    uint32_t least)
 {
     q->num = vpci_queue_size(&v->t, index);
     if (q->num == 0 || q->num > 32768)
@@ -139,7 +140,7 @@ static int vq_setup(struct vnet *v, struct vq *q, uint16_t index, uint16_t most,
     q->desc = (volatile struct vq_desc *)mem;
     q->avail = (volatile struct vq_avail *)(mem + 16u * q->num);
     q->used = (volatile struct vq_used *)(mem + used_off);
-    int err = vq_buffers(q, frame);
+    int err = vq_buffers(q, frame, least);
     if (err)
         return err;
     for (uint32_t i = 0; i < q->nbuf; i++)
@@ -402,12 +403,14 @@ static int vnet_attach(const struct v_dev_info *d, struct nic *n)
     for (uint32_t i = 0; i < 6; i++)
         n->mac[i] = vpci_config8(&v->t, CFG_MAC + i);
     if (v->features & F_GUEST_USO4)
-        err = vq_setup(v, &v->rx, RXQ, RX_USO, USO_FRAME);
+        err = vq_setup(v, &v->rx, RXQ, RX_USO, USO_FRAME, 0);
     else
         err = vq_setup(v, &v->rx, RXQ, HDR_MAX + nic_frame_max() > BUFSZ ? RX_JUMBO : MAXBUF,
-                       nic_frame_max());
-    if (!err)
-        err = vq_setup(v, &v->tx, TXQ, MAXBUF, nic_frame_max());
+                       nic_frame_max(), 0);
+    if (!err)                            /* with USO a transmit buffer is at least a page:
+                                            a group's 32 headers and its indirect table */
+        err = vq_setup(v, &v->tx, TXQ, MAXBUF, nic_frame_max(),
+                       (v->features & F_HOST_USO) ? BUFSZ + 1 : 0);
     if (err) {
         vpci_status(&v->t, VPCI_S_FAILED);
         return err;
