@@ -127,15 +127,22 @@ static int lwip_send(struct listener *l, uint32_t dst_ip, uint16_t dst_port,
     }
 }
 
+/* The port's listener (NULL: not open, or no interface) and the pieces' total. */
+static struct listener *sending(uint16_t port, const struct net_iov *iov, int n, uint32_t *len)
+{
+    *len = 0;
+    for (int i = 0; i < n; i++)
+        *len += iov[i].len;
+    return net_netif() ? find(port) : 0;
+}
+
 int net_udp_sendv(uint16_t port, uint32_t dst_ip, uint16_t dst_port,
                   const struct net_iov *iov, int n)
 {
-    struct listener *l = net_netif() ? find(port) : 0;
+    uint32_t len;
+    struct listener *l = sending(port, iov, n, &len);
     if (!l)
         return V_ENOTFOUND;
-    uint32_t len = 0;
-    for (int i = 0; i < n; i++)
-        len += iov[i].len;
     if (len > UDP_MAX_PAYLOAD || n < 1 || n > NET_UDP_IOV)
         return V_EINVAL;
     NP_START(t0);
@@ -155,12 +162,9 @@ int net_udp_gso_ok(void)
 int net_udp_send_gso(uint16_t port, uint32_t dst_ip, uint16_t dst_port,
                      const struct net_iov *iov, int n, uint32_t seg)
 {
-    struct listener *l = net_netif() ? find(port) : 0;
-    if (!l)
+    uint32_t len;
+    if (!sending(port, iov, n, &len))
         return V_ENOTFOUND;
-    uint32_t len = 0;
-    for (int i = 0; i < n; i++)
-        len += iov[i].len;
     if (n < 1 || n > NET_GSO_IOV || !seg)
         return V_EINVAL;
     int err;
