@@ -60,7 +60,9 @@ int net_udp_offload(struct nic *n, uint8_t *f, uint32_t len)
 
 static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 
-int net_fast_input(struct nic *n, const uint8_t *f, uint32_t len, int csum_ok)
+/* A frame that is Ethernet, a plain IPv4 header (right checksum, no fragment, no
+ * options) and UDP, unicast to this node: its UDP length, else 0. */
+static uint32_t udp_for_us(struct nic *n, const uint8_t *f, uint32_t len)
 {
     struct netif *ni = net_netif();
     uint32_t me = ni ? ip4_addr_get_u32(netif_ip4_addr(ni)) : 0;
@@ -70,6 +72,14 @@ int net_fast_input(struct nic *n, const uint8_t *f, uint32_t len, int csum_ok)
         return 0;
     uint32_t tot = get16(f + 16), ulen = get16(f + F_UDP + 4);
     if (tot > len - 14 || tot < 28 || ulen != tot - 20 || net_chksum(f + F_VHL, 20) != 0xffff)
+        return 0;
+    return ulen;
+}
+
+int net_fast_input(struct nic *n, const uint8_t *f, uint32_t len, int csum_ok)
+{
+    uint32_t ulen = udp_for_us(n, f, len);
+    if (!ulen)
         return 0;
     if (!csum_ok && (f[F_USUM] || f[F_USUM + 1])) {
         uint8_t ph[4] = { 0, 17, f[F_UDP + 4], f[F_UDP + 5] };
@@ -86,14 +96,8 @@ int net_fast_input(struct nic *n, const uint8_t *f, uint32_t len, int csum_ok)
 
 int net_fast_input_gso(struct nic *n, const uint8_t *f, uint32_t len, uint32_t seg)
 {
-    struct netif *ni = net_netif();
-    uint32_t me = ni ? ip4_addr_get_u32(netif_ip4_addr(ni)) : 0;
-    if (len < F_DATA || !seg || f[F_TYPE] != 0x08 || f[F_TYPE + 1] != 0 || f[F_VHL] != 0x45 ||
-        f[F_PROTO] != 17 || net_ip_fragment(f, len) || !me || memcmp(f, n->mac, 6) ||
-        memcmp(f + F_DST, &me, 4))
-        return 0;
-    uint32_t tot = get16(f + 16), ulen = get16(f + F_UDP + 4);
-    if (tot != len - 14 || tot < 28 || ulen != tot - 20 || net_chksum(f + F_VHL, 20) != 0xffff)
+    uint32_t ulen = seg ? udp_for_us(n, f, len) : 0;
+    if (!ulen || ulen != len - 34)       /* an uncut frame is never padded */
         return 0;
     uint32_t src = (uint32_t)get16(f + F_SRC) << 16 | get16(f + F_SRC + 2);
     const uint8_t *p = f + F_DATA;

@@ -63,7 +63,9 @@ static void finish(struct move_op *op, int status)
     op->used = 0;
 }
 
-/* The packets of a GSO frame being gathered: each a header and the mover's pieces. */
+/* The packets of a burst being gathered, each its header and the mover's pieces: one
+ * GSO frame when the NIC has the host cut frames (net_udp_gso_ok), else one datagram
+ * each. */
 #define GSO_MOST 32                      /* packets in one frame: a group's slots */
 #define GSO_BYTES 65000                  /* and its payload, under IPv4's 64 KiB */
 struct gso_batch {
@@ -81,8 +83,9 @@ static void gso_flush(struct move_op *op, struct gso_batch *b)
     if (!b->npk)
         return;
     b->first[b->npk] = b->nv;
-    int err = b->npk > 1 ? net_udp_send_gso(V_PROTO_PORT, op->addr, op->port, b->v, b->nv, b->seg)
-                         : 1;
+    int err = b->npk > 1 && net_udp_gso_ok()
+                  ? net_udp_send_gso(V_PROTO_PORT, op->addr, op->port, b->v, b->nv, b->seg)
+                  : 1;
     if (err == 1) {
         for (int p = 0; p < b->npk; p++)
             if (net_udp_sendv(V_PROTO_PORT, op->addr, op->port, b->v + b->first[p],
@@ -102,13 +105,12 @@ static void send_packets(struct move_op *op, uint32_t g, uint32_t mask, int agai
 {
     uint32_t i, n, k = rp_slots();
     static struct gso_batch batch;       /* interrupts are off: one sender at a time */
-    struct gso_batch *b = net_udp_gso_ok() ? &batch : 0;
+    struct gso_batch *b = &batch;
     net_tx_hold();
     while (op->used && (n = vp_win_run(&mask, k, &i))) {
         NP_START(t0);
         uint32_t off = g * GROUP + i * PKT;
         uint32_t len = op->total - off < n * PKT ? op->total - off : n * PKT;
-        uint8_t hdr[V_PROTO_HDR_SIZE + 4];   /* the header, then DATA's client address */
         const uint8_t *piece[NET_UDP_IOV - 1];
         uint32_t plen[NET_UDP_IOV - 1];
         int np = vm_pieces(op->local->team, op->local_base + off, len, piece, plen,
@@ -128,34 +130,24 @@ static void send_packets(struct move_op *op, uint32_t g, uint32_t mask, int agai
                                  .seq = (op->id << 16) | (off / PKT) };
         if (again)
             h.flags |= VPF_RETRANSMIT;
+        uint32_t plen_all = V_PROTO_HDR_SIZE + 4 + len;   /* the header, the client address */
+        if (b->npk && (plen_all > b->seg || b->npk == GSO_MOST ||
+                       (b->npk + 1) * b->seg > GSO_BYTES || b->nv + 1 + np > NET_GSO_IOV))
+            gso_flush(op, b);
+        if (!b->npk)
+            b->seg = plen_all;
+        uint8_t *hdr = b->hdr[b->npk];
         vp_encode_hdr(&h, 4 + len, hdr);
         rp_put32(hdr + V_PROTO_HDR_SIZE, op->client_base + off);
-        if (b) {                         /* into the GSO frame: its own copy of the header */
-            uint32_t plen_all = sizeof(hdr) + len;
-            if (b->npk && (plen_all > b->seg || b->npk == GSO_MOST ||
-                           (b->npk + 1) * b->seg > GSO_BYTES || b->nv + 1 + np > NET_GSO_IOV))
-                gso_flush(op, b);
-            if (!b->npk)
-                b->seg = plen_all;
-            memcpy(b->hdr[b->npk], hdr, sizeof(hdr));
-            b->first[b->npk++] = b->nv;
-            b->v[b->nv++] = (struct net_iov){ b->hdr[b->npk - 1], sizeof(hdr), 0 };
-            for (int j = 0; j < np; j++)
-                b->v[b->nv++] = (struct net_iov){ piece[j], plen[j], 1 };
-            if (plen_all < b->seg)
-                gso_flush(op, b);        /* a shorter packet can only be the last */
-            NP_END(NP_MOVEPKT, t0);
-            continue;
-        }
-        struct net_iov v[NET_UDP_IOV] = { { hdr, sizeof(hdr), 0 } };
+        b->first[b->npk++] = b->nv;
+        b->v[b->nv++] = (struct net_iov){ hdr, V_PROTO_HDR_SIZE + 4, 0 };
         for (int j = 0; j < np; j++)
-            v[j + 1] = (struct net_iov){ piece[j], plen[j], 1 };   /* the mover's pages */
-        if (net_udp_sendv(V_PROTO_PORT, op->addr, op->port, v, np + 1) == V_OK)
-            rstats.tx++;
+            b->v[b->nv++] = (struct net_iov){ piece[j], plen[j], 1 };   /* the mover's pages */
+        if (plen_all < b->seg)
+            gso_flush(op, b);            /* a shorter packet can only be the last */
         NP_END(NP_MOVEPKT, t0);
     }
-    if (b)
-        gso_flush(op, b);
+    gso_flush(op, b);
     net_tx_release();
     if (again)
         rstats.retransmits++;

@@ -271,28 +271,30 @@ static int vnet_transmit(struct nic *n, const struct nic_iov *iov, int niov, int
         n->stats.tx_errors++;
         return V_EINVAL;                 /* its payload lives in process pages only */
     }
-    /* With pieces in place, t (the indirect table) lists the frame's runs in order:
-     * the header and each run of copied pieces (copied to the frame's own offset in the
-     * buffer), and each page piece where it is. */
+    /* Copied pieces go one after another behind the header. With pieces in place, t
+     * (the indirect table) also lists the frame's runs in order: the header with the
+     * copied run after it, each page piece where it is, each later copied run. */
     volatile struct vq_desc *t = (volatile struct vq_desc *)(buf + q->bufsz - IND_BYTES);
-    uint32_t nd = 1, copied = 0;         /* copied: bytes packed after the header */
+    uint32_t nd = 1, copied = 0;
     int open = 1;                        /* t[nd - 1] is a copied run that may grow */
-    t[0].addr = (uint32_t)buf;
-    t[0].len = v->hdr_len;
+    if (inplace) {
+        t[0].addr = (uint32_t)buf;
+        t[0].len = v->hdr_len;
+    }
     for (int i = 0; i < niov; i++) {
         if (inplace && iov[i].ref && iov[i].len >= INPLACE_MIN) {
             t[nd].addr = (uint32_t)iov[i].base;   /* identity-mapped: its physical address */
             t[nd++].len = iov[i].len;
             open = 0;
         } else {
-            if (v->hdr_len + copied + iov[i].len > q->bufsz - IND_BYTES) {
+            if (inplace && v->hdr_len + copied + iov[i].len > q->bufsz - IND_BYTES) {
                 n->stats.tx_errors++;
                 return V_EINVAL;         /* more copied bytes than the buffer holds */
             }
             memcpy(buf + v->hdr_len + copied, iov[i].base, iov[i].len);
-            if (open) {
+            if (inplace && open) {
                 t[nd - 1].len += iov[i].len;
-            } else {
+            } else if (inplace) {
                 t[nd].addr = (uint32_t)buf + v->hdr_len + copied;
                 t[nd++].len = iov[i].len;
                 open = 1;

@@ -112,50 +112,42 @@ else
   echo "FAIL cluster/igmp_group_memberships_on_the_bridge"; failed=$((failed + 1))
   grep -E '239\.86\.' <<<"$mdb" | sed 's/^/  | /'
 fi
+# in_range NAME VALUE LO HI WHAT: one check, passed when VALUE (a number) is in LO..HI.
+in_range() {
+  echo "  node 1: $5: ${2:-none} (want $3..$4)"
+  if [ -n "$2" ] && [ "$2" -ge "$3" ] && [ "$2" -le "$4" ]; then
+    echo "PASS cluster/$1"; passed=$((passed + 1))
+  else
+    echo "FAIL cluster/$1: $5: ${2:-none} (want $3..$4)"; failed=$((failed + 1))
+  fi
+}
+virtio=0; [ "${nic#virtio}" != "$nic" ] && virtio=1
 # The 1 MiB moves' datagrams on node 1 (ctest prints them): 745 slots of 1,408 bytes,
 # one DATA packet each at MTU 1500, six a packet with jumbo frames (docs/PROTOCOL.md),
 # plus a few acks and the transaction itself either way.
+if [ "$mtu" -ge 9000 ]; then lo=120; hi=200; else lo=745; hi=900; fi
 for dir_word in "MoveFrom out" "MoveTo in"; do
   set -- $dir_word
   n=$(sed -nE "s/^  $1 1 MiB: [0-9]+ ms, ([0-9]+) datagrams $2(,.*)?\$/\1/p" "$dir/node1.txt" | head -1)
-  if [ "$mtu" -ge 9000 ]; then lo=120; hi=200; else lo=745; hi=900; fi
-  echo "  node 1: $1 of 1 MiB, ${n:-no} datagrams $2 at MTU $mtu (want $lo..$hi)"
-  if [ -n "$n" ] && [ "$n" -ge $lo ] && [ "$n" -le $hi ]; then
-    echo "PASS cluster/${1}_1mib_datagram_count"; passed=$((passed + 1))
-  else
-    echo "FAIL cluster/${1}_1mib_datagram_count: ${n:-none} datagrams $2 (want $lo..$hi)"
-    failed=$((failed + 1))
-  fi
+  in_range "${1}_1mib_datagram_count" "$n" $lo $hi "$1 of 1 MiB, datagrams $2 at MTU $mtu"
 done
 # MoveFrom's DATA leaves node 1 from the client's pages in place on virtio-net (indirect
 # descriptors; docs/NET.md), copied on e1000: all but the transaction's few small frames.
 out=$(sed -nE "s/^  MoveFrom 1 MiB: .* ([0-9]+) datagrams out, ([0-9]+) sent in place,.*/\1 \2/p" "$dir/node1.txt" | head -1)
 read -r n k <<<"${out:-0 -1}"
-if [ "${nic#virtio}" != "$nic" ]; then lo=$((n - 5)) hi=$n; else lo=0 hi=0; fi
-ok=0; [ "$n" -gt 0 ] && [ "$k" -ge "$lo" ] && [ "$k" -le "$hi" ] && ok=1
-want="$lo..$hi"
-echo "  node 1: MoveFrom of 1 MiB, $k of $n datagrams sent from its pages in place (want $want)"
-if [ $ok = 1 ]; then
-  echo "PASS cluster/MoveFrom_1mib_sent_in_place"; passed=$((passed + 1))
-else
-  echo "FAIL cluster/MoveFrom_1mib_sent_in_place: $k of $n (want $want)"; failed=$((failed + 1))
-fi
+if [ $virtio = 1 ]; then lo=$((n - 5)) hi=$n; else lo=0 hi=0; fi
+in_range MoveFrom_1mib_sent_in_place "$([ "$n" -gt 0 ] && echo "$k")" $lo $hi \
+  "MoveFrom of 1 MiB, datagrams of $n sent from its pages in place"
 # On virtio-net (QEMU >= 8.2, which make deps installs) a packet group leaves node 1 as
 # one frame the host cuts into its datagrams, and comes to node 1 as one uncut frame
 # when node 2 sends it: a few dozen frames a MiB rather than hundreds (docs/NET.md, "UDP
 # segmentation offload"). e1000: none.
+if [ $virtio = 1 ]; then lo=1 hi=$([ "$mtu" -ge 9000 ] && echo 40 || echo 60); else lo=0 hi=0; fi
 for dir_word in "MoveFrom frames cut by the host" "MoveTo frames uncut"; do
   set -- $dir_word
   what=${dir_word#* }
   g=$(sed -nE "s/^  $1 1 MiB: .*, ([0-9]+) $what\$/\1/p" "$dir/node1.txt" | head -1)
-  if [ "${nic#virtio}" != "$nic" ]; then lo=1 hi=$([ "$mtu" -ge 9000 ] && echo 40 || echo 60); else lo=0 hi=0; fi
-  echo "  node 1: $1 of 1 MiB, ${g:-no} $what (want $lo..$hi)"
-  if [ -n "$g" ] && [ "$g" -ge $lo ] && [ "$g" -le $hi ]; then
-    echo "PASS cluster/${1}_1mib_segmentation_offload"; passed=$((passed + 1))
-  else
-    echo "FAIL cluster/${1}_1mib_segmentation_offload: ${g:-none} $what (want $lo..$hi; QEMU >= 8.2 offers USO)"
-    failed=$((failed + 1))
-  fi
+  in_range "${1}_1mib_segmentation_offload" "$g" $lo $hi "$1 of 1 MiB, $what (QEMU >= 8.2 offers USO)"
 done
 echo "cluster ($nic, MTU $mtu, ${SECONDS}s): see $dir"
 echo "cluster: $passed passed, $failed failed"
