@@ -1,6 +1,9 @@
 /*
- * ipc.c - Send, Receive, Reply, Forward, MoveTo, MoveFrom and the segment variants
- * between processes of this node. Entry points in ipc.h.
+ * ipc.c - Send, Receive, Reply, Forward, MoveTo, MoveFrom and the segment variants, to
+ * processes of this node and, through net/'s door (net/net.h), of any other. Entry
+ * points in ipc.h. This file owns every IPC field of struct proc: net/ reaches them
+ * only through ipc_net.c, and a process on another node is stood for here by an alien
+ * record (proc.h) queued and replied to like a local sender.
  *
  * States (v/ksrv.h): a sender is SEND_BLOCKED while queued on the receiver's `senders`
  * list, then AWAITING_REPLY once received; in both, blocked_on is the receiver. A
@@ -9,9 +12,10 @@
  * forwarder can widen it. All functions run with interrupts off.
  */
 #include "ipc.h"
+#include "group.h"
 #include "kernel.h"
-#include "remote.h"
 #include "ksrv.h"
+#include "net.h"
 #include "sched.h"
 #include "vm.h"
 #include <string.h>
@@ -24,6 +28,12 @@ int ipc_is_pseudo(v_pid_t pid)
     uint32_t local = v_pid_local(pid);
     return !v_pid_is_group(pid) && v_pid_lhost(pid) == node_lhost &&
            (local == V_LOCAL_KERNEL_SERVER || local == V_LOCAL_DEVICE_SERVER);
+}
+
+/* Is pid a process on another node (or a Linux host process)? */
+static int is_remote(v_pid_t pid)
+{
+    return !v_pid_is_group(pid) && v_pid_lhost(pid) != node_lhost && v_pid_lhost(pid) != 0;
 }
 
 int ipc_grant_check(const struct proc *p, uint32_t addr, uint32_t len, uint32_t access)
@@ -48,13 +58,25 @@ void ipc_enqueue_sender(struct proc *dst, struct proc *p)
         sched_ready(dst);
 }
 
+/* Alien a is answered (status < 0: refused): its client hears through net/, or, for a
+ * proxy, through the group's reply window. The record is freed. */
+static void alien_complete(struct proc *a, const struct v_msg *m, int status, v_pid_t replier)
+{
+    if (a->alien == ALIEN_PROXY) {
+        group_proxy_reply(a, m, status, replier);
+    } else {
+        struct v_msg r = *m;
+        if (a->alien == ALIEN_GROUP && (a->msg.flags & V_MSG_NO_REPLY))
+            r.flags |= V_MSG_NO_REPLY;   /* nobody waits: the member declines */
+        net_reply(proc_index(a), &r, status, replier);
+    }
+    proc_free_alien(a);
+}
+
 void ipc_complete(struct proc *p, const struct v_msg *m, int status, v_pid_t replier)
 {
     if (__builtin_expect(p->alien, 0)) { /* the client is on another node, or in a group */
-        if (p->alien == ALIEN_REMOTE)
-            remote_reply(p, m, status, replier);
-        else
-            group_member_reply(p, m, status, replier);
+        alien_complete(p, m, status, replier);
         return;
     }
     p->msg = *m;
@@ -73,16 +95,6 @@ void ipc_fail(struct proc *p, int err)
     ipc_complete(p, &m, err, 0);
 }
 
-/* Segments granted with a Send must lie inside user space. */
-static int grant_valid(const struct v_msg *m)
-{
-    if (!(m->flags & V_MSG_SEG_MASK))
-        return V_OK;
-    if (m->seg_ptr < V_USER_BASE || m->seg_len > V_USER_LIMIT - m->seg_ptr)
-        return V_EBADADDR;
-    return V_OK;
-}
-
 /* Send to a kernel pseudo-process on behalf of client (current or a forwarded sender). */
 static int pseudo_send(struct proc *client, struct v_msg *m, v_pid_t to)
 {
@@ -92,6 +104,64 @@ static int pseudo_send(struct proc *client, struct v_msg *m, v_pid_t to)
         client->blocked_on = to;
     }
     return r;
+}
+
+void ipc_alien_deliver(struct proc *a, const struct v_msg *m, uint32_t data_len)
+{
+    v_pid_t to = a->blocked_on;
+    a->msg = *m;
+    if (a->alien == ALIEN_GROUP) {       /* a READ of what the REQUEST carried, no more */
+        a->grant_flags = data_len ? V_MSG_SEG_READ : 0;
+        a->grant_ptr = data_len ? m->seg_ptr : 0;
+        a->grant_len = data_len;
+    } else {
+        set_grant(a, m);
+    }
+    a->await = AWAIT_SEND;
+    struct proc *dst = proc_lookup(to);
+    if (dst) {
+        ipc_enqueue_sender(dst, a);
+        return;
+    }
+    a->state = V_PS_AWAITING_REPLY;      /* the kernel server answers now or later */
+    if (a->alien == ALIEN_GROUP && (!ksrv_group_ok(m->code) || (m->flags & V_MSG_NO_REPLY))) {
+        struct v_msg none = { .flags = V_MSG_NO_REPLY };
+        ipc_complete(a, &none, V_OK, to);   /* declined: no whole cluster halts by accident */
+    } else if (pseudo_send(a, &a->msg, to) != IPC_DEFERRED) {
+        ipc_complete(a, &a->msg, V_OK, to);
+    }
+}
+
+const uint8_t *ipc_alien_data(struct proc *a, uint32_t *n)
+{
+    if (a->alien == ALIEN_PROXY)
+        return group_proxy_data(a, n);
+    return net_request_data(proc_index(a), n);
+}
+
+/* Start local process p's Send of p->msg to remote `to` through net/, with the first
+ * V_PROTO_MAX_DATA bytes of its READ segment. */
+static int send_remote(struct proc *p, v_pid_t to)
+{
+    uint8_t data[V_PROTO_MAX_DATA];
+    uint32_t n = 0;
+    if (p->grant_flags & V_MSG_SEG_READ) {
+        n = p->grant_len < V_PROTO_MAX_DATA ? p->grant_len : V_PROTO_MAX_DATA;
+        if (vm_copy_in(p->team, data, p->grant_ptr, n))
+            n = 0;                       /* unmapped: the server sees no data */
+    }
+    p->blocked_on = to;
+    return net_send(proc_index(p), p->pid, to, &p->msg, data, n);
+}
+
+/* Segments granted with a Send must lie inside user space. */
+static int grant_valid(const struct v_msg *m)
+{
+    if (!(m->flags & V_MSG_SEG_MASK))
+        return V_OK;
+    if (m->seg_ptr < V_USER_BASE || m->seg_len > V_USER_LIMIT - m->seg_ptr)
+        return V_EBADADDR;
+    return V_OK;
 }
 
 int ipc_send(struct v_msg *m, v_pid_t to, v_pid_t *replier)
@@ -119,9 +189,8 @@ int ipc_send(struct v_msg *m, v_pid_t to, v_pid_t *replier)
             return V_OK;
         }
         sched_block(V_PS_AWAITING_REPLY);
-    } else if (remote_is_remote(to)) {   /* the one door to net/ */
-        me->blocked_on = to;
-        if ((err = remote_send(me, to)))
+    } else if (is_remote(to)) {          /* through net/'s door */
+        if ((err = send_remote(me, to)))
             return err;
         sched_block(V_PS_AWAITING_REPLY);
     } else if (v_pid_is_group(to)) {     /* local members and one multicast datagram */
@@ -156,7 +225,7 @@ static struct proc *take_sender(struct proc *me, v_pid_t from)
 int ipc_receive(v_pid_t from, struct proc **sender)
 {
     struct proc *me = current;
-    if (from && !proc_lookup(from) && !remote_is_remote(from))
+    if (from && !proc_lookup(from) && !is_remote(from))
         return V_ENOPROC;
     for (;;) {
         struct proc *s = take_sender(me, from);
@@ -179,8 +248,13 @@ void ipc_receive_segment(struct proc *s, uint32_t buf, uint32_t *len)
     if (!(s->grant_flags & V_MSG_SEG_READ))
         n = 0;
     if (s->alien) {                      /* what its REQUEST carried */
+        uint32_t have;
+        const uint8_t *d = ipc_alien_data(s, &have);
+        if (n > have)
+            n = have;
+        if (n && vm_copy_out(current->team, buf, d, n))
+            n = 0;
         *len = n;
-        remote_receive_segment(s, buf, len);
         return;
     }
     if (n > s->grant_len)
@@ -214,18 +288,37 @@ int ipc_reply(const struct v_msg *m, v_pid_t to)
     return err;
 }
 
+/* MoveTo (write) or MoveFrom between the caller's local_addr and remote alien a's
+ * client_addr: net/ moves it while the caller blocks. */
+static int move_remote(struct proc *a, uint32_t client_addr, uint32_t local_addr, uint32_t len,
+                       int write)
+{
+    if (a->alien != ALIEN_REMOTE)
+        return V_ENOACCESS;              /* a group Send's client grants no moves */
+    if (!len)
+        return V_OK;
+    int err = vm_check(current->team, local_addr, len, !write);
+    if (!err)
+        err = net_move(proc_index(a), current->pid, client_addr, local_addr, len, write);
+    if (err)
+        return err;
+    current->ipc_status = V_OK;
+    sched_block(V_PS_MOVE_BLOCKED);
+    return current->ipc_status;
+}
+
 /* ReplyWithSegment to a remote client: small data rides in the REPLY, more is moved. */
 static int reply_data_remote(struct proc *p, uint32_t dest, uint32_t src, uint32_t len)
 {
     uint8_t buf[256];
     if (len > V_PROTO_MAX_DATA)
-        return remote_move(p, dest, src, len, 1);
+        return move_remote(p, dest, src, len, 1);
     int err = vm_check(current->team, src, len, 0);
     for (uint32_t off = 0; !err && off < len; off += sizeof(buf)) {
         uint32_t n = len - off < sizeof(buf) ? len - off : sizeof(buf);
         err = vm_copy_in(current->team, buf, src + off, n);
         if (!err)
-            err = remote_stage(p, dest + off, buf, n);
+            err = net_stage(proc_index(p), dest + off, buf, n);
     }
     return err;
 }
@@ -246,6 +339,18 @@ int ipc_reply_with_segment(const struct v_msg *m, v_pid_t to, uint32_t dest, uin
     return err;
 }
 
+/* Pass s on to remote `to`: an alien's request goes on as its client sent it, a local
+ * sender's becomes its own Send to `to`. */
+static int forward_remote(struct proc *s, v_pid_t to)
+{
+    if (!s->alien)
+        return send_remote(s, to);
+    int err = net_forward(proc_index(s), to, &s->msg);
+    if (!err)
+        proc_free_alien(s);              /* no longer ours to serve */
+    return err;
+}
+
 int ipc_forward(const struct v_msg *m, v_pid_t from, v_pid_t to)
 {
     struct proc *s;
@@ -257,7 +362,7 @@ int ipc_forward(const struct v_msg *m, v_pid_t from, v_pid_t to)
     if (to == from)
         return V_EDEADLOCK;
     struct proc *dst = NULL;
-    if (!ipc_is_pseudo(to) && !remote_is_remote(to) && !(dst = proc_lookup(to)))
+    if (!ipc_is_pseudo(to) && !is_remote(to) && !(dst = proc_lookup(to)))
         return V_ENOPROC;
     if (s->alien > ALIEN_REMOTE && !dst)
         return V_ENOACCESS;        /* a group Send is passed on only to local processes */
@@ -269,10 +374,8 @@ int ipc_forward(const struct v_msg *m, v_pid_t from, v_pid_t to)
         ipc_enqueue_sender(dst, s);
         return V_OK;
     }
-    if (remote_is_remote(to)) {
-        s->blocked_on = to;
-        return remote_forward(s, to);
-    }
+    if (is_remote(to))
+        return forward_remote(s, to);
     if (pseudo_send(s, &s->msg, to) != IPC_DEFERRED)
         ipc_complete(s, &s->msg, V_OK, to);
     return V_OK;
@@ -285,7 +388,7 @@ int ipc_move_to(v_pid_t to, uint32_t dest, uint32_t src, uint32_t len)
     if (!err)
         err = ipc_grant_check(p, dest, len, V_MSG_SEG_WRITE);
     if (!err && p->alien)
-        return remote_move(p, dest, src, len, 1);
+        return move_remote(p, dest, src, len, 1);
     if (!err)
         err = vm_copy(p->team, dest, current->team, src, len);
     return err;
@@ -298,7 +401,7 @@ int ipc_move_from(v_pid_t from, uint32_t dest, uint32_t src, uint32_t len)
     if (!err)
         err = ipc_grant_check(p, src, len, V_MSG_SEG_READ);
     if (!err && p->alien)
-        return remote_move(p, src, dest, len, 0);
+        return move_remote(p, src, dest, len, 0);
     if (!err)
         err = vm_copy(current->team, dest, p->team, src, len);
     return err;
@@ -307,7 +410,10 @@ int ipc_move_from(v_pid_t from, uint32_t dest, uint32_t src, uint32_t len)
 /* p is going away: whoever is blocked on it learns so now rather than never. */
 void ipc_abandon(struct proc *p)
 {
-    remote_forget(p);
+    if (!p->alien) {
+        group_forget(p);
+        net_forget(proc_index(p), p->pid);
+    }
     if (p->state == V_PS_SEND_BLOCKED)
         list_remove(&p->qlink);
     struct list *e;

@@ -12,8 +12,9 @@
 #include "vm.h"
 #include "dev/console.h"
 #include "dev/pci.h"
+#include "group.h"
+#include "group_event.h"
 #include "net.h"
-#include "remote.h"
 #include <string.h>
 #include <v/err.h>
 #include <v/proto.h>
@@ -55,7 +56,7 @@ static int client_out(struct proc *c, uint32_t addr, const void *src, uint32_t n
     int err = ipc_grant_check(c, addr, n, V_MSG_SEG_WRITE);
     if (err)
         return err;
-    return c->alien ? remote_stage(c, addr, src, n) : vm_copy_out(c->team, addr, src, n);
+    return c->alien ? net_stage(proc_index(c), addr, src, n) : vm_copy_out(c->team, addr, src, n);
 }
 
 /* How many bytes of a reply table the client can take. */
@@ -298,7 +299,8 @@ static int ks_times(struct v_msg *m, int set)
 static int ks_net_stats(struct proc *c, struct v_msg *m)
 {
     struct v_net_stats st;
-    remote_stats(&st);
+    net_stats(&st);
+    group_stats(&st);
     uint32_t bad = 0;
     for (int i = 0; i < VPD_COUNT; i++)
         bad += st.malformed[i];
@@ -348,7 +350,7 @@ static int kernel_request(struct proc *c, struct v_msg *m)
     case KS_SET_PRIORITY:    return ks_set_priority(m);
     case KS_HALT:
         kprintf("node %u halted (status %u)\n", node_id, m->w[0]);
-        group_node_down_now();           /* tell the event group before going, and give */
+        group_event_halting();           /* tell the event group before going, and give */
         for (uint64_t t0 = time_now_ns(); time_now_ns() - t0 < 20000000u;)
             ;                            /* the NIC 20 ms to send it (virtio-net sends later) */
         arch_halt(0x10 + m->w[0]);
@@ -362,6 +364,12 @@ static int kernel_request(struct proc *c, struct v_msg *m)
         return V_OK;
     default:                 return V_EBADCALL;
     }
+}
+
+int ksrv_group_ok(uint16_t code)
+{
+    return code == KS_NODE_INFO || code == KS_MEMORY_STATS || code == KS_STATS ||
+           code == KS_GET_TIME || code == KS_PROCESS_INFO;
 }
 
 int ksrv_request(struct proc *c, struct v_msg *m, v_pid_t to)

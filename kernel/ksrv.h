@@ -1,6 +1,8 @@
 /*
  * ksrv.h - the kernel server: requests (v/ksrv.h) to this node's kernel pseudo-process,
  * answered inside the sender's Send. Device requests are passed to the device module.
+ * Entry points: ksrv_request, ksrv_group_ok, ksrv_logical, ksrv_set_logical,
+ * ksrv_set_kernel_test_counts.
  */
 #ifndef KERNEL_KSRV_H
 #define KERNEL_KSRV_H
@@ -10,6 +12,10 @@
 /* Serve m for client, sent to pseudo-process `to`. Returns the reply code with the reply
  * in *m, or IPC_DEFERRED when the reply comes later (through ipc_complete). */
 int ksrv_request(struct proc *client, struct v_msg *m, v_pid_t to);
+/* 1 if the kernel server answers request `code` when it comes as a group Send
+ * (KS_NODE_INFO, KS_MEMORY_STATS, KS_STATS, KS_GET_TIME, KS_PROCESS_INFO); the rest
+ * are declined, so that nobody halts or reconfigures a whole cluster by accident. */
+int ksrv_group_ok(uint16_t code);
 
 /* Logical ids registered with SetPid (V_LOGICAL_*). */
 v_pid_t ksrv_logical(uint32_t id);

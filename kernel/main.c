@@ -16,8 +16,8 @@
 #include "time.h"
 #include "dev/console.h"
 #include "dev/pci.h"
+#include "group.h"
 #include "net.h"
-#include "remote.h"
 #include <v/err.h>
 
 struct kstats kstats;
@@ -62,8 +62,8 @@ void kmain(uint32_t magic, const struct multiboot_info *mb)
     sched_init(idle);
     time_init();
     pci_init();
+    group_init();
     net_init();
-    remote_init();
     console_init();
     uint32_t total, free, ndev;
     mem_stats(&total, &free);
@@ -74,8 +74,6 @@ void kmain(uint32_t magic, const struct multiboot_info *mb)
     if (ip)
         kprintf("kernel: node %u is %u.%u.%u.%u\n", node_id, ip >> 24, (ip >> 16) & 0xff,
                 (ip >> 8) & 0xff, ip & 0xff);
-    else if (net_nic_count())
-        kprintf("kernel: node %u has no IPv4 address yet (DHCP)\n", node_id);
     if (test_mode) {
         unsigned passed, failed;
         ktest_run_all(&passed, &failed);

@@ -6,8 +6,8 @@
 #include "arch.h"
 #include "ipc.h"
 #include "kernel.h"
+#include "group.h"
 #include "ksrv.h"
-#include "remote.h"
 #include "sched.h"
 #include "time.h"
 #include "vm.h"
@@ -59,7 +59,7 @@ static int do_receive(struct sysargs *a, int with_seg)
     a->r1 = s->pid;
     a->r2 = len;
     if (__builtin_expect(s->alien > ALIEN_REMOTE, 0) && (s->msg.flags & V_MSG_NO_REPLY))
-        group_member_reply(s, &s->msg, V_OK, current->pid);   /* nobody waits: free it now */
+        ipc_complete(s, &s->msg, V_OK, current->pid);   /* nobody waits: free it now */
     return V_OK;
 }
 

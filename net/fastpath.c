@@ -12,7 +12,7 @@
  */
 #include "netpriv.h"
 #include "chksum.h"
-#include "net.h"
+#include "udp.h"
 #include "nic.h"
 #include <string.h>
 #include <v/err.h>

@@ -1,110 +1,99 @@
 /*
- * net.h - the network module as the rest of the kernel sees it (net/). One Ethernet
- * interface per node, IPv4 through lwIP; everything here runs in kernel context with
- * interrupts off (as the whole kernel does), including the receive callbacks, which are
- * called from the NIC's interrupt.
+ * net.h - the one door from the kernel into net/: what only the wire can do. The
+ * kernel's communication module (kernel/ipc.c, kernel/group.c) calls these and nothing
+ * else of net/; net/ answers back only through kernel/ipc_net.h. A local process is
+ * named by pid and by its process slot (< IPC_NET_SLOTS), an alien record by its slot; net/
+ * keeps its own state per slot (the transaction in progress, what an alien's REQUEST
+ * carried) and never touches a struct proc.
  *
- * Entry points: net_init, net_ipv4, net_mtu, net_udp_listen, net_udp_send, net_udp_sendv, net_tx_hold,
- * net_tx_release, net_mcast_join, net_mcast_leave, net_mcast_report, net_nic_count,
- * net_nic_stats.
+ * Entry points (13), by the file that implements them:
+ *   netif.c:        net_init, net_ipv4
+ *   udp.c:          net_mcast
+ *   remote.c:       net_send, net_forward, net_reply, net_stage, net_request_data,
+ *                   net_forget, net_stats
+ *   remote_move.c:  net_move
+ *   remote_group.c: net_group_send, net_group_end
+ *
+ * Context: interrupts off (the whole kernel runs so). None blocks: a call that starts
+ * something on the wire returns at once, and its end comes back through ipc_net.h
+ * (ipc_net_done, ipc_net_move_done, ipc_net_group_reply), never from inside the call,
+ * except that net_reply and net_forward may be called from inside ipc_net_deliver.
  */
 #ifndef NET_NET_H
 #define NET_NET_H
 
 #include <stdint.h>
+#include <v/ksrv.h>
+#include <v/msg.h>
+#include <v/pid.h>
 
-/* Read the MTU (mtu=N), probe the NICs found by pci_init, start the first one, and
- * configure IPv4 from the command line (ip=A.B.C.D/NN, gw=A.B.C.D) or else DHCP. Returns at once: the
- * interface's "up" line is printed when it has an address. Call after pci_init and
- * time_init. */
+/* Bring the network up: read mtu=, probe the NICs found by pci_init, start the first
+ * one, configure IPv4 from ip=/gw= or DHCP, and open the inter-kernel protocol's port.
+ * Returns at once (the interface's "up" line is printed when it has an address). A node
+ * without a NIC runs without a network: every other call then fails or does nothing.
+ * Call after pci_init, time_init and group_init. */
 void net_init(void);
 
-/* IPv4 addresses are uint32_t in host byte order throughout (10.77.0.11 is 0x0a4d000b),
- * as in net/lhost.h. */
-
-/* The node's IPv4 address, 0 while it has none. */
+/* The node's IPv4 address in host byte order (10.77.0.11 is 0x0a4d000b), 0 while it has
+ * none. */
 uint32_t net_ipv4(void);
 
-/* The link's IP MTU in bytes: the largest IPv4 datagram (header included) sent or taken
- * in one frame, so a UDP payload of net_mtu() - 28 bytes is never fragmented. 1500
- * unless the command line says mtu=N (576..9000; docs/NET.md, "Jumbo frames"); fixed
- * from net_init on. Every node of a segment must say the same. */
-uint32_t net_mtu(void);
+/* Listen on IPv4 multicast address addr (join 1), or stop (join 0); joins are counted,
+ * lwIP sends the IGMP reports. V_OK, V_EINVAL (not multicast), V_ENOMEM (too many
+ * groups), V_ENOTFOUND (no interface; leaving what was not joined). */
+int net_mcast(uint32_t addr, int join);
 
-/* A UDP datagram arrived for a port registered with net_udp_listen; data is valid
- * only during the call. */
-typedef void (*net_udp_fn)(void *arg, uint32_t src_ip, uint16_t src_port,
-                           const void *data, uint32_t len);
+/* Start local process `client`'s (in process slot `slot`) Send of m to remote pid `to`,
+ * carrying n bytes (at most V_PROTO_MAX_DATA) of its READ segment. V_OK: the caller
+ * blocks the client, whose reply or error (V_ETIMEOUT after 4.7 s of silence,
+ * V_ENOPROC, a NACK's error) comes by ipc_net_done. V_ENOPROC: no network. */
+int net_send(uint32_t slot, v_pid_t client, v_pid_t to, const struct v_msg *m,
+             const void *data, uint32_t n);
 
-/* Receive the datagrams sent to UDP `port` (unicast, broadcast, and multicast groups
- * the node joins) through fn. Returns 0, V_EBUSY (port taken), V_ENOMEM, or
- * V_ENOTFOUND (no interface). */
-int net_udp_listen(uint16_t port, net_udp_fn fn, void *arg);
+/* Pass alien `slot`'s request, now message m, on to remote `to`; its client's kernel
+ * gets the reply from there. net/ forgets the alien (the kernel frees its record). V_OK,
+ * or an error (nothing sent; the alien is still ours). */
+int net_forward(uint32_t slot, v_pid_t to, const struct v_msg *m);
 
-/* A piece of a datagram to send. ref: the bytes are a process's pages, which stay where
- * they are until the process lets them go, and whose freeing waits for the NIC
- * (page_free_dma, kernel/mem.h); a driver may then give them to the device in place
- * instead of copying them (nic.h). */
-struct net_iov {
-    const void *base;
-    uint32_t len;
-    uint32_t ref;
-};
+/* Answer alien `slot` (its reply m from `replier`, with any bytes net_stage staged), or
+ * refuse it (status < 0: NACK with that error). A group alien declines with status < 0
+ * or m->flags & V_MSG_NO_REPLY (nothing is sent; a retransmission is not redelivered).
+ * net/ forgets the alien; the kernel frees its record after the call. */
+void net_reply(uint32_t slot, const struct v_msg *m, int status, v_pid_t replier);
 
-/* Send len bytes as one UDP datagram from local `port` (opened with net_udp_listen)
- * to dst_ip:dst_port (a multicast or broadcast address is fine). An
- * unresolved unicast neighbour is ARP'd first (the datagram waits in lwIP's queue).
- * Returns 0, V_ENOTFOUND (port not open, no interface, or no route), V_ENOMEM, or
- * V_EINVAL (longer than 65507 bytes, or lwIP refused it). */
-int net_udp_send(uint16_t port, uint32_t dst_ip, uint16_t dst_port, const void *data,
-                 uint32_t len);
-/* The same with the datagram in n pieces (n <= NET_UDP_IOV), gathered without a copy
- * when it fits one frame and its next hop's MAC is known. */
-#define NET_UDP_IOV 8
-#define NET_GSO_IOV 72                   /* pieces of a segmented send (net_udp_send_gso) */
-int net_udp_sendv(uint16_t port, uint32_t dst_ip, uint16_t dst_port,
-                  const struct net_iov *iov, int n);
-/* Send the pieces as UDP datagrams of seg bytes each (the last may be shorter), in one
- * frame that the NIC or host cuts (UDP segmentation offload), when the NIC can and the
- * next hop is known: 0; 1 when it cannot (send them one by one); or an error. */
-int net_udp_gso_ok(void);
-int net_udp_send_gso(uint16_t port, uint32_t dst_ip, uint16_t dst_port,
-                     const struct net_iov *iov, int n, uint32_t seg);
+/* Stage n bytes to travel in alien `slot`'s REPLY, for its client's address addr: one
+ * contiguous piece, V_PROTO_MAX_DATA bytes in all. V_OK, V_EINVAL (not contiguous with
+ * what is staged), V_ERANGE (too much). */
+int net_stage(uint32_t slot, uint32_t addr, const void *src, uint32_t n);
 
-/* Send a burst: between net_tx_hold and the matching net_tx_release, datagrams only
- * join the NIC's transmit ring, and the release tells the device once (one doorbell
- * instead of one per frame). Nests. */
-void net_tx_hold(void);
-void net_tx_release(void);
+/* The segment bytes alien `slot`'s REQUEST carried (the first V_PROTO_MAX_DATA of its
+ * READ segment at most): a pointer valid until the alien is answered, *n their count. */
+const uint8_t *net_request_data(uint32_t slot, uint32_t *n);
 
-/* Receive the IPv4 multicast group on the interface, or stop;
- * lwIP sends the IGMP reports. Joins are counted: leave as often as joined.
- * Returns 0, V_EINVAL (not a multicast address), V_ENOMEM (MEMP_NUM_IGMP_GROUP), or
- * V_ENOTFOUND (no interface; leaving a group not joined). */
-int net_mcast_join(uint32_t group);
-int net_mcast_leave(uint32_t group);
-/* Report every joined group again (IGMP), as if answering a query: a snooping switch
- * that missed the reports sent at boot learns the memberships without waiting for its
- * next general query (125 s on a Linux bridge). */
-void net_mcast_report(void);
+/* Start local process `mover`'s move with alien `slot`'s client: write (MoveTo) len
+ * bytes from mover's local_addr to the client's client_addr, or read (MoveFrom) them
+ * the other way. The caller has checked the grant and the mover's range. V_OK: the
+ * caller blocks the mover until ipc_net_move_done; V_ENOMEM (too many moves at once). */
+int net_move(uint32_t slot, v_pid_t mover, uint32_t client_addr, uint32_t local_addr,
+             uint32_t len, int write);
 
-/* Per-NIC counters. rx_dropped counts frames discarded before the stack: our own
- * frames reflected by the segment, no buffer, oversized. */
-struct net_nic_stats {
-    char name[12];                   /* driver: "e1000", "virtio-net" */
-    uint8_t mac[6];
-    uint8_t up;                      /* 1 if this NIC is the node's interface */
-    uint8_t link;                    /* link is up */
-    uint32_t rx_packets, rx_bytes, tx_packets, tx_bytes;
-    uint32_t rx_dropped, tx_dropped, rx_errors, tx_errors, irqs;
-    uint32_t tx_inplace;             /* datagrams the device read partly from process pages */
-    uint32_t tx_gso, rx_gso;         /* frames cut into datagrams by the device or host;
-                                        frames that came uncut (UDP segmentation offload) */
-};
+/* Process slot `slot`, pid `pid`, is being freed (a process dies, an alien goes): drop
+ * its transactions, group transaction and moves; nothing more is said of them. */
+void net_forget(uint32_t slot, v_pid_t pid);
 
-/* Number of NICs with a driver attached. */
-uint32_t net_nic_count(void);
-/* Counters of NIC i (0 .. count-1): 0 or V_ENOTFOUND. */
-int net_nic_stats(uint32_t i, struct net_nic_stats *out);
+/* The protocol's counters (struct v_net_stats; the kernel adds its group counters). */
+void net_stats(struct v_net_stats *out);
+
+/* Multicast `client`'s group Send txid of m to group g, carrying n bytes of segment.
+ * wait (the client is a local process in slot `slot`, which then matters): retransmit
+ * it on the unicast schedule until net_group_end (members answer repeats from their
+ * reply cache, so a member that missed a copy replies once and none runs it twice);
+ * members' REPLY and PENDING come by ipc_net_group_reply. Without wait it goes once.
+ * V_OK, V_ENOPROC (no network: there are no other nodes), V_EINVAL. */
+int net_group_send(uint32_t slot, v_pid_t client, v_pid_t g, uint32_t txid,
+                   const struct v_msg *m, const void *data, uint32_t n, int wait);
+
+/* Slot's group Send no longer takes replies: stop retransmitting it. */
+void net_group_end(uint32_t slot);
 
 #endif

@@ -5,16 +5,18 @@
  * periodic poll that runs lwIP's timers and follows the link. Prints one line when the
  * interface has an address: `net: e1000 52:54:00:12:34:56 10.77.0.11/24 up ...`.
  *
- * Entry points: net_init, net_ipv4, net_mtu, net_tx_hold, net_tx_release (net.h);
+ * Entry points: net_init, net_ipv4 (net.h); net_mtu, net_tx_hold, net_tx_release (udp.h);
  * nic_input, nic_frame_max (nic.h); net_netif, net_nic, net_udp_csum_offload (netpriv.h).
  * Context: kernel with interrupts off: boot, the clock tick (poll), the NIC's
  * interrupt (nic_input), system calls (through udp.c). lwIP needs no more (NO_SYS).
  */
 #include "net.h"
+#include "udp.h"
 #include "netcfg.h"
 #include "netpriv.h"
 #include "netprof.h"
 #include "nic.h"
+#include "remote.h"
 #include "kernel.h"
 #include "mem.h"
 #include "time.h"
@@ -226,13 +228,14 @@ static void mtu_setup(void)
         kprintf("net: mtu %u: frames up to %u bytes\n", mtu, nic_frame_max());
 }
 
-void net_init(void)
+/* Attach the first NIC to lwIP and start configuring its address. 0 if there is none. */
+static int link_start(void)
 {
     mtu_setup();
     uint32_t n = nic_probe_all();
     if (n == 0) {
         kprintf("net: no supported NIC (e1000, virtio-net); networking off\n");
-        return;
+        return 0;
     }
     for (uint32_t i = 1; i < n; i++)
         kprintf("net: %s not used: one interface per node\n", nic_get(i)->name);
@@ -256,4 +259,12 @@ void net_init(void)
     timer_init(&poll_timer, poll, 0);
     time_arm(&poll_timer, time_now_ns() + POLL_MS * 1000000ull);
     nettest_init();
+    return 1;
+}
+
+void net_init(void)
+{
+    if (link_start() && !net_ipv4())
+        kprintf("net: no IPv4 address yet (DHCP)\n");
+    remote_init();
 }

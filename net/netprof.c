@@ -7,7 +7,7 @@
 #if NETPROF
 #include "kernel.h"
 #include "nic.h"
-#include "remote_priv.h"
+#include "remote.h"
 #include <string.h>
 
 struct netprof_slot netprof[NP_N];

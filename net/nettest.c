@@ -13,6 +13,7 @@
  * runs from the clock tick, the receive callbacks from the NIC's interrupt.
  */
 #include "net.h"
+#include "udp.h"
 #include "netcfg.h"
 #include "netpriv.h"
 #include "kernel.h"
@@ -119,7 +120,7 @@ void nettest_init(void)
     char val[20];
     uint32_t peer, group;
     if (cmdline_get(kernel_cmdline, "mcast", val, sizeof(val)) == V_OK &&
-        (netcfg_parse_addr(val, &group) || net_mcast_join(group) != V_OK))
+        (netcfg_parse_addr(val, &group) || net_mcast(group, 1) != V_OK))
         kprintf("net: mcast=%s: cannot join that group\n", val);
     if (cmdline_get(kernel_cmdline, "udpping", val, sizeof(val)) != V_OK)
         return;

@@ -11,7 +11,7 @@
 #define NET_NIC_H
 
 #include <stdint.h>
-#include "net.h"
+#include "udp.h"
 
 /* Frame sizes, without the FCS. The limit a driver checks is nic_frame_max() (14 +
  * net_mtu(): 1,514 unless the command line says mtu=N); NIC_MAX_FRAME, the limit with

@@ -1,30 +1,33 @@
 /*
  * remote.c - IPC with other nodes: the client and server halves of a transaction
- * (docs/PROTOCOL.md). Entry points in remote.h; moves are in remote_move.c.
+ * (docs/PROTOCOL.md). Entry points: net_send, net_forward, net_reply, net_stage,
+ * net_request_data, net_forget, net_stats (net.h); remote_init and the rp_* helpers
+ * (remote.h). Moves are in remote_move.c, group Sends in remote_group.c.
  *
  * Client half: a local process's Send to a remote pid is a client_txn (indexed by the
  * process's slot): the encoded REQUEST, kept for retransmission by proto_retx, until a
- * REPLY or NACK completes it or the node is given up on.
- * Server half: a REQUEST for a local process becomes an *alien* process record (V's
- * term) queued on the receiver like a local sender; its Reply (ipc_complete) comes back
- * here as a REPLY, which the reply cache keeps for retransmitted duplicates.
+ * REPLY or NACK completes it (ipc_net_done) or the node is given up on.
+ * Server half: a REQUEST for a local process becomes an *alien* record (V's term) that
+ * the kernel queues on the receiver like a local sender (ipc_net_alien, ipc_net_deliver);
+ * its Reply comes back here (net_reply) as a REPLY, which the reply cache keeps for
+ * retransmitted duplicates. Everything reaches the kernel through kernel/ipc_net.h.
  */
+#include "net.h"
 #include "remote.h"
-#include "remote_priv.h"
-#include "ipc.h"
+#include "remote_group.h"
+#include "remote_move.h"
+#include "ipc_net.h"
 #include "kernel.h"
-#include "ksrv.h"
 #include "lhost.h"
 #include "mem.h"
-#include "net.h"
+#include "udp.h"
 #include "proto_codec.h"
 #include "proto_rcache.h"
 #include "proto_retx.h"
-#include "sched.h"
 #include "time.h"
-#include "vm.h"
 #include <string.h>
 #include <v/err.h>
+#include <v/group.h>
 
 #define REPLY_TTL_NS   (10ull * 1000000000u)   /* a reply outlives every retransmission */
 #define FWD_TTL_NS     (10ull * 1000000000u)
@@ -36,7 +39,6 @@ static struct lhost_table lhosts;
 static struct vp_reply rc_store[32];
 static struct vp_mark mk_store[64];
 static struct vp_rcache rcache;
-static uint32_t txid_epoch, txid_count;
 static struct timer tick_timer;
 static int online;
 static uint32_t ticks_since_boot;
@@ -44,13 +46,13 @@ static uint32_t ticks_since_boot;
 struct client_txn {
     uint8_t active, resolving;
     uint32_t txid;
-    v_pid_t server;
+    v_pid_t client, server;
     uint32_t addr;
     uint16_t port, len;
     struct vp_retx retx;
     uint8_t pkt[V_PROTO_MAX_PKT];        /* the REQUEST, for retransmission */
 };
-static struct client_txn ctx[NPROC];
+static struct client_txn ctx[IPC_NET_SLOTS];
 
 /* Requests passed on to another node: their retransmissions are passed on too. */
 struct fwd {
@@ -103,11 +105,6 @@ static void send_where(uint32_t lhost)
     rp_send(V_PROTO_KERNELS, V_PROTO_PORT, &h, 0, 0);
 }
 
-int remote_is_remote(v_pid_t pid)
-{
-    return !v_pid_is_group(pid) && v_pid_lhost(pid) != node_lhost && v_pid_lhost(pid) != 0;
-}
-
 int rp_online(void) { return online && net_ipv4(); }
 uint32_t rp_slots(void) { return v_proto_slots_for_mtu(net_mtu()); }
 /* Bind lhost to where its packet came from. A binding that moves to another address is
@@ -121,7 +118,7 @@ void rp_learn(uint32_t lhost, uint32_t addr, uint16_t port)
     uint32_t from = lhost_node_at(&lhosts, lhosts.moved_from);
     if (!from && !(lhost & V_LHOST_N_MASK))
         from = v_lhost_home_node(lhost);
-    group_lhost_moved(lhost, from, lhost_node_at(&lhosts, addr), addr);
+    ipc_net_event(V_EV_LHOST_MOVED, lhost, from, lhost_node_at(&lhosts, addr), addr);
 }
 
 int rp_stale(v_pid_t client, uint32_t txid)
@@ -130,20 +127,14 @@ int rp_stale(v_pid_t client, uint32_t txid)
     return vp_rcache_check(&rcache, client, txid, rp_now(), &r) == VP_STALE;
 }
 
-uint32_t rp_new_txid(void)
-{
-    txid_count = (txid_count + 1) & 0xffffffu;
-    return (txid_epoch << 24) | txid_count;
-}
-
 /* ---- client half ---- */
 
-struct proc *rp_client(v_pid_t client, uint32_t txid)
+int rp_client(v_pid_t client, uint32_t txid)
 {
-    struct proc *p = proc_lookup(client);
-    if (!p || !ctx[proc_index(p)].active || ctx[proc_index(p)].txid != txid)
-        return NULL;
-    return p;
+    for (int i = 0; i < IPC_NET_SLOTS; i++)
+        if (ctx[i].active && ctx[i].txid == txid && ctx[i].client == client)
+            return i;
+    return -1;
 }
 
 /* Send (or, resolving, look for) the transaction's server. */
@@ -155,31 +146,31 @@ static void client_transmit(struct client_txn *t, int again)
         rp_send_raw(t->addr, t->port, t->pkt, t->len, again);
 }
 
-int rp_encode_request(struct proc *p, struct v_proto_hdr *h, uint8_t *pkt)
+int rp_encode_request(struct v_proto_hdr *h, const struct v_msg *m, const void *data,
+                      uint32_t n, uint8_t *pkt)
 {
     uint8_t pl[V_MSG_SIZE + V_PROTO_MAX_DATA];
-    vp_put_msg(&p->msg, pl);
-    uint32_t n = 0;
-    if (p->grant_flags & V_MSG_SEG_READ) {
-        n = p->grant_len < V_PROTO_MAX_DATA ? p->grant_len : V_PROTO_MAX_DATA;
-        if (p->team && vm_copy_in(p->team, pl + V_MSG_SIZE, p->grant_ptr, n))
-            n = 0;
-    }
+    if (n > V_PROTO_MAX_DATA)
+        return V_ERANGE;
+    vp_put_msg(m, pl);
+    memcpy(pl + V_MSG_SIZE, data, n);
     return vp_encode(h, pl, V_MSG_SIZE + n, pkt, V_PROTO_MAX_PKT);
 }
 
-int remote_send(struct proc *p, v_pid_t to)
+int net_send(uint32_t slot, v_pid_t client, v_pid_t to, const struct v_msg *m,
+             const void *data, uint32_t n)
 {
-    if (!online || !net_ipv4())
+    if (!rp_online() || slot >= IPC_NET_SLOTS)
         return V_ENOPROC;                /* no network: no other node is reachable */
-    struct client_txn *t = &ctx[proc_index(p)];
-    struct v_proto_hdr h = { .type = VP_REQUEST, .txid = rp_new_txid(), .client = p->pid,
+    struct client_txn *t = &ctx[slot];
+    struct v_proto_hdr h = { .type = VP_REQUEST, .txid = ipc_net_txid(), .client = client,
                              .server = to };
-    int len = rp_encode_request(p, &h, t->pkt);
+    int len = rp_encode_request(&h, m, data, n, t->pkt);
     if (len < 0)
         return len;
     t->len = (uint16_t)len;
     t->txid = h.txid;
+    t->client = client;
     t->server = to;
     t->active = 1;
     t->resolving = lhost_lookup(&lhosts, v_pid_lhost(to), &t->addr, &t->port) != V_OK;
@@ -194,33 +185,26 @@ static void on_reply(const struct v_proto_hdr *h, const uint8_t *pl, uint32_t sr
      * server keeps one reply per client, so the ACK would only cost a packet on the
      * critical path (VMTP's implicit acknowledgment). Servers still accept ACKs. */
     if (h->flags & VPF_MULTICAST) {      /* one member's reply to a group Send */
-        group_on_reply(h, pl, src, sport);
+        rg_on_reply(h, pl, src, sport);
         return;
     }
-    struct proc *p = rp_client(h->client, h->txid);
-    if (!p)
+    int s = rp_client(h->client, h->txid);
+    if (s < 0)
         return;
     rp_learn(v_pid_lhost(h->aux), src, sport);
     struct v_msg m;
     vp_get_msg(pl, &m);
     uint32_t n = h->length - V_MSG_SIZE;
-    if (n && (ipc_grant_check(p, h->offset, n, V_MSG_SEG_WRITE) ||
-              vm_copy_out(p->team, h->offset, pl + V_MSG_SIZE, n)))
+    if (n && ipc_net_write(h->client, h->offset, pl + V_MSG_SIZE, n, 1))
         rstats.malformed[VPD_PAYLOAD]++; /* its data does not fit the grant: dropped */
-    ctx[proc_index(p)].active = 0;
-    ipc_complete(p, &m, V_OK, h->aux);
-}
-
-static void on_client_nack(struct proc *p, int err)
-{
-    ctx[proc_index(p)].active = 0;
-    ipc_fail(p, err);
+    ctx[s].active = 0;
+    ipc_net_done(h->client, &m, V_OK, h->aux);
 }
 
 static void on_here(uint32_t lhost, uint32_t src, uint16_t sport)
 {
     rp_learn(lhost, src, sport);
-    for (uint32_t i = 0; i < NPROC; i++) {
+    for (uint32_t i = 0; i < IPC_NET_SLOTS; i++) {
         struct client_txn *t = &ctx[i];
         if (t->active && t->resolving && v_pid_lhost(t->server) == lhost) {
             t->addr = src;
@@ -241,13 +225,12 @@ static void on_here(uint32_t lhost, uint32_t src, uint16_t sport)
 
 /* ---- server half ---- */
 
-static struct alien_info ainfo[NPROC];
-struct alien_info *rp_info(struct proc *a) { return &ainfo[proc_index(a)]; }
-static struct alien_info *info(struct proc *a) { return &ainfo[proc_index(a)]; }
+static struct alien_info ainfo[IPC_NET_SLOTS];
+struct alien_info *rp_info(uint32_t slot) { return &ainfo[slot]; }
 
-int remote_stage(struct proc *a, uint32_t addr, const void *src, uint32_t len)
+int net_stage(uint32_t slot, uint32_t addr, const void *src, uint32_t len)
 {
-    struct alien_info *ai = info(a);
+    struct alien_info *ai = &ainfo[slot];
     if (ai->reply_len && addr != ai->reply_addr + ai->reply_len)
         return V_EINVAL;                 /* one contiguous piece per reply */
     if (len > (uint32_t)V_PROTO_MAX_DATA - ai->reply_len)
@@ -259,41 +242,44 @@ int remote_stage(struct proc *a, uint32_t addr, const void *src, uint32_t len)
     return V_OK;
 }
 
-void remote_receive_segment(struct proc *a, uint32_t buf, uint32_t *len)
+const uint8_t *net_request_data(uint32_t slot, uint32_t *n)
 {
-    uint32_t n = *len < info(a)->data_len ? *len : info(a)->data_len;
-    if (n && vm_copy_out(current->team, buf, info(a)->data, n))
-        n = 0;
-    *len = n;
+    *n = ainfo[slot].data_len;
+    return ainfo[slot].data;
 }
 
-uint32_t remote_copy_data(struct proc *a, void *buf, uint32_t max)
+/* The REPLY (or NACK, status < 0) that answers unicast alien ai, from replier. */
+static void reply_unicast(struct alien_info *ai, const struct v_msg *m, int status,
+                          v_pid_t replier)
 {
-    uint32_t n = max < info(a)->data_len ? max : info(a)->data_len;
-    memcpy(buf, info(a)->data, n);
-    return n;
-}
-
-void remote_reply(struct proc *a, const struct v_msg *m, int status, v_pid_t replier)
-{
-    struct alien_info *ai = info(a);
-    struct v_proto_hdr about = { .txid = ai->txid, .client = a->pid, .server = replier };
+    struct v_proto_hdr about = { .txid = ai->txid, .client = ai->client, .server = replier };
     if (status < 0) {
         rp_nack(ai->addr, ai->port, &about, status);
-    } else {
-        static uint8_t pl[V_MSG_SIZE + V_PROTO_MAX_DATA], pkt[V_PROTO_MAX_PKT];
-        vp_put_msg(m, pl);
-        memcpy(pl + V_MSG_SIZE, ai->reply, ai->reply_len);
-        struct v_proto_hdr h = { .type = VP_REPLY, .txid = ai->txid, .client = a->pid,
-                                 .server = replier, .aux = replier, .offset = ai->reply_addr };
-        int n = vp_encode(&h, pl, V_MSG_SIZE + ai->reply_len, pkt, sizeof(pkt));
-        if (n > 0) {
-            rp_send_raw(ai->addr, ai->port, pkt, (uint32_t)n, 0);
-            vp_rcache_put(&rcache, a->pid, ai->txid, ai->addr, pkt, (uint32_t)n, rp_now(),
-                          REPLY_TTL_NS);
-        }
+        return;
     }
-    proc_free_alien(a);
+    static uint8_t pl[V_MSG_SIZE + V_PROTO_MAX_DATA], pkt[V_PROTO_MAX_PKT];
+    vp_put_msg(m, pl);
+    memcpy(pl + V_MSG_SIZE, ai->reply, ai->reply_len);
+    struct v_proto_hdr h = { .type = VP_REPLY, .txid = ai->txid, .client = ai->client,
+                             .server = replier, .aux = replier, .offset = ai->reply_addr };
+    int n = vp_encode(&h, pl, V_MSG_SIZE + ai->reply_len, pkt, sizeof(pkt));
+    if (n > 0) {
+        rp_send_raw(ai->addr, ai->port, pkt, (uint32_t)n, 0);
+        vp_rcache_put(&rcache, ai->client, ai->txid, ai->addr, pkt, (uint32_t)n, rp_now(),
+                      REPLY_TTL_NS);
+    }
+}
+
+void net_reply(uint32_t slot, const struct v_msg *m, int status, v_pid_t replier)
+{
+    struct alien_info *ai = &ainfo[slot];
+    if (!ai->live)
+        return;
+    if (ai->kind == IPC_NET_GROUP)
+        rg_member_reply(slot, m, status, replier);
+    else
+        reply_unicast(ai, m, status, replier);
+    ai->live = 0;
 }
 
 static struct fwd *fwd_find(v_pid_t client, uint32_t txid)
@@ -304,11 +290,20 @@ static struct fwd *fwd_find(v_pid_t client, uint32_t txid)
     return NULL;
 }
 
+/* The slot of the unicast alien that stands for remote client `client`, or -1. */
+static int alien_of(v_pid_t client)
+{
+    for (int i = 0; i < IPC_NET_SLOTS; i++)
+        if (ainfo[i].live && ainfo[i].kind == IPC_NET_UNICAST && ainfo[i].client == client)
+            return i;
+    return -1;
+}
+
 /* Answer a request that is not new; returns 1 if it was one. */
 static int duplicate(const struct v_proto_hdr *h, uint32_t caddr, uint16_t cport)
 {
-    struct proc *a = proc_lookup_alien(h->client);
-    if (a && info(a)->txid == h->txid) {
+    int a = alien_of(h->client);
+    if (a >= 0 && ainfo[a].txid == h->txid) {
         struct v_proto_hdr p = { .type = VP_PENDING, .txid = h->txid, .client = h->client,
                                  .server = h->server };
         rp_send(caddr, cport, &p, 0, 0);
@@ -329,8 +324,10 @@ static int duplicate(const struct v_proto_hdr *h, uint32_t caddr, uint16_t cport
     } else if (v == VP_STALE) {
         rstats.stale++;
     }
-    if (v == VP_NEW && a)                /* its client gave up on the old one */
-        proc_free_alien(a);
+    if (v == VP_NEW && a >= 0) {         /* its client gave up on the old one */
+        ainfo[a].live = 0;
+        ipc_net_free((uint32_t)a);
+    }
     return v != VP_NEW;
 }
 
@@ -340,20 +337,22 @@ static void on_request(const struct v_proto_hdr *h, const uint8_t *pl, uint32_t 
     uint16_t cport = h->offset ? (uint16_t)h->offset : sport;
     rp_learn(v_pid_lhost(h->client), caddr, cport);
     if (h->flags & VPF_MULTICAST) {      /* to a group: never NACKed (remote_group.c) */
-        group_on_request(h, pl, caddr, cport);
+        rg_on_request(h, pl, caddr, cport);
         return;
     }
     if (duplicate(h, caddr, cport))
         return;
-    int pseudo = ipc_is_pseudo(h->server);
-    struct proc *dst = pseudo ? NULL : proc_lookup(h->server);
-    struct proc *a;
-    if ((!pseudo && !dst) || proc_create_alien(h->client, ALIEN_REMOTE, &a)) {
-        rp_nack(caddr, cport, h, !pseudo && !dst ? V_ENOPROC : V_ENOMEM);
+    uint32_t slot;
+    int err = ipc_net_alien(h->client, h->server, IPC_NET_UNICAST, &slot);
+    if (err) {
+        rp_nack(caddr, cport, h, err);
         return;
     }
     rstats.aliens++;
-    struct alien_info *ai = info(a);
+    struct alien_info *ai = &ainfo[slot];
+    ai->live = 1;
+    ai->kind = IPC_NET_UNICAST;
+    ai->client = h->client;
     ai->txid = h->txid;
     ai->addr = caddr;
     ai->port = cport;
@@ -361,41 +360,27 @@ static void on_request(const struct v_proto_hdr *h, const uint8_t *pl, uint32_t 
     ai->reply_addr = 0;
     ai->data_len = (uint16_t)(h->length - V_MSG_SIZE);
     memcpy(ai->data, pl + V_MSG_SIZE, ai->data_len);
-    vp_get_msg(pl, &a->msg);
-    a->grant_flags = a->msg.flags & V_MSG_SEG_MASK;
-    a->grant_ptr = a->grant_flags ? a->msg.seg_ptr : 0;
-    a->grant_len = a->grant_flags ? a->msg.seg_len : 0;
-    a->await = AWAIT_SEND;
-    if (dst) {
-        ipc_enqueue_sender(dst, a);
-        return;
-    }
-    a->state = V_PS_AWAITING_REPLY;
-    a->blocked_on = h->server;
-    int r = ksrv_request(a, &a->msg, h->server);
-    if (r != IPC_DEFERRED)
-        remote_reply(a, &a->msg, V_OK, h->server);
+    struct v_msg m;
+    vp_get_msg(pl, &m);
+    ipc_net_deliver(slot, &m, ai->data_len);
 }
 
-int remote_forward(struct proc *s, v_pid_t to)
+int net_forward(uint32_t slot, v_pid_t to, const struct v_msg *m)
 {
-    if (!s->alien)
-        return remote_send(s, to);       /* a local sender now talks to a remote server */
+    struct alien_info *ai = &ainfo[slot];
+    if (!ai->live || ai->kind != IPC_NET_UNICAST)
+        return V_ENOACCESS;
     struct fwd *f = &fwds[0];
     for (uint32_t i = 0; i < sizeof(fwds) / sizeof(fwds[0]); i++)
         if (fwds[i].expires < f->expires)
             f = &fwds[i];
-    struct alien_info *ai = info(s);
-    uint8_t pl[V_MSG_SIZE + V_PROTO_MAX_DATA];
-    vp_put_msg(&s->msg, pl);
-    memcpy(pl + V_MSG_SIZE, ai->data, ai->data_len);
-    struct v_proto_hdr h = { .type = VP_REQUEST, .txid = ai->txid, .client = s->pid,
+    struct v_proto_hdr h = { .type = VP_REQUEST, .txid = ai->txid, .client = ai->client,
                              .server = to, .aux = ai->addr, .offset = ai->port };
-    int n = vp_encode(&h, pl, V_MSG_SIZE + ai->data_len, f->pkt, sizeof(f->pkt));
+    int n = rp_encode_request(&h, m, ai->data, ai->data_len, f->pkt);
     if (n < 0)
         return n;
     f->len = (uint16_t)n;
-    f->client = s->pid;
+    f->client = ai->client;
     f->server = to;
     f->txid = ai->txid;
     f->expires = rp_now() + FWD_TTL_NS;
@@ -405,35 +390,21 @@ int remote_forward(struct proc *s, v_pid_t to)
         send_where(v_pid_lhost(to));
     else
         rp_send_raw(f->addr, f->port, f->pkt, f->len, 0);
-    proc_free_alien(s);
+    ai->live = 0;
     return V_OK;
 }
 
-int remote_move(struct proc *a, uint32_t client_addr, uint32_t local_addr, uint32_t len, int write)
+void net_forget(uint32_t slot, v_pid_t pid)
 {
-    if (a->alien != ALIEN_REMOTE)
-        return V_ENOACCESS;              /* a group Send's client grants no moves */
-    if (!len)
-        return V_OK;
-    struct alien_info *ai = info(a);
-    int err = move_start(current, a, ai->addr, ai->port, ai->txid, client_addr, local_addr, len, write);
-    if (err)
-        return err;
-    current->ipc_status = V_OK;
-    sched_block(V_PS_MOVE_BLOCKED);
-    return current->ipc_status;
+    if (slot >= IPC_NET_SLOTS)
+        return;
+    if (ctx[slot].client == pid)
+        ctx[slot].active = 0;
+    rg_forget(slot);
+    move_forget(slot, pid);
 }
 
-void remote_forget(struct proc *p)
-{
-    if (!p->alien) {
-        ctx[proc_index(p)].active = 0;
-        group_forget(p);
-    }
-    move_forget(p);
-}
-
-void remote_stats(struct v_net_stats *out)
+void net_stats(struct v_net_stats *out)
 {
     *out = rstats;
     struct net_nic_stats n;
@@ -452,11 +423,13 @@ static void on_nack(const struct v_proto_hdr *h, const uint8_t *pl)
     int err = (int32_t)rp_get32(pl);
     if (v_pid_is_group(h->server))
         return;                          /* nobody NACKs a group Send; ignore a forged one */
-    struct proc *p = rp_client(h->client, h->txid);
-    if (p)
-        on_client_nack(p, err);
-    else
+    int s = rp_client(h->client, h->txid);
+    if (s < 0) {
         move_on_nack(h, err);
+        return;
+    }
+    ctx[s].active = 0;
+    ipc_net_done(h->client, NULL, err, 0);
 }
 
 static void receive(void *arg, uint32_t src, uint16_t sport, const void *data, uint32_t len)
@@ -470,15 +443,15 @@ static void receive(void *arg, uint32_t src, uint16_t sport, const void *data, u
         rstats.malformed[why]++;
         return;
     }
-    struct proc *p;
+    int s;
     switch (h.type) {
     case VP_REQUEST:  on_request(&h, pl, src, sport); break;
     case VP_REPLY:    on_reply(&h, pl, src, sport); break;
     case VP_PENDING:
         if (h.flags & VPF_MULTICAST)
-            group_on_pending(&h);
-        else if ((p = rp_client(h.client, h.txid)))
-            vp_retx_heard(&ctx[proc_index(p)].retx, rp_now(), 1);
+            rg_on_pending(&h);
+        else if ((s = rp_client(h.client, h.txid)) >= 0)
+            vp_retx_heard(&ctx[s].retx, rp_now(), 1);
         break;
     case VP_NACK:     on_nack(&h, pl); break;
     case VP_ACK:      vp_rcache_ack(&rcache, h.client, h.txid); break;
@@ -499,7 +472,7 @@ static void receive(void *arg, uint32_t src, uint16_t sport, const void *data, u
 static void tick(struct timer *tm)
 {
     uint64_t now = rp_now();
-    for (uint32_t i = 0; i < NPROC; i++) {
+    for (uint32_t i = 0; i < IPC_NET_SLOTS; i++) {
         struct client_txn *t = &ctx[i];
         if (!t->active)
             continue;
@@ -509,9 +482,10 @@ static void tick(struct timer *tm)
         } else if (a == VP_RETX_GIVE_UP) {
             t->active = 0;
             rstats.give_ups++;
-            if (!t->resolving)
-                group_node_silent(v_pid_lhost(t->server), t->addr);
-            ipc_fail(proc_slot(i), t->resolving ? V_ENOPROC : V_ETIMEOUT);
+            uint32_t node = v_lhost_home_node(v_pid_lhost(t->server));
+            if (!t->resolving && node)   /* news for V_GROUP_EV_NODE's local members */
+                ipc_net_event(V_EV_NODE_DOWN, node, t->addr, V_EV_DOWN_SILENT, 0);
+            ipc_net_done(t->client, NULL, t->resolving ? V_ENOPROC : V_ETIMEOUT, 0);
         }
     }
     for (uint32_t i = 0; i < sizeof(fwds) / sizeof(fwds[0]); i++)
@@ -519,6 +493,7 @@ static void tick(struct timer *tm)
             vp_retx_due(&fwds[i].retx, now) == VP_RETX_SEND)
             send_where(v_pid_lhost(fwds[i].server));
     move_tick(now);
+    rg_tick(now);
     if (++ticks_since_boot == 100 || ticks_since_boot == 500)
         net_mcast_report();              /* at 1 s and 5 s: in case the boot's reports were missed */
     time_arm(tm, now + TICK_NS);
@@ -526,22 +501,18 @@ static void tick(struct timer *tm)
 
 void remote_init(void)
 {
-    group_init();
     lhost_init(&lhosts, lh_store, sizeof(lh_store) / sizeof(lh_store[0]));
     vp_rcache_init(&rcache, rc_store, sizeof(rc_store) / sizeof(rc_store[0]), mk_store,
                    sizeof(mk_store) / sizeof(mk_store[0]));
-    /* A txid's top byte is this boot's epoch, so that a rebooted node's new transactions
-     * are never mistaken for old duplicates by a server's watermark. */
-    txid_epoch = (uint32_t)(time_tod() ^ (arch_cycles() >> 8) ^ node_id) & 0xffu;
     if (net_udp_listen(V_PROTO_PORT, receive, 0) != V_OK) {
         kprintf("remote: cannot listen on UDP port %u; remote IPC is off\n", V_PROTO_PORT);
         return;
     }
-    if (net_mcast_join(V_PROTO_KERNELS) != V_OK)
+    if (net_mcast(V_PROTO_KERNELS, 1) != V_OK)
         kprintf("remote: cannot join 239.86.0.1; logical hosts are learned from traffic only\n");
     online = 1;
     if (net_ipv4())
-        group_node_up();
+        ipc_net_event(V_EV_NODE_UP, node_id, net_ipv4(), node_lhost, 0);
     timer_init(&tick_timer, tick, 0);
     time_arm(&tick_timer, rp_now() + TICK_NS);
 }

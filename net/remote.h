@@ -1,71 +1,70 @@
 /*
- * remote.h - the kernel side of the inter-kernel protocol (docs/PROTOCOL.md): IPC with
- * processes on other nodes. kernel/ipc.c hands a non-local pid here through these few
- * calls; everything else (transactions, retransmission, the reply cache, aliens, moves in
- * packet groups, logical-host resolution) stays inside net/remote*.c.
- * All run with interrupts off, from system calls, the NIC interrupt or the timer tick.
+ * remote.h - what net/remote.c shares with the other files of the inter-kernel protocol
+ * (remote_move.c, remote_group.c, netprof.c, netif.c); the kernel sees none of it (its
+ * door is net/net.h). Transactions, the reply cache, logical-host bindings, the alien
+ * records' wire state, and the packet helpers.
+ *
+ * Entry points: remote_init, rp_info, rp_online, rp_slots, rp_client, rp_encode_request,
+ * rp_send, rp_send_raw, rp_nack, rp_learn, rp_stale, rp_now, rp_get32, rp_put32.
+ * All run with interrupts off, from system calls, the NIC interrupt or the 10 ms tick.
  */
 #ifndef NET_REMOTE_H
 #define NET_REMOTE_H
 
 #include <stdint.h>
-#include "proc.h"
+#include <v/ksrv.h>
+#include <v/msg.h>
+#include <v/proto.h>
+#include "ipc_net.h"             /* IPC_NET_SLOTS: net/ keeps its state per process slot */
 
-/* Listen on the protocol port and bind our own logical host. Call after net_init. */
+extern struct v_net_stats rstats;
+
+/* Open the protocol's port, join the kernels' group, start the 10 ms tick, and tell
+ * V_GROUP_EV_NODE that this node is up. Called by net_init, with or without a NIC. */
 void remote_init(void);
-/* Is pid on another node (or a Linux host process)? */
-int remote_is_remote(v_pid_t pid);
-/* Start p's Send of p->msg (grant in p->grant_*) to remote pid `to`. On V_OK the caller
- * blocks p AWAITING_REPLY; the reply or the error arrives through ipc_complete. */
-int remote_send(struct proc *p, v_pid_t to);
-/* An alien is being replied to (or failed, status < 0): send REPLY or NACK, free it. */
-void remote_reply(struct proc *alien, const struct v_msg *m, int status, v_pid_t replier);
-/* Stage up to V_PROTO_MAX_DATA bytes to travel in the alien's REPLY, for its client's address `addr`. */
-int remote_stage(struct proc *alien, uint32_t addr, const void *src, uint32_t len);
-/* Copy up to *len bytes of the segment data the alien's REQUEST carried to buf in the
- * caller's space. */
-void remote_receive_segment(struct proc *alien, uint32_t buf, uint32_t *len);
-/* Copy up to max bytes of that data into a kernel buffer; returns how many. */
-uint32_t remote_copy_data(struct proc *alien, void *buf, uint32_t max);
-/* Move between the caller's space and an alien's segment; blocks the caller until the
- * move is done. write: MoveTo. Returns V_OK or the error. */
-int remote_move(struct proc *alien, uint32_t client_addr, uint32_t local_addr, uint32_t len,
-                int write);
-/* Forward the alien (or local process) s to remote `to`; s is no longer ours to serve. */
-int remote_forward(struct proc *s, v_pid_t to);
-/* p is being destroyed: forget its transaction and moves. */
-void remote_forget(struct proc *p);
-void remote_stats(struct v_net_stats *out);
 
-/* ---- Process groups (remote_group.c, docs/GROUPS.md) ---- */
-void group_init(void);
-/* JoinGroup / LeaveGroup for local process pid (0: the caller). */
-int group_join(v_pid_t group, v_pid_t pid);
-int group_leave(v_pid_t group, v_pid_t pid);
-/* p's Send of p->msg to group g. < 0: an error; 0: the caller blocks p AWAITING_REPLY
- * and the first reply (or V_ETIMEOUT) arrives through ipc_complete; 1: done already
- * (p->msg, p->ipc_status, p->ipc_pid hold the outcome). */
-int group_send(struct proc *p, v_pid_t g);
-/* GetReply: the next reply to p's last group Send, waiting at most timeout_ms. The
- * reply is in p->msg and the replier in p->ipc_pid on V_OK. */
-int group_get_reply(struct proc *p, uint32_t timeout_ms);
-/* A group alien or proxy is replied to (status < 0: its member died): pass it on. */
-void group_member_reply(struct proc *a, const struct v_msg *m, int status, v_pid_t replier);
-/* p (a local process) is being destroyed: its memberships and group transaction end. */
-void group_forget(struct proc *p);
-/* KS_CREATE_GROUP: a fresh group id of this node's logical host. */
-v_pid_t group_create(void);
-/* Kernel events (v/group.h), sent by the next tick as group Sends without reply from the
- * node's kernel server. cause: V_OK (it exited) or V_EDESTROYED. */
-void group_event_died(struct proc *p, int cause);
-void group_node_up(void);
-/* This kernel gave up on logical host lhost at addr: tell local members of V_GROUP_EV_NODE. */
-void group_node_silent(uint32_t lhost, uint32_t addr);
-/* Logical host lhost is now at addr, on node `to` (0: unknown), having left node `from`. */
-void group_lhost_moved(uint32_t lhost, uint32_t from, uint32_t to, uint32_t addr);
-/* KS_HALT: tell V_GROUP_EV_NODE now, the node halts next. */
-void group_node_down_now(void);
-/* Local memberships for KS_GROUP_LIST: the i-th, V_OK or V_ENOTFOUND past the end. */
-int group_entry(uint32_t i, v_pid_t *group, v_pid_t *member);
+/* What net/ keeps of an alien record (kernel/ipc_net.h), by its slot: the transaction
+ * it answers and what its REQUEST carried. */
+struct alien_info {
+    uint8_t live, kind;                  /* kind: IPC_NET_UNICAST or IPC_NET_GROUP */
+    v_pid_t client;                      /* the remote client */
+    uint32_t txid, addr;                 /* the transaction, the client's node */
+    uint16_t port, data_len, reply_len;
+    uint32_t reply_addr;
+    v_pid_t group;                       /* IPC_NET_GROUP: the group sent to */
+    uint8_t data[V_PROTO_MAX_DATA];      /* segment bytes the REQUEST carried */
+    uint8_t reply[V_PROTO_MAX_DATA];     /* staged for the REPLY */
+};
+struct alien_info *rp_info(uint32_t slot);
+int rp_online(void);
+/* Slots per DATA packet this node sends: 1, more with jumbo frames (mtu=). */
+uint32_t rp_slots(void);
+/* The process slot of local client `client` whose unicast Send txid is in progress,
+ * or -1. */
+int rp_client(v_pid_t client, uint32_t txid);
+/* Encode message m and n bytes of segment after header h into pkt (V_PROTO_MAX_PKT
+ * bytes). Returns the length or an error. */
+int rp_encode_request(struct v_proto_hdr *h, const struct v_msg *m, const void *data,
+                      uint32_t n, uint8_t *pkt);
+/* Send an encoded packet to addr:port; again: a retransmission (flag and counter). */
+void rp_send_raw(uint32_t addr, uint16_t port, uint8_t *pkt, uint32_t len, int again);
+/* Encode and send one packet to addr:port. */
+void rp_send(uint32_t addr, uint16_t port, const struct v_proto_hdr *h, const void *pl,
+             uint32_t plen);
+void rp_nack(uint32_t addr, uint16_t port, const struct v_proto_hdr *about, int err);
+/* Learn where logical host lhost lives (traffic from it). */
+void rp_learn(uint32_t lhost, uint32_t addr, uint16_t port);
+/* Is (client, txid) older than what this node already answered for client? */
+int rp_stale(v_pid_t client, uint32_t txid);
+uint64_t rp_now(void);
+
+static inline uint32_t rp_get32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+static inline void rp_put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
+}
 
 #endif

@@ -8,17 +8,19 @@
  * MOVE_FROM and writes the DATA that comes back). DATA for a MoveTo into a local client
  * needs no op: it is checked against the client's grant and written at once, and a
  * receive window per client process (crx) says which packets it holds.
+ * Entry points: net_move (net.h); the move_* functions of remote_move.h. Processes'
+ * memory is reached only through kernel/ipc_net.h (ipc_net_pieces, ipc_net_write).
  */
-#include "remote_priv.h"
-#include "ipc.h"
-#include "kernel.h"
 #include "net.h"
+#include "remote.h"
+#include "remote_move.h"
+#include "ipc_net.h"
+#include "kernel.h"
+#include "udp.h"
 #include "netprof.h"
 #include "proto_codec.h"
 #include "proto_retx.h"
 #include "proto_window.h"
-#include "sched.h"
-#include "vm.h"
 #include <string.h>
 #include <v/err.h>
 
@@ -30,8 +32,8 @@ struct move_op {
     uint8_t used, sender;
     uint32_t txid;
     v_pid_t client, server;
-    struct proc *local;              /* whose memory: the mover, or the client */
-    v_pid_t local_pid;
+    v_pid_t local;                   /* whose memory: the mover, or the client */
+    uint8_t granted;                 /* local is the client: only inside its grant */
     int wake;                        /* local is blocked until the move ends */
     uint32_t local_base, client_base, total;
     uint32_t id;                     /* this move's number: DATA's seq = id << 16 | packet */
@@ -51,16 +53,13 @@ struct client_rx {
     uint32_t txid, move;             /* the transaction, the mover's number of the move */
     struct vp_rxwin win;
 };
-static struct client_rx crx[NPROC];
+static struct client_rx crx[IPC_NET_SLOTS];
 
 static void finish(struct move_op *op, int status)
 {
-    struct proc *p = op->local;
-    if (op->wake && p->pid == op->local_pid && p->state == V_PS_MOVE_BLOCKED) {
-        p->ipc_status = status;
-        sched_ready(p);
-    }
     op->used = 0;
+    if (op->wake)
+        ipc_net_move_done(op->local, status);
 }
 
 /* The packets of a burst being gathered, each its header and the mover's pieces: one
@@ -113,8 +112,8 @@ static void send_packets(struct move_op *op, uint32_t g, uint32_t mask, int agai
         uint32_t len = op->total - off < n * PKT ? op->total - off : n * PKT;
         const uint8_t *piece[NET_UDP_IOV - 1];
         uint32_t plen[NET_UDP_IOV - 1];
-        int np = vm_pieces(op->local->team, op->local_base + off, len, piece, plen,
-                           NET_UDP_IOV - 1);
+        int np = ipc_net_pieces(op->local, op->local_base + off, len, op->granted, piece,
+                                plen, NET_UDP_IOV - 1);
         if (np < 0) {                    /* its team shrank, or it died, mid-move */
             if (!op->wake) {             /* our client's bytes for a remote MoveFrom: say so */
                 struct v_proto_hdr about = { .txid = op->txid, .client = op->client,
@@ -207,57 +206,55 @@ static void send_ack(uint32_t addr, uint16_t port, const struct v_proto_hdr *d, 
     rp_send(addr, port, &h, 0, 0);
 }
 
-/* The mover (a local server) starts a move with a remote client. */
-int move_start(struct proc *mover, struct proc *alien, uint32_t addr, uint16_t port,
-               uint32_t txid, uint32_t client_addr, uint32_t local_addr, uint32_t len, int write)
+int net_move(uint32_t slot, v_pid_t mover, uint32_t client_addr, uint32_t local_addr,
+             uint32_t len, int write)
 {
-    int err = vm_check(mover->team, local_addr, len, !write);
-    if (err)
-        return err;
+    struct alien_info *ai = rp_info(slot);
+    if (!ai->live || ai->kind != IPC_NET_UNICAST)
+        return V_ENOACCESS;              /* a group Send's client grants no moves */
     struct move_op *op = alloc();
     if (!op)
         return V_ENOMEM;
     rstats.moves++;
     op->sender = (uint8_t)write;
-    op->txid = txid;
-    op->client = alien->pid;
-    op->server = mover->pid;
+    op->txid = ai->txid;
+    op->client = ai->client;
+    op->server = mover;
     op->local = mover;
-    op->local_pid = mover->pid;
     op->wake = 1;
     op->local_base = local_addr;
     op->client_base = client_addr;
     op->total = len;
-    op->addr = addr;
-    op->port = port;
+    op->addr = ai->addr;
+    op->port = ai->port;
     vp_retx_start(&op->retx, rp_now());
     if (write) {
         vp_txwin_start(&op->tx, len);
         send_new(op);
     } else {
         vp_rxwin_start(&op->rx, len);
-        struct v_proto_hdr h = { .type = VP_MOVE_FROM, .txid = txid, .client = op->client,
+        struct v_proto_hdr h = { .type = VP_MOVE_FROM, .txid = op->txid, .client = op->client,
                                  .server = op->server, .offset = client_addr, .aux = len };
-        rp_send(addr, port, &h, 0, 0);
+        rp_send(op->addr, op->port, &h, 0, 0);
     }
     return V_OK;
 }
 
-/* The receive window of the move DATA h (for local client p) belongs to: a new one for a
- * new transaction, mover or move; NULL for a late copy of an earlier move of the same
- * mover, which must never be written over what a later move wrote. */
-static struct vp_rxwin *client_window(struct proc *p, const struct v_proto_hdr *h)
+/* The receive window of the move DATA h (for the local client in slot s) belongs to: a
+ * new one for a new transaction, mover or move; NULL for a late copy of an earlier move
+ * of the same mover, which must never be written over what a later move wrote. */
+static struct vp_rxwin *client_window(int s, const struct v_proto_hdr *h)
 {
-    struct client_rx *r = &crx[proc_index(p)];
+    struct client_rx *r = &crx[s];
     uint32_t move = h->seq >> 16;
-    if (r->live && r->client == p->pid && r->txid == h->txid && r->mover == h->server) {
+    if (r->live && r->client == h->client && r->txid == h->txid && r->mover == h->server) {
         if (move == r->move)
             return r->win.total == h->aux ? &r->win : NULL;
         if ((int16_t)(uint16_t)(move - r->move) < 0)
             return NULL;
     }
     r->live = 1;
-    r->client = p->pid;
+    r->client = h->client;
     r->txid = h->txid;
     r->mover = h->server;
     r->move = move;
@@ -266,11 +263,11 @@ static struct vp_rxwin *client_window(struct proc *p, const struct v_proto_hdr *
 }
 
 /* DATA for a MoveTo into a local client: check it against the grant and write it. */
-static void data_for_client(struct proc *p, const struct v_proto_hdr *h, const uint8_t *pl,
+static void data_for_client(int s, const struct v_proto_hdr *h, const uint8_t *pl,
                             uint32_t src, uint16_t sport)
 {
     uint32_t group = h->offset / GROUP;
-    struct vp_rxwin *w = client_window(p, h);
+    struct vp_rxwin *w = client_window(s, h);
     if (!w) {                            /* an earlier move's straggler: acknowledge only */
         if (h->flags & VPF_LAST)
             send_ack(src, sport, h, group, vp_win_mask(h->aux, group));
@@ -280,10 +277,7 @@ static void data_for_client(struct proc *p, const struct v_proto_hdr *h, const u
     if (v == VP_RX_AHEAD || v == VP_RX_BAD)
         return;
     if (v == VP_RX_NEW) {
-        uint32_t addr = rp_get32(pl), n = h->length - 4;
-        int err = ipc_grant_check(p, addr, n, V_MSG_SEG_WRITE);
-        if (!err)
-            err = vm_copy_out(p->team, addr, pl + 4, n);
+        int err = ipc_net_write(h->client, rp_get32(pl), pl + 4, h->length - 4, 1);
         if (err) {
             rp_nack(src, sport, h, err);
             return;
@@ -298,9 +292,9 @@ void move_on_data(const struct v_proto_hdr *h, const uint8_t *pl, uint32_t src, 
     uint32_t group = h->offset / GROUP;
     struct move_op *op = find(h, 0);
     if (!op) {
-        struct proc *p = rp_client(h->client, h->txid);
-        if (p)
-            data_for_client(p, h, pl, src, sport);
+        int s = rp_client(h->client, h->txid);
+        if (s >= 0)
+            data_for_client(s, h, pl, src, sport);
         else if (h->flags & VPF_LAST)    /* a move that ended here already: all arrived */
             send_ack(src, sport, h, group, vp_win_mask(h->aux, group));
         return;
@@ -312,7 +306,7 @@ void move_on_data(const struct v_proto_hdr *h, const uint8_t *pl, uint32_t src, 
     if (v == VP_RX_AHEAD || v == VP_RX_BAD)
         return;
     if (v == VP_RX_NEW &&
-        vm_copy_out(op->local->team, op->local_base + h->offset, pl + 4, h->length - 4)) {
+        ipc_net_write(op->local, op->local_base + h->offset, pl + 4, h->length - 4, 0)) {
         finish(op, V_EBADADDR);
         return;
     }
@@ -346,8 +340,7 @@ void move_on_ack(const struct v_proto_hdr *h)
 /* A server's kernel asks for a local client's bytes: check, then send them. */
 void move_on_move_from(const struct v_proto_hdr *h, uint32_t src, uint16_t sport)
 {
-    struct proc *p = rp_client(h->client, h->txid);
-    if (!p) {
+    if (rp_client(h->client, h->txid) < 0) {
         rp_nack(src, sport, h, V_ENOTAWAITING);
         return;
     }
@@ -356,9 +349,7 @@ void move_on_move_from(const struct v_proto_hdr *h, uint32_t src, uint16_t sport
         probe(op);
         return;
     }
-    int err = ipc_grant_check(p, h->offset, h->aux, V_MSG_SEG_READ);
-    if (!err)
-        err = vm_check(p->team, h->offset, h->aux, 0);
+    int err = ipc_net_pieces(h->client, h->offset, h->aux, 1, NULL, NULL, 0);
     if (!err && !(op = alloc()))
         err = V_ENOMEM;
     if (err) {
@@ -369,8 +360,8 @@ void move_on_move_from(const struct v_proto_hdr *h, uint32_t src, uint16_t sport
     op->txid = h->txid;
     op->client = h->client;
     op->server = h->server;
-    op->local = p;
-    op->local_pid = p->pid;
+    op->local = h->client;
+    op->granted = 1;
     op->local_base = op->client_base = h->offset;
     op->total = h->aux;
     op->addr = src;
@@ -411,10 +402,10 @@ void move_tick(uint64_t now)
     }
 }
 
-void move_forget(struct proc *p)
+void move_forget(uint32_t slot, v_pid_t pid)
 {
     for (int i = 0; i < NMOVES; i++)
-        if (moves[i].used && moves[i].local == p)
+        if (moves[i].used && moves[i].local == pid)
             moves[i].used = 0;
-    crx[proc_index(p)].live = 0;
+    crx[slot].live = 0;
 }

@@ -3,11 +3,12 @@
  * (see net.h). A port is opened once with net_udp_listen, which gives both receive
  * (through the callback) and a source port for net_udp_send.
  *
- * Entry points: net_udp_listen, net_udp_send, net_udp_sendv, net_mcast_join, net_mcast_leave,
- * net_mcast_report; net_udp_deliver (netpriv.h).
+ * Entry points: net_mcast (net.h); net_udp_listen, net_udp_send, net_udp_sendv,
+ * net_udp_gso_ok, net_udp_send_gso, net_mcast_report (udp.h); net_udp_deliver (netpriv.h).
  * Context: kernel, interrupts off; callbacks run from the NIC's interrupt.
  */
 #include "net.h"
+#include "udp.h"
 #include "netpriv.h"
 #include "netprof.h"
 #include "nic.h"
@@ -173,8 +174,8 @@ int net_udp_send_gso(uint16_t port, uint32_t dst_ip, uint16_t dst_port,
     return err;
 }
 
-/* Join or leave (join = 0) the IPv4 group; lwIP sends the IGMP reports. */
-static int mcast(uint32_t group, int join)
+/* Join or leave (join = 0) the IPv4 group; lwIP sends the IGMP reports (net.h). */
+int net_mcast(uint32_t group, int join)
 {
     struct netif *ni = net_netif();
     if (!ni)
@@ -197,12 +198,9 @@ static int mcast(uint32_t group, int join)
     return err == ERR_MEM ? V_ENOMEM : V_ENOTFOUND;
 }
 
-int net_mcast_join(uint32_t group) { return mcast(group, 1); }
-
 void net_mcast_report(void)
 {
     struct netif *ni = net_netif();
     if (ni)
         igmp_report_groups(ni);
 }
-int net_mcast_leave(uint32_t group) { return mcast(group, 0); }

@@ -2,7 +2,7 @@
 #include "dev/console.h"
 #include "ipc.h"
 #include "kernel.h"
-#include "remote.h"
+#include "proc.h"
 #include "vm.h"
 #include <v/dev.h>
 #include <v/err.h>
@@ -77,10 +77,10 @@ static int console_write(struct proc *c, const struct v_msg *m)
     if (err)
         return err;
     if (c->alien) {                      /* a remote writer: what its REQUEST carried */
-        char buf[V_PROTO_MAX_DATA];
-        uint32_t n = remote_copy_data(c, buf, sizeof(buf));
+        uint32_t n;
+        const uint8_t *d = ipc_alien_data(c, &n);
         for (uint32_t i = 0; i < n; i++)
-            arch_console_putc(buf[i]);
+            arch_console_putc((char)d[i]);
         return V_OK;
     }
     char buf[256];

@@ -349,3 +349,58 @@ UTEST(group_create_and_list)
     CHECK_EQ(found, 1);
     CHECK_EQ(v_leave_group(g2, 0), V_OK);
 }
+
+/* This node's group counters (KS_NET_STATS). */
+static int group_stats_now(struct v_net_stats *st)
+{
+    memset(st, 0, sizeof(*st));
+    struct v_msg m = { .code = KS_NET_STATS };
+    grant(&m, st, sizeof(*st), V_MSG_SEG_WRITE);
+    int err = v_send(&m, v_kernel_server());
+    return err ? err : v_msg_reply_code(&m);
+}
+
+/* Group Sends whose members are all on this node (3 members, the kernel servers'
+ * group, one without reply) are the kernel's alone: its counters move, net/'s never do
+ * (no multicast REQUEST is made, no packet goes out). */
+UTEST(group_send_local_members_stays_out_of_net)
+{
+    v_pid_t g = new_group(), pids[3];
+    struct v_net_stats a, b;
+    CHECK_EQ(group_stats_now(&a), V_OK);
+    CHECK(start_members(g, 3, 2, pids, 1));
+    struct v_msg m = { .code = 0x42, .w = { 7 } };
+    v_pid_t from;
+    CHECK_EQ(v_send_r(&m, g, &from), V_OK);
+    CHECK_EQ(m.w[1], 8);
+    for (int i = 0; i < 2; i++)
+        CHECK_EQ(v_get_reply(&m, 1000, &from), V_OK);
+    m = (struct v_msg){ .code = KS_NODE_INFO };
+    CHECK_EQ(v_send_r(&m, V_GROUP_KERNEL_SERVERS, &from), V_OK);
+    CHECK_EQ(from, v_kernel_server());
+    m = (struct v_msg){ .code = 0x43, .flags = V_MSG_NO_REPLY };
+    CHECK_EQ(v_send(&m, g), V_OK);
+    CHECK_EQ(group_stats_now(&b), V_OK);
+    CHECK_EQ(b.group_sends - a.group_sends, 3);       /* the kernel's counters moved */
+    CHECK_EQ(b.group_delivered - a.group_delivered, 6);
+    CHECK_EQ(b.group_replies - a.group_replies, 4);
+    CHECK_EQ(b.group_mcasts, 0);                      /* net/'s did not */
+    CHECK_EQ(b.tx, 0);
+    CHECK_EQ(b.aliens, 0);
+}
+
+/* A group Send that fails its checks changes nothing: the previous Send's window stays
+ * open and its replies can still be had. */
+UTEST(group_send_error_keeps_previous_window)
+{
+    v_pid_t g = new_group(), pids[2];
+    CHECK(start_members(g, 2, 1, pids, 1));
+    struct v_msg m = { .code = 0x42, .w = { 1 } };
+    v_pid_t from;
+    CHECK_EQ(v_send_r(&m, g, &from), V_OK);
+    m = (struct v_msg){ .code = 0x42 };
+    grant(&m, (void *)0x7ffff000u, 8, V_MSG_SEG_READ);  /* unmapped: V_EBADADDR */
+    CHECK_EQ(v_send(&m, g), V_EBADADDR);
+    CHECK_EQ(v_get_reply(&m, 1000, &from), V_OK);   /* the second member's reply */
+    CHECK_EQ(m.w[1], 2);
+}

@@ -73,6 +73,11 @@ struct v_net_stats {
     /* UDP segmentation offload (virtio-net on QEMU >= 8.2; docs/NET.md) */
     uint32_t tx_gso;           /* frames the NIC or host cut into datagrams */
     uint32_t rx_gso;           /* frames that came uncut: several datagrams each */
+    /* group Sends on the wire (docs/GROUPS.md) */
+    uint32_t group_mcasts;     /* group Sends handed to net/ for the wire (one multicast
+                                  REQUEST each, repeats counted in retransmits); the kernel
+                                  reaches local members without net/, and on a node with
+                                  no address does not hand it any */
 };
 
 /* One membership of a local process (KS_GROUP_LIST). */

@@ -17,8 +17,8 @@
  * Pure; the caller supplies the storage. Not reentrant: the kernel calls it with
  * interrupts off, like the rest of its state.
  */
-#ifndef NET_GROUP_TABLE_H
-#define NET_GROUP_TABLE_H
+#ifndef KERNEL_GROUP_TABLE_H
+#define KERNEL_GROUP_TABLE_H
 
 #include <stdint.h>
 #include <v/pid.h>
