@@ -420,6 +420,87 @@ static void move_done(const struct v_msg *m)
     printf("faults: move phase done\n");
 }
 
+/* Which tests are over, by kind (K_*): faults_run goes on until all four are. */
+static int over[K_MOVE + 1];
+
+/* A kernel event (no reply): node 2's logical host moved ends the move test. */
+static void faults_event(const struct v_msg *m)
+{
+    if (m->code == V_EV_LHOST_MOVED && mv.watching && m->w[0] == v_lhost_make(2, 0)) {
+        move_done(m);
+        over[K_MOVE] = 1;
+    }
+}
+
+/* A worker's CT_DONE (replied to already): its test's result, and whether it is over. */
+static void faults_done(const struct v_msg *m)
+{
+    switch (m->w[0]) {
+    case K_LOSS:  loss_done(m); over[K_LOSS] = !loss.left; break;
+    case K_BLOCK: block_done(m); over[K_BLOCK] = !blk.left; break;
+    case K_SLOW:  slow_done(m); over[K_SLOW] = 1; break;
+    case K_MOVE:
+        if (mv.watching) {
+            move_done(0);
+            over[K_MOVE] = 1;
+        }
+        break;
+    }
+}
+
+/* The host's CT_GO (replied to already): start phase w0. t is when it came, taken
+ * before the reply, since for phase 3 the kill came first. */
+static void faults_go(const struct v_msg *m, uint32_t t)
+{
+    switch (m->w[0]) {
+    case 1:
+        slow_start(m->w[3]);
+        loss_start(m->w[1], m->w[2]);
+        break;
+    case 2:
+        block_start(m->w[1]);
+        break;
+    case 3:
+        blk.t_kill = t;
+        printf("  node 2 killed %u ms after the senders were blocked\n", t - blk.t_blocked);
+        break;
+    case 4:
+        move_start(m->w[1]);
+        break;
+    }
+}
+
+/* The main thread's receive loop: the host's CT_GOs, the workers' CT_DONEs and node
+ * events, until all four tests are over. */
+static void faults_run(void)
+{
+    while (!(over[K_LOSS] && over[K_BLOCK] && over[K_SLOW] && over[K_MOVE])) {
+        struct v_msg m;
+        v_pid_t from;
+        if (v_receive(&m, &from))
+            continue;
+        if (m.code == V_EV_LHOST_MOVED || m.code == V_EV_NODE_UP || m.code == V_EV_NODE_DOWN) {
+            faults_event(&m);
+            continue;                    /* events need no reply */
+        }
+        struct v_msg r = m;
+        r.code = V_OK;
+        if (m.code == CT_DONE) {
+            v_reply(&r, from);
+            faults_done(&m);
+            continue;
+        }
+        if (m.code != CT_GO) {
+            r.code = (uint16_t)V_EBADCALL;
+            v_reply(&r, from);
+            continue;
+        }
+        uint32_t t = now_ms();                   /* before the reply: the kill came first */
+        v_reply(&r, from);
+        faults_go(&m, t);
+    }
+}
+
 int ct_faults(void)
 {
     me = v_my_pid();
@@ -432,60 +513,7 @@ int ct_faults(void)
         return 1;
     }
     printf("faults: client ready pid 0x%08x\n", me);
-    int loss_over = 0, block_over = 0, slow_over = 0, move_over = 0;
-    while (!(loss_over && block_over && slow_over && move_over)) {
-        struct v_msg m;
-        v_pid_t from;
-        if (v_receive(&m, &from))
-            continue;
-        if (m.code == V_EV_LHOST_MOVED || m.code == V_EV_NODE_UP || m.code == V_EV_NODE_DOWN) {
-            if (m.code == V_EV_LHOST_MOVED && mv.watching && m.w[0] == v_lhost_make(2, 0)) {
-                move_done(&m);
-                move_over = 1;
-            }
-            continue;                    /* events need no reply */
-        }
-        struct v_msg r = m;
-        r.code = V_OK;
-        if (m.code == CT_DONE) {
-            v_reply(&r, from);
-            switch (m.w[0]) {
-            case K_LOSS:  loss_done(&m); loss_over = !loss.left; break;
-            case K_BLOCK: block_done(&m); block_over = !blk.left; break;
-            case K_SLOW:  slow_done(&m); slow_over = 1; break;
-            case K_MOVE:
-                if (mv.watching) {
-                    move_done(0);
-                    move_over = 1;
-                }
-                break;
-            }
-            continue;
-        }
-        if (m.code != CT_GO) {
-            r.code = (uint16_t)V_EBADCALL;
-            v_reply(&r, from);
-            continue;
-        }
-        uint32_t t = now_ms();                   /* before the reply: the kill came first */
-        v_reply(&r, from);
-        switch (m.w[0]) {
-        case 1:
-            slow_start(m.w[3]);
-            loss_start(m.w[1], m.w[2]);
-            break;
-        case 2:
-            block_start(m.w[1]);
-            break;
-        case 3:
-            blk.t_kill = t;
-            printf("  node 2 killed %u ms after the senders were blocked\n", t - blk.t_blocked);
-            break;
-        case 4:
-            move_start(m.w[1]);
-            break;
-        }
-    }
+    faults_run();
     struct v_msg e = { .code = CT_ECHO, .w = { 41, 1, 2, 3, 0 } };
     int err = v_send(&e, s3);
     CHECK("node3_server_answers_after_the_faults", !err && e.w[0] == 42 && e.w[4] == me,

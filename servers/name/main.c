@@ -157,12 +157,12 @@ static void self_register(const char *fmt, v_pid_t pid)
         v_name_cache_insert(&reg, p, pid, 0, V_NAME_SRC_STATIC, v_time_ns());
 }
 
-int main(int argc, char **argv)
+/* Take V_LOGICAL_NAME, join the handlers' and the process-died groups, and register
+ * this node's own services; V_OK, or the error that leaves us unable to serve. */
+static int name_start(void)
 {
     struct v_node_info ni;
     v_pid_t pm = 0;
-    (void)argc;
-    (void)argv;
     v_name_cache_init(&reg, store, NREG);
     node = v_ks_node_info(v_kernel_server(), &ni, 0, 0) == V_OK ? ni.node : 0;
     int rc = v_set_pid(V_LOGICAL_NAME, v_my_pid());
@@ -170,16 +170,83 @@ int main(int argc, char **argv)
         rc = v_join_group(V_GROUP_NAME_HANDLERS, 0);
     if (!rc)
         rc = v_join_group(V_GROUP_EV_PROCESS_DIED, 0);   /* registrations die with servers */
-    if (rc) {
-        printf("name: cannot serve: %s\n", v_strerror(rc));
-        return 1;
-    }
+    if (rc)
+        return rc;
     v_get_pid(V_LOGICAL_PM, &pm);
     self_register("[name%u]", v_my_pid());
     self_register("[pm%u]", pm);
     self_register("[ks%u]", v_kernel_server());
     if ((rc = sync_contexts()))
         printf("name: cannot join a context group: %s\n", v_strerror(rc));
+    return V_OK;
+}
+
+/* NAME_LOOKUP of name (len bytes): the owner into m, or an error; a group lookup that
+ * is not ours is declined here (1: nothing more to send). */
+static int do_lookup(struct v_msg *m, v_pid_t from, const char *name, uint32_t len)
+{
+    struct v_name_entry e;
+    uint32_t plen;
+    lookups++;
+    int rc = len && !v_name_check(name) ? find(name, m->w[0], &e, &plen) : V_EINVAL;
+    if (rc && (m->w[0] & V_NAME_LK_GROUP)) {
+        declined++;
+        m->flags = V_MSG_NO_REPLY;       /* not ours: decline, send nothing */
+        v_reply(m, from);
+        return 1;
+    }
+    if (!rc) {
+        m->w[0] = e.server;
+        m->w[1] = e.context;
+        m->w[2] = plen;
+        m->w[3] = node;
+    }
+    return rc;
+}
+
+/* NAME_UNREGISTER of prefix p for server w0 (0: the sender). */
+static int do_unregister(struct v_msg *m, v_pid_t from, const char *p)
+{
+    int rc = v_name_prefix_check(p) ? V_EINVAL
+             : v_name_cache_invalidate(&reg, p, m->w[0] ? m->w[0] : from);
+    if (!rc)
+        sync_contexts();
+    return rc;
+}
+
+/* V_EV_PROCESS_DIED, a kernel event (no reply): drop the dead server's registrations. */
+static int do_process_died(const struct v_msg *m)
+{
+    if (v_name_cache_invalidate_server(&reg, m->w[0])) {
+        printf("name: server 0x%08x died, its registrations dropped\n", m->w[0]);
+        sync_contexts();
+    }
+    return 1;
+}
+
+/* One request whose segment, the name, is buf (len bytes, NUL-terminated): the reply
+ * code, or 1 if nothing more is to be sent. */
+static int serve(struct v_msg *m, v_pid_t from, const char *buf, uint32_t len)
+{
+    switch (m->code) {
+    case V_EV_PROCESS_DIED: return do_process_died(m);
+    case NAME_LOOKUP:       return do_lookup(m, from, buf, len);
+    case NAME_REGISTER:     return do_register(m, from, buf);
+    case NAME_UNREGISTER:   return do_unregister(m, from, buf);
+    case NAME_LIST:         return do_list(m, from);
+    default:                return V_EBADCALL;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    int rc = name_start();
+    if (rc) {
+        printf("name: cannot serve: %s\n", v_strerror(rc));
+        return 1;
+    }
     for (;;) {
         struct v_msg m;
         v_pid_t from;
@@ -188,44 +255,8 @@ int main(int argc, char **argv)
         if (v_receive_with_segment(&m, 0, &from, buf, &len))
             continue;
         buf[len] = 0;
-        struct v_name_entry e;
-        uint32_t plen;
-        switch (m.code) {
-        case V_EV_PROCESS_DIED:          /* a kernel event: no reply */
-            if (v_name_cache_invalidate_server(&reg, m.w[0])) {
-                printf("name: server 0x%08x died, its registrations dropped\n", m.w[0]);
-                sync_contexts();
-            }
+        if ((rc = serve(&m, from, buf, len)) == 1)
             continue;
-        case NAME_LOOKUP:
-            lookups++;
-            rc = len && !v_name_check(buf) ? find(buf, m.w[0], &e, &plen) : V_EINVAL;
-            if (rc && (m.w[0] & V_NAME_LK_GROUP)) {
-                declined++;
-                m.flags = V_MSG_NO_REPLY;    /* not ours: decline, send nothing */
-                v_reply(&m, from);
-                continue;
-            }
-            if (!rc) {
-                m.w[0] = e.server;
-                m.w[1] = e.context;
-                m.w[2] = plen;
-                m.w[3] = node;
-            }
-            break;
-        case NAME_REGISTER:   rc = do_register(&m, from, buf); break;
-        case NAME_UNREGISTER:
-            rc = v_name_prefix_check(buf) ? V_EINVAL
-                 : v_name_cache_invalidate(&reg, buf, m.w[0] ? m.w[0] : from);
-            if (!rc)
-                sync_contexts();
-            break;
-        case NAME_LIST:
-            if ((rc = do_list(&m, from)) == 1)
-                continue;
-            break;
-        default:              rc = V_EBADCALL; break;
-        }
         m.code = (uint16_t)rc;
         m.flags = 0;
         v_reply(&m, from);
