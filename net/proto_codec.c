@@ -148,7 +148,10 @@ int vp_decode(const uint8_t *buf, uint32_t len, struct v_proto_hdr *h, const uin
         V_PROTO_HDR_SIZE + (uint32_t)h->length != len)
         return VPD_LENGTH;
     *payload = buf + V_PROTO_HDR_SIZE;
-    return check_type(h, *payload);
+    int why = check_type(h, *payload);
+    if (why == VPD_OK && (h->flags & VPF_LAST) && h->type != VP_DATA)
+        return VPD_FLAGS;                /* "acknowledge now" means something only in DATA */
+    return why;
 }
 
 const char *vp_drop_name(int reason)

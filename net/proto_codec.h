@@ -18,7 +18,9 @@ int vp_encode(const struct v_proto_hdr *h, const void *payload, uint32_t plen, u
 int vp_encode_hdr(const struct v_proto_hdr *h, uint32_t plen, uint8_t out[V_PROTO_HDR_SIZE]);
 /* Check a received datagram of len bytes field by field. Returns VPD_OK with *h filled
  * and *payload pointing at h->length payload bytes inside buf, or the VPD_* reason it
- * must be dropped for. Never reads outside [buf, buf+len). */
+ * must be dropped for. Never reads outside [buf, buf+len). Flags: bits outside
+ * VPF_KNOWN, MULTICAST on a REQUEST unless its server is a group (and the reverse), and
+ * LAST on any type but DATA (checked after every other rule) are VPD_FLAGS. */
 int vp_decode(const uint8_t *buf, uint32_t len, struct v_proto_hdr *h, const uint8_t **payload);
 /* A message travels as eight big-endian fields in 32 bytes. */
 void vp_put_msg(const struct v_msg *m, uint8_t out[V_MSG_SIZE]);

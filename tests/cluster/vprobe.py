@@ -69,8 +69,8 @@ def is_process(p):
     return p != 0 and not p & GROUP_BIT
 
 
-def decode(buf):
-    """The reason net/proto_codec.c's vp_decode gives for buf, by name ("ok" if valid)."""
+def decode_rules(buf):
+    """vp_decode's rules but the last one (LAST only on DATA): see decode."""
     if len(buf) < 32:
         return "short"
     magic, ver, typ, flags, length, txid, client, server, offset, aux, seq = HDR.unpack_from(buf)
@@ -125,6 +125,14 @@ def decode(buf):
             return "length"
         return "ok" if aux and aux <= 0x7FFF else "payload"
     return "type"
+
+
+def decode(buf):
+    """The reason net/proto_codec.c's vp_decode gives for buf, by name ("ok" if valid)."""
+    why = decode_rules(buf)
+    if why == "ok" and HDR.unpack_from(buf)[3] & F_LAST and buf[3] != DATA:
+        return "flags"                   # LAST is DATA's alone, checked after every other rule
+    return why
 
 
 class Client:
@@ -255,6 +263,7 @@ def bad_datagrams(rng):
         out.append(("bad-flags", header(REQUEST, 32, 9, c, s, flags=fl) + m))
     out.append(("bad-flags", header(REQUEST, 32, 9, c, s, flags=F_MULTICAST) + m))   # not a group
     out.append(("bad-flags", header(REQUEST, 32, 9, c, s | GROUP_BIT) + m))          # group, no flag
+    out.append(("bad-flags", header(PENDING, 0, 9, c, s, flags=F_LAST)))            # LAST: DATA's only
     out.append(("bad-length", header(REQUEST, 16, 9, c, s) + m[:16]))
     out.append(("bad-length", header(PENDING, 4, 9, c, s) + bytes(4)))
     out.append(("bad-length", header(NACK, 8, 9, c, s) + struct.pack("!ii", -1, 0)))

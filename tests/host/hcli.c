@@ -312,6 +312,7 @@ static void run_garbage(v_pid_t srv, uint16_t port)
     raw(b, pkt(b, VP_REQUEST, 0, 32, 0x80000001u, srv, 0, 0)); /* pid: a group sends */
     raw(b, pkt(b, VP_REPLY, 0, 32, me, srv, 0, 0));        /* pid: no replier */
     raw(b, pkt(b, VP_REQUEST, 0, 32, me, 0x80000005u, 0, 0)); /* flags: group, no flag */
+    raw(b, pkt(b, VP_PENDING, VPF_LAST, 0, me, srv, 0, 0)); /* flags: LAST is DATA's only */
     for (int i = 0; i < 200; i++) {                        /* noise; never "VS" first */
         size_t len = (size_t)(rand() % 1200);
         for (size_t k = 0; k < len; k++)

@@ -158,6 +158,54 @@ static void test_data_and_moves(void **state)
     assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_OK);
 }
 
+/* LAST ("acknowledge now") belongs to DATA alone: on any other type it is a bad flag,
+ * checked after every other rule, so a packet that breaks one is counted for that. */
+static void test_last_only_on_data(void **state)
+{
+    (void)state;
+    uint8_t buf[BUFSZ], pl[BUFSZ] = { 0 };
+    uint8_t e[4] = { 0xff, 0xff, 0xff, 0xff };           /* V_ENOPROC */
+    struct v_proto_hdr h;
+    const uint8_t *p;
+    static const struct { uint8_t type; uint32_t plen, offset, aux; } ok[] = {
+        { VP_REQUEST, V_MSG_SIZE, 0, 0 },    { VP_REPLY, V_MSG_SIZE, 0, SERVER },
+        { VP_PENDING, 0, 0, 0 },             { VP_NACK, 4, 0, 0 },
+        { VP_ACK, 0, 0, 0 },                 { VP_DATA_ACK, 0, 0, 0xffffffffu },
+        { VP_MOVE_FROM, 0, 0x40000000u, 100 }, { VP_WHERE, 0, 0, 0x0181 },
+        { VP_HERE, 0, 0, 0x0181 },
+    };
+    for (unsigned i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        const uint8_t *payload = ok[i].type == VP_NACK ? e : pl;
+        int n = make(buf, ok[i].type, 0, payload, ok[i].plen, ok[i].offset, ok[i].aux);
+        assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_OK);
+        n = make(buf, ok[i].type, VPF_LAST, payload, ok[i].plen, ok[i].offset, ok[i].aux);
+        assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_FLAGS);
+        n = make(buf, ok[i].type, VPF_LAST | VPF_RETRANSMIT, payload, ok[i].plen, ok[i].offset,
+                 ok[i].aux);
+        assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_FLAGS);
+    }
+    /* A group's PENDING and REPLY carry MULTICAST; with LAST they are still bad. */
+    struct v_proto_hdr g = { .type = VP_PENDING, .flags = VPF_MULTICAST, .client = CLIENT,
+                             .server = 0x80000005u };
+    int n = vp_encode(&g, pl, 0, buf, sizeof(buf));
+    assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_OK);
+    g.flags |= VPF_LAST;
+    n = vp_encode(&g, pl, 0, buf, sizeof(buf));
+    assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_FLAGS);
+    /* Another broken rule is the reason counted, not LAST. */
+    n = make(buf, VP_PENDING, VPF_LAST, pl, 1, 0, 0);
+    assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_LENGTH);
+    n = make(buf, VP_WHERE, VPF_LAST, pl, 0, 0, 0);
+    assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_PAYLOAD);
+    g = (struct v_proto_hdr){ .type = VP_ACK, .flags = VPF_LAST, .server = SERVER };
+    n = vp_encode(&g, pl, 0, buf, sizeof(buf));
+    assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_PID);
+    /* DATA keeps it: the last packet of a group, or a probe. */
+    n = make(buf, VP_DATA, VPF_LAST | VPF_RETRANSMIT, pl, 4 + 100, 0, 100);
+    assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_OK);
+    assert_int_equal(h.flags, VPF_LAST | VPF_RETRANSMIT);
+}
+
 /* Random bytes and random corruptions of valid packets: decode never crashes (ASan
  * watches reads) and accepts only packets whose re-encoding gives the same bytes. */
 static uint32_t rng = 12345;
@@ -200,7 +248,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_request_round_trip), cmocka_unit_test(test_header_checks),
         cmocka_unit_test(test_type_rules),         cmocka_unit_test(test_data_and_moves),
-        cmocka_unit_test(test_fuzz),
+        cmocka_unit_test(test_last_only_on_data),  cmocka_unit_test(test_fuzz),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -62,9 +62,10 @@ enum v_proto_type {
     VP_TYPE_MAX = VP_HERE
 };
 
-#define VPF_RETRANSMIT 0x0001u  /* a retransmission (for counters; semantics unchanged) */
+#define VPF_RETRANSMIT 0x0001u  /* a resend by its sender; receivers ignore it (traces only) */
 #define VPF_MULTICAST  0x0002u  /* sent to a group address */
-#define VPF_LAST       0x0004u  /* DATA: acknowledge now (last packet of a group, or a probe) */
+#define VPF_LAST       0x0004u  /* DATA only: acknowledge now (last packet of a group, or a
+                                   probe); on any other type the packet is malformed */
 #define VPF_KNOWN      0x0007u  /* every flag bit a receiver accepts; others: malformed */
 
 /* The header, host byte order after decoding. */
