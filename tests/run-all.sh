@@ -53,6 +53,7 @@ part jumbo-virtio bash tests/cluster/ipc-cluster.sh "$build" virtio-net-pci 9000
 part jumbo-e1000 bash tests/cluster/ipc-cluster.sh "$build" e1000 9000
 part pxe bash tests/cluster/pxe.sh "$build"
 part faults bash tests/cluster/faults.sh "$build"
+part faults-virtio bash tests/cluster/faults.sh "$build" virtio-net-pci
 part host bash tests/host/run-host.sh "$build/host"
 part hostnet bash tests/host/run-kernel.sh "$build"
 echo

@@ -31,7 +31,7 @@ slow_ms=${FAULTS_SLOW_MS:-30000}
 loss=${FAULTS_LOSS:-10}
 dup=${FAULTS_DUP:-10}
 ns=vsysflt$$
-dir=$build/test/faults
+dir=$build/test/faults; [ "$nic" = e1000 ] || dir=$dir-$nic
 pids=()          # every process we started, ended by pid in cleanup
 passed=0 failed=0
 probe="python3 tests/cluster/vprobe.py"
