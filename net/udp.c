@@ -3,8 +3,9 @@
  * (see net.h). A port is opened once with net_udp_listen, which gives both receive
  * (through the callback) and a source port for net_udp_send.
  *
- * Entry points: net_udp_listen, net_udp_send, net_udp_sendv, net_mcast_join, net_mcast_leave,
- * net_mcast_report; net_udp_deliver (netpriv.h).
+ * Entry points: net_udp_listen, net_udp_send, net_udp_sendv, net_udp_gso_ok,
+ * net_udp_send_gso, net_mcast_join, net_mcast_leave, net_mcast_report (net.h);
+ * net_udp_deliver (netpriv.h).
  * Context: kernel, interrupts off; callbacks run from the NIC's interrupt.
  */
 #include "net.h"
