@@ -49,6 +49,10 @@ uint32_t arch_translate(uint32_t pd, uint32_t va, int write);
 void arch_paging_init(uint32_t phys_limit);
 uint32_t arch_kernel_pd(void);
 void arch_activate_pd(uint32_t pd);          /* load it now (before freeing the old one) */
+/* Device memory: physical [ARCH_DEVICE_WINDOW, 4 GiB), where the firmware puts PCI
+ * memory BARs, is identity-mapped uncached in every address space (kernel only), so a
+ * driver reaches a memory BAR there through its address; one below is not mapped. */
+#define ARCH_DEVICE_WINDOW 0xc0000000u
 
 /* Process contexts. */
 void arch_context_user(struct arch_context *c, uint32_t kstack_top, uint32_t entry,

@@ -1,8 +1,9 @@
 /*
  * e1000.c - driver for the Intel 82540EM (QEMU's `-device e1000`; lab PCs' 8254x are
- * close relatives). Registers through BAR0 (memory, mapped uncached by paging.c);
- * a receive and a transmit ring of legacy descriptors, each buffer a fixed 2 KiB half
- * page, so frames are copied in and out (no buffer ever changes hands with lwIP).
+ * close relatives). Registers through BAR0 (memory, which must lie in the uncached
+ * device window the kernel maps: ARCH_DEVICE_WINDOW, arch.h); a receive and a transmit
+ * ring of legacy descriptors, each buffer a fixed 2 KiB half page, so frames are copied
+ * in and out (no buffer ever changes hands with lwIP).
  * Jumbo frames (mtu= above 1500, see rx_size): long packets enabled (RCTL.LPE), receive
  * buffers of the next size up the device offers (16 KiB for mtu=9000, fewer of them:
  * NRX_JUMBO), transmit buffers of whole contiguous pages.
@@ -361,7 +362,7 @@ static void load_udp_context(struct e1000 *e)
 static int e1000_attach(const struct v_dev_info *d, struct nic *n)
 {
     uint32_t bar = nic_pci_bar(d, 0);
-    if ((bar & 1) || (bar & ~0xfu) < 0xc0000000u || d->irq == 0 || d->irq > 15)
+    if ((bar & 1) || (bar & ~0xfu) < ARCH_DEVICE_WINDOW || d->irq == 0 || d->irq > 15)
         return V_EINVAL;                 /* not in the uncached device window, or no line */
     struct e1000 *e = (struct e1000 *)page_alloc_zeroed();
     if (!e)

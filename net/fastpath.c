@@ -7,8 +7,8 @@
  * through lwIP, which is also what keeps the ARP cache. And the UDP checksum offload's
  * part of framing: the pseudo-header's sum in the checksum field.
  *
- * Entry points: net_fast_input, net_fast_output, net_udp_offload, net_ip_fragment
- * (netpriv.h). Context: kernel, interrupts off.
+ * Entry points: net_fast_input, net_fast_input_gso, net_fast_output, net_udp_offload,
+ * net_ip_fragment (netpriv.h). Context: kernel, interrupts off.
  */
 #include "netpriv.h"
 #include "chksum.h"
@@ -142,6 +142,52 @@ static uint16_t ip_id;
 #define ARP_VIA_LWIP_MS 10000u
 static uint32_t via_lwip_ms[ARP_TABLE_SIZE];
 
+/* 1 if the datagram may be framed here: interface up with an address, dst unicast, and
+ * it fits one frame (gso: one USO frame the NIC can cut into datagrams within the MTU). */
+static inline int fast_ok(const struct nic *nic, struct netif *ni, uint32_t me,
+                          const ip4_addr_t *dst, int n, uint32_t total, uint32_t gso)
+{
+    uint32_t most = gso ? 65507u : nic_frame_max() - F_DATA;
+    if (gso && (!(nic->caps & NIC_CAP_TX_USO) || gso > net_mtu() - 28))
+        return 0;
+    if (!me || n < 1 || n >= IOV_MAX_OUT || total > most || !netif_is_up(ni) ||
+        !netif_is_link_up(ni) || ip4_addr_ismulticast(dst) || ip4_addr_isbroadcast(dst, ni))
+        return 0;
+    return 1;
+}
+
+/* 1 with *mac, the MAC of dst's next hop, if lwIP's ARP cache has it; 0 if not, or if
+ * this datagram is to go through lwIP to keep the entry fresh (ARP_VIA_LWIP_MS). */
+static inline int next_hop_mac(struct netif *ni, const ip4_addr_t *dst, struct eth_addr **mac)
+{
+    const ip4_addr_t *hop = ip4_addr_netcmp(dst, netif_ip4_addr(ni), netif_ip4_netmask(ni))
+                                ? dst : netif_ip4_gw(ni);
+    const ip4_addr_t *found;
+    ssize_t arp = ip4_addr_isany(hop) ? -1 : etharp_find_addr(ni, hop, mac, &found);
+    if (arp < 0 || arp >= ARP_TABLE_SIZE)
+        return 0;
+    uint32_t now = sys_now();
+    if (now - via_lwip_ms[arp] >= ARP_VIA_LWIP_MS) {
+        via_lwip_ms[arp] = now;
+        return 0;
+    }
+    return 1;
+}
+
+/* The UDP checksum field's value for headers h: the pseudo-header's sum alone if the NIC
+ * completes it (offload), else the whole datagram's (never 0, which says "none"). */
+static inline uint16_t udp_sum(const uint8_t *h, const struct net_iov *iov, int n, int offload)
+{
+    uint8_t ph[4] = { 0, 17, h[F_ULEN], h[F_ULEN + 1] };
+    uint32_t s = (uint32_t)net_chksum(h + F_SRC, 8) + net_chksum(ph, 4);
+    if (offload)
+        return fold(s);                  /* the pseudo-header's: the NIC adds the rest */
+    uint16_t sum = (uint16_t)~fold(s + net_chksum(h + F_UDP, 8) + pieces_sum(iov, n));
+    return sum ? sum : 0xffff;
+}
+
+/* netpriv.h. Framed here (the headers in h, the NIC gathering h and the pieces) only when
+ * fast_ok and next_hop_mac allow; else 0 and lwIP's path. */
 int net_fast_output(uint16_t sport, uint32_t dst_ip, uint16_t dport, const struct net_iov *iov,
                     int n, uint32_t total, uint32_t gso, int *err)
 {
@@ -150,24 +196,9 @@ int net_fast_output(uint16_t sport, uint32_t dst_ip, uint16_t dport, const struc
     ip4_addr_t dst;
     ip4_addr_set_u32(&dst, lwip_htonl(dst_ip));
     uint32_t me = ni ? ip4_addr_get_u32(netif_ip4_addr(ni)) : 0;
-    uint32_t most = gso ? 65507u : nic_frame_max() - F_DATA;
-    if (gso && (!(nic->caps & NIC_CAP_TX_USO) || gso > net_mtu() - 28))
-        return 0;
-    if (!me || n < 1 || n >= IOV_MAX_OUT || total > most || !netif_is_up(ni) ||
-        !netif_is_link_up(ni) || ip4_addr_ismulticast(&dst) || ip4_addr_isbroadcast(&dst, ni))
-        return 0;
-    const ip4_addr_t *hop = ip4_addr_netcmp(&dst, netif_ip4_addr(ni), netif_ip4_netmask(ni))
-                                ? &dst : netif_ip4_gw(ni);
     struct eth_addr *mac;
-    const ip4_addr_t *found;
-    ssize_t arp = ip4_addr_isany(hop) ? -1 : etharp_find_addr(ni, hop, &mac, &found);
-    if (arp < 0 || arp >= ARP_TABLE_SIZE)
+    if (!fast_ok(nic, ni, me, &dst, n, total, gso) || !next_hop_mac(ni, &dst, &mac))
         return 0;
-    uint32_t now = sys_now();
-    if (now - via_lwip_ms[arp] >= ARP_VIA_LWIP_MS) {
-        via_lwip_ms[arp] = now;
-        return 0;
-    }
     uint8_t h[F_DATA];
     memcpy(h, mac->addr, 6);
     memcpy(h + 6, nic->mac, 6);
@@ -189,17 +220,8 @@ int net_fast_output(uint16_t sport, uint32_t dst_ip, uint16_t dport, const struc
     put16(h + F_UDP + 2, dport);
     put16(h + F_ULEN, 8 + total);
     h[F_USUM] = h[F_USUM + 1] = 0;
-    uint8_t ph[4] = { 0, 17, h[F_ULEN], h[F_ULEN + 1] };
-    uint32_t s = (uint32_t)net_chksum(h + F_SRC, 8) + net_chksum(ph, 4);
     int offload = (nic->caps & NIC_CAP_TX_UDP_CSUM) != 0;
-    uint16_t sum;
-    if (offload) {
-        sum = fold(s);                   /* the pseudo-header's: the NIC adds the rest */
-    } else {
-        sum = (uint16_t)~fold(s + net_chksum(h + F_UDP, 8) + pieces_sum(iov, n));
-        if (!sum)
-            sum = 0xffff;                /* 0 would say "no checksum" */
-    }
+    uint16_t sum = udp_sum(h, iov, n, offload);
     memcpy(h + F_USUM, &sum, 2);
     struct nic_iov v[IOV_MAX_OUT];
     v[0] = (struct nic_iov){ h, F_DATA, 0 };
@@ -208,4 +230,3 @@ int net_fast_output(uint16_t sport, uint32_t dst_ip, uint16_t dport, const struc
     *err = nic->ops->transmit(nic, v, n + 1, gso ? (int)gso : offload);
     return 1;
 }
-

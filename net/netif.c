@@ -6,7 +6,8 @@
  * interface has an address: `net: e1000 52:54:00:12:34:56 10.77.0.11/24 up ...`.
  *
  * Entry points: net_init, net_ipv4 (net.h); net_mtu, net_tx_hold, net_tx_release (udp.h);
- * nic_input, nic_frame_max (nic.h); net_netif, net_nic, net_udp_csum_offload (netpriv.h).
+ * nic_input, nic_input_gso, nic_frame_max (nic.h); net_netif, net_nic,
+ * net_udp_csum_offload (netpriv.h).
  * Context: kernel with interrupts off: boot, the clock tick (poll), the NIC's
  * interrupt (nic_input), system calls (through udp.c). lwIP needs no more (NO_SYS).
  */

@@ -3,9 +3,9 @@
  * driver, and keeps each NIC's counters for the kernel's reports. Drivers come from the
  * `drivers` table below; nothing here knows lwIP.
  *
- * Entry points: nic_probe_all, nic_get, nic_dma_busy (net/netif.c); net_nic_count,
- * net_nic_stats (net.h); nic_alloc_contig, nic_alloc_bufs, nic_pci_enable,
- * nic_inplace_post, nic_inplace_done (nic.h, for drivers).
+ * Entry points: nic_probe_all, nic_get, nic_dma_busy (nic.h, for net/netif.c);
+ * net_nic_count, net_nic_stats (net.h); nic_alloc_contig, nic_alloc_bufs, nic_pci_enable,
+ * nic_pci_bar, nic_inplace_post, nic_inplace_done (nic.h, for drivers).
  * Context: kernel, interrupts off (boot for probing).
  */
 #include "nic.h"

@@ -4,6 +4,11 @@
  * attaches to one, filling a `struct nic` whose `ops` the rest of net/ uses. Drivers
  * know nothing of lwIP: frames go out as a gather list and come in through nic_input.
  *
+ * Entry points: e1000_driver (net/e1000.c), virtio_net_driver (net/virtio_net.c); for
+ * drivers, nic_frame_max, nic_input, nic_input_gso (net/netif.c) and nic_alloc_contig,
+ * nic_alloc_bufs, nic_pci_enable, nic_pci_bar, nic_inplace_post, nic_inplace_done
+ * (net/nic.c); for net/netif.c, nic_probe_all, nic_get, nic_dma_busy (net/nic.c).
+ *
  * Context: everything runs in the kernel with interrupts off; a driver's interrupt
  * handler (registered with arch_irq_register) is where it calls nic_input.
  */

@@ -1,6 +1,6 @@
 /*
  * udp.c - kernel-owned UDP ports and IPv4 multicast groups over lwIP's raw UDP API
- * (see net.h). A port is opened once with net_udp_listen, which gives both receive
+ * (see udp.h). A port is opened once with net_udp_listen, which gives both receive
  * (through the callback) and a source port for net_udp_send.
  *
  * Entry points: net_mcast (net.h); net_udp_listen, net_udp_send, net_udp_sendv,

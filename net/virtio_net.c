@@ -237,65 +237,88 @@ static void vnet_irq(void *arg)
     NP_END(NP_IRQ, t0);
 }
 
-static int vnet_transmit(struct nic *n, const struct nic_iov *iov, int niov, int udp_csum)
+/* A frame on its way to the transmit queue (vnet_transmit and its steps). */
+struct tx_frame {
+    uint16_t id;                  /* its descriptor, and buf's index */
+    uint8_t *buf;                 /* the descriptor's buffer: header, then copied bytes */
+    volatile struct vq_desc *t;   /* the indirect table, at the end of buf */
+    uint32_t nd;                  /* entries of t in use (inplace only) */
+    uint32_t total;               /* bytes of the pieces */
+    uint32_t len;                 /* bytes of the frame as sent (padded) */
+    uint32_t gso;                 /* bytes of UDP payload per datagram to cut, or 0 */
+    int inplace;                  /* 1: by t, with the page pieces read in place */
+};
+
+/* 1 if a transmit descriptor is free after reclaiming; a held burst that filled the ring
+ * is let go first, as the device can finish nothing it has not been told of. */
+static inline int tx_room(struct nic *n, struct vnet *v)
 {
-    struct vnet *v = n->priv;
-    struct vq *q = &v->tx;
-    NP_START(t0);
     tx_reclaim(v);
     if (v->ntx_free == 0 && n->tx_pending) {
         n->tx_pending = 0;               /* a held burst filled the ring: let it go */
-        kick(v, q, TXQ);
+        kick(v, &v->tx, TXQ);
         tx_reclaim(v);
     }
-    if (v->ntx_free == 0) {
-        n->stats.tx_dropped++;
-        return V_EBUSY;
-    }
-    uint16_t id = v->tx_free[v->ntx_free - 1];
-    uint8_t *buf = q->buf[id];
-    uint32_t len = 0, total = 0;
-    int inplace = 0;
+    return v->ntx_free != 0;
+}
+
+/* A piece the device reads in place: process pages, too long to be worth copying. */
+static inline int tx_piece_inplace(const struct nic_iov *p)
+{
+    return p->ref && p->len >= INPLACE_MIN;
+}
+
+/* Decode step, before anything is written: size, pieces, USO, and that the copied bytes
+ * fit the buffer; sets f->total, f->gso (from udp_csum) and f->inplace (a GSO frame must
+ * be in place). 0, or V_EINVAL. */
+static inline int tx_check(const struct vnet *v, const struct nic_iov *iov, int niov,
+                           int udp_csum, struct tx_frame *f)
+{
+    uint32_t total = 0, paged = 0;
     for (int i = 0; i < niov; i++) {
         total += iov[i].len;
-        inplace |= iov[i].ref && iov[i].len >= INPLACE_MIN;
+        if (tx_piece_inplace(&iov[i]))
+            paged += iov[i].len;
     }
-    uint32_t gso = udp_csum > 1 ? (uint32_t)udp_csum : 0;
-    if (total > (gso ? 65535u : nic_frame_max()) || niov > IND_MAX - 2 ||
-        (gso && !(v->features & F_HOST_USO))) {
-        n->stats.tx_errors++;
+    f->total = total;
+    f->gso = udp_csum > 1 ? (uint32_t)udp_csum : 0;
+    if (total > (f->gso ? 65535u : nic_frame_max()) || niov > IND_MAX - 2 ||
+        (f->gso && !(v->features & F_HOST_USO)))
         return V_EINVAL;
-    }
-    inplace = inplace && (v->features & F_INDIRECT) && total >= MIN_FRAME;
-    if (gso && !inplace) {
-        n->stats.tx_errors++;
+    f->inplace = paged && (v->features & F_INDIRECT) && total >= MIN_FRAME;
+    if (f->gso && !f->inplace)
         return V_EINVAL;                 /* its payload lives in process pages only */
-    }
-    /* Copied pieces go one after another behind the header. With pieces in place, t
-     * (the indirect table) also lists the frame's runs in order: the header with the
-     * copied run after it, each page piece where it is, each later copied run. */
-    volatile struct vq_desc *t = (volatile struct vq_desc *)(buf + q->bufsz - IND_BYTES);
-    uint32_t nd = 1, copied = 0;
+    if (f->inplace && v->hdr_len + total - paged > v->tx.bufsz - IND_BYTES)
+        return V_EINVAL;                 /* more copied bytes than the buffer holds */
+    return V_OK;
+}
+
+/* Copy the pieces behind the header, and for an in-place frame list its runs in order in
+ * f->t: the header with the copied run after it, each page piece where it is, each later
+ * copied run. Pads a short frame; sets f->t, f->len, f->nd. Cannot fail (tx_check). */
+static inline void tx_gather(const struct vnet *v, const struct nic_iov *iov, int niov,
+                             struct tx_frame *f)
+{
+    uint8_t *end = f->buf + v->tx.bufsz;
+    volatile struct vq_desc *t = (volatile struct vq_desc *)(end - IND_BYTES);
+    uint32_t nd = 1, copied = 0, len = 0;
+    int inplace = f->inplace;
     int open = 1;                        /* t[nd - 1] is a copied run that may grow */
     if (inplace) {
-        t[0].addr = (uint32_t)buf;
+        t[0].addr = (uint32_t)f->buf;
         t[0].len = v->hdr_len;
     }
     for (int i = 0; i < niov; i++) {
-        if (inplace && iov[i].ref && iov[i].len >= INPLACE_MIN) {
+        if (inplace && tx_piece_inplace(&iov[i])) {
             t[nd].addr = (uint32_t)iov[i].base;   /* identity-mapped: its physical address */
             t[nd++].len = iov[i].len;
             open = 0;
         } else {
-            if (inplace && v->hdr_len + copied + iov[i].len > q->bufsz - IND_BYTES) {
-                n->stats.tx_errors++;
-                return V_EINVAL;         /* more copied bytes than the buffer holds */
-            }
-            memcpy(buf + v->hdr_len + copied, iov[i].base, iov[i].len);
+            memcpy(f->buf + v->hdr_len + copied, iov[i].base, iov[i].len);
             if (inplace && open) {
                 t[nd - 1].len += iov[i].len;
             } else if (inplace) {
-                t[nd].addr = (uint32_t)buf + v->hdr_len + copied;
+                t[nd].addr = (uint32_t)f->buf + v->hdr_len + copied;
                 t[nd++].len = iov[i].len;
                 open = 1;
             }
@@ -304,10 +327,18 @@ static int vnet_transmit(struct nic *n, const struct nic_iov *iov, int niov, int
         len += iov[i].len;
     }
     if (len < MIN_FRAME) {               /* only when all was copied: copied == len */
-        memset(buf + v->hdr_len + len, 0, MIN_FRAME - len);
+        memset(f->buf + v->hdr_len + len, 0, MIN_FRAME - len);
         len = MIN_FRAME;
     }
-    memset(buf, 0, v->hdr_len);
+    f->t = t;
+    f->len = len;
+    f->nd = nd;
+}
+
+/* The virtio_net_hdr leading buf: the offloads the device applies (checksum, USO). */
+static inline void tx_header(uint8_t *buf, uint32_t hdr_len, int udp_csum, uint32_t gso)
+{
+    memset(buf, 0, hdr_len);
     if (udp_csum) {                      /* from the UDP header (14 + 20) to the end, */
         buf[0] = HDR_F_NEEDS_CSUM;       /* into its checksum field (6 bytes in) */
         buf[6] = 34;
@@ -319,35 +350,63 @@ static int vnet_transmit(struct nic *n, const struct nic_iov *iov, int niov, int
         buf[4] = (uint8_t)gso;
         buf[5] = (uint8_t)(gso >> 8);
     }
-    v->ntx_free--;
-    if (inplace) {
-        for (uint32_t k = 0; k < nd; k++) {
-            t[k].flags = k + 1 < nd ? DESC_F_NEXT : 0;
-            t[k].next = (uint16_t)(k + 1);
+}
+
+/* Point the descriptor at the buffer or the chained indirect table (the frame then counts
+ * as reading process pages until tx_reclaim), and make it available. */
+static inline void tx_post(struct nic *n, struct vnet *v, const struct tx_frame *f)
+{
+    struct vq *q = &v->tx;
+    if (f->inplace) {
+        for (uint32_t k = 0; k < f->nd; k++) {
+            f->t[k].flags = k + 1 < f->nd ? DESC_F_NEXT : 0;
+            f->t[k].next = (uint16_t)(k + 1);
         }
-        q->desc[id].addr = (uint32_t)t;
-        q->desc[id].len = nd * 16;
-        q->desc[id].flags = DESC_F_INDIRECT;
-        v->tx_inplace[id] = 1;
+        q->desc[f->id].addr = (uint32_t)f->t;
+        q->desc[f->id].len = f->nd * 16;
+        q->desc[f->id].flags = DESC_F_INDIRECT;
+        v->tx_inplace[f->id] = 1;
         nic_inplace_post();
-        uint32_t segs = gso ? (total - 42 + gso - 1) / gso : 1;   /* datagrams it makes */
+        uint32_t segs = f->gso ? (f->total - 42 + f->gso - 1) / f->gso : 1;   /* it makes */
         n->stats.tx_inplace += segs;
-        n->stats.tx_gso += gso != 0;
+        n->stats.tx_gso += f->gso != 0;
     } else {
-        q->desc[id].addr = (uint32_t)buf;
-        q->desc[id].len = v->hdr_len + len;
-        q->desc[id].flags = 0;
+        q->desc[f->id].addr = (uint32_t)f->buf;
+        q->desc[f->id].len = v->hdr_len + f->len;
+        q->desc[f->id].flags = 0;
     }
-    q->avail->ring[q->avail->idx % q->num] = id;
+    q->avail->ring[q->avail->idx % q->num] = f->id;
     __sync_synchronize();
     q->avail->idx++;
     __sync_synchronize();
+}
+
+/* nic_ops.transmit (nic.h): fill the last free descriptor, ring unless tx_hold is set. */
+static int vnet_transmit(struct nic *n, const struct nic_iov *iov, int niov, int udp_csum)
+{
+    struct vnet *v = n->priv;
+    NP_START(t0);
+    if (!tx_room(n, v)) {
+        n->stats.tx_dropped++;
+        return V_EBUSY;
+    }
+    struct tx_frame f;
+    f.id = v->tx_free[v->ntx_free - 1];
+    f.buf = v->tx.buf[f.id];
+    if (tx_check(v, iov, niov, udp_csum, &f)) {
+        n->stats.tx_errors++;
+        return V_EINVAL;
+    }
+    tx_gather(v, iov, niov, &f);
+    tx_header(f.buf, v->hdr_len, udp_csum, f.gso);
+    v->ntx_free--;
+    tx_post(n, v, &f);
     if (n->tx_hold)
         n->tx_pending = 1;
     else
-        kick(v, q, TXQ);
+        kick(v, &v->tx, TXQ);
     n->stats.tx_packets++;
-    n->stats.tx_bytes += len;
+    n->stats.tx_bytes += f.len;
     NP_END(NP_XMIT, t0);
     return V_OK;
 }
@@ -369,9 +428,56 @@ static void vnet_flush(struct nic *n)
 
 static const struct nic_ops vnet_ops = { vnet_transmit, vnet_flush, vnet_link, vnet_reclaim };
 
+/* Negotiate what we use, less USO with virtio=nouso or when tun cannot take it; returns
+ * the features agreed (0 if the device refused). */
+static uint64_t vnet_negotiate(struct vnet *v, const char *how)
+{
+    uint64_t want = F_MAC | F_STATUS | F_CSUM | F_GUEST_CSUM | F_INDIRECT | F_HOST_USO |
+                    F_GUEST_USO4 | F_GUEST_USO6;
+    uint64_t both = F_GUEST_USO4 | F_GUEST_USO6;
+    if ((vpci_features(&v->t) & both) != both || !strcmp(how, "nouso"))
+        want &= ~both;                   /* both or neither (tun's rule, above) */
+    if (!strcmp(how, "nouso"))
+        want &= ~F_HOST_USO;
+    return vpci_negotiate(&v->t, want);
+}
+
+/* Both queues, buffers sized by the features (an uncut 64 KiB frame with GUEST_USO), all
+ * transmit descriptors free. 0, or vq_setup's error. */
+static int vnet_queues(struct vnet *v)
+{
+    int err;
+    if (v->features & F_GUEST_USO4)
+        err = vq_setup(v, &v->rx, RXQ, RX_USO, USO_FRAME, 0);
+    else
+        err = vq_setup(v, &v->rx, RXQ, HDR_MAX + nic_frame_max() > BUFSZ ? RX_JUMBO : MAXBUF,
+                       nic_frame_max(), 0);
+    if (!err)                            /* with USO a transmit buffer is at least a page:
+                                            a group's 32 headers and its indirect table */
+        err = vq_setup(v, &v->tx, TXQ, MAXBUF, nic_frame_max(),
+                       (v->features & F_HOST_USO) ? BUFSZ + 1 : 0);
+    if (err)
+        return err;
+    for (uint16_t i = 0; i < v->tx.nbuf; i++)
+        v->tx_free[v->ntx_free++] = i;
+    v->tx.avail->flags = AVAIL_F_NO_INTERRUPT;   /* completions are reaped on transmit */
+    return V_OK;
+}
+
+/* The NIC_CAP_* the features allow: USO needs CSUM and INDIRECT (its payload is in place). */
+static uint8_t vnet_caps(uint64_t f)
+{
+    uint8_t caps = 0;
+    if (f & F_CSUM)
+        caps |= NIC_CAP_TX_UDP_CSUM;
+    if ((f & (F_CSUM | F_INDIRECT | F_HOST_USO)) == (F_CSUM | F_INDIRECT | F_HOST_USO))
+        caps |= NIC_CAP_TX_USO;
+    return caps;
+}
+
 /* Initialisation (virtio 1.x section 3.1): reset, ACKNOWLEDGE and DRIVER, features
- * (MAC, STATUS, the checksum offloads, indirect descriptors; VERSION_1 on the modern
- * interface, then FEATURES_OK), both queues, DRIVER_OK, then the receive buffers. */
+ * (vnet_negotiate; VERSION_1 on the modern interface, then FEATURES_OK), both queues,
+ * DRIVER_OK, then the receive buffers. */
 static int vnet_attach(const struct v_dev_info *d, struct nic *n)
 {
     char how[8] = "";
@@ -389,14 +495,7 @@ static int vnet_attach(const struct v_dev_info *d, struct nic *n)
     v->hdr_len = v->t.modern ? 12 : 10;
     vpci_reset(&v->t);
     vpci_status(&v->t, VPCI_S_ACK | VPCI_S_DRIVER);
-    uint64_t want = F_MAC | F_STATUS | F_CSUM | F_GUEST_CSUM | F_INDIRECT | F_HOST_USO |
-                    F_GUEST_USO4 | F_GUEST_USO6;
-    uint64_t both = F_GUEST_USO4 | F_GUEST_USO6;
-    if ((vpci_features(&v->t) & both) != both || !strcmp(how, "nouso"))
-        want &= ~both;                   /* both or neither (tun's rule, above) */
-    if (!strcmp(how, "nouso"))
-        want &= ~F_HOST_USO;
-    v->features = vpci_negotiate(&v->t, want);
+    v->features = vnet_negotiate(v, how);
     if (!(v->features & F_MAC)) {
         vpci_status(&v->t, VPCI_S_FAILED);
         page_free((uint32_t)v);
@@ -404,28 +503,14 @@ static int vnet_attach(const struct v_dev_info *d, struct nic *n)
     }
     for (uint32_t i = 0; i < 6; i++)
         n->mac[i] = vpci_config8(&v->t, CFG_MAC + i);
-    if (v->features & F_GUEST_USO4)
-        err = vq_setup(v, &v->rx, RXQ, RX_USO, USO_FRAME, 0);
-    else
-        err = vq_setup(v, &v->rx, RXQ, HDR_MAX + nic_frame_max() > BUFSZ ? RX_JUMBO : MAXBUF,
-                       nic_frame_max(), 0);
-    if (!err)                            /* with USO a transmit buffer is at least a page:
-                                            a group's 32 headers and its indirect table */
-        err = vq_setup(v, &v->tx, TXQ, MAXBUF, nic_frame_max(),
-                       (v->features & F_HOST_USO) ? BUFSZ + 1 : 0);
+    err = vnet_queues(v);
     if (err) {
         vpci_status(&v->t, VPCI_S_FAILED);
         return err;
     }
-    for (uint16_t i = 0; i < v->tx.nbuf; i++)
-        v->tx_free[v->ntx_free++] = i;
-    v->tx.avail->flags = AVAIL_F_NO_INTERRUPT;   /* completions are reaped on transmit */
     n->ops = &vnet_ops;
     n->priv = v;
-    if (v->features & F_CSUM)
-        n->caps |= NIC_CAP_TX_UDP_CSUM;
-    if ((v->features & (F_CSUM | F_INDIRECT | F_HOST_USO)) == (F_CSUM | F_INDIRECT | F_HOST_USO))
-        n->caps |= NIC_CAP_TX_USO;
+    n->caps |= vnet_caps(v->features);
     n->irq = d->irq;
     err = arch_irq_register(d->irq, vnet_irq, n);
     if (err)

@@ -1,8 +1,8 @@
 /*
  * virtio_pci.c - virtio's PCI transport, modern (virtio 1.x capabilities in memory
  * BARs) or legacy (I/O BAR0): see virtio_pci.h. The modern structures are reached
- * through the identity-mapped uncached window the kernel keeps for device memory; the
- * legacy registers through port I/O.
+ * through the identity-mapped uncached window the kernel keeps for device memory
+ * (ARCH_DEVICE_WINDOW, arch.h); the legacy registers through port I/O.
  *
  * Entry points: vpci_* (virtio_pci.h). Context: kernel, interrupts off.
  */
@@ -44,8 +44,6 @@
 #define CAP_ISR      3
 #define CAP_DEVICE   4
 
-#define DEVICE_WINDOW 0xc0000000u    /* BARs the kernel maps (uncached, identity) */
-
 static uint32_t cfg32(const struct v_dev_info *d, uint32_t off)
 {
     return arch_pci_read32(d->bus, d->dev, d->fn, off & ~3u);
@@ -57,7 +55,7 @@ static uint8_t cfg8(const struct v_dev_info *d, uint32_t off)
 }
 
 /* The address of memory BAR `bar` (a 64-bit one's high half must be 0), or 0 if it is
- * not one the kernel maps. */
+ * not in the device window the kernel maps (arch.h). */
 static uint32_t mem_bar(const struct v_dev_info *d, uint32_t bar)
 {
     if (bar > 5)
@@ -68,7 +66,7 @@ static uint32_t mem_bar(const struct v_dev_info *d, uint32_t bar)
     if ((lo & 6) == 4 && (bar == 5 || cfg32(d, 0x10 + 4 * (bar + 1)) != 0))
         return 0;                        /* 64-bit, above 4 GiB */
     uint32_t a = lo & ~0xfu;
-    return a >= DEVICE_WINDOW ? a : 0;
+    return a >= ARCH_DEVICE_WINDOW ? a : 0;
 }
 
 /* Walk the capability list for the modern interface's four structures. */

@@ -35,9 +35,10 @@ struct vpci {
 };
 
 /* Find the function's interface: modern if it has the capabilities (and their BARs lie
- * in the uncached device window the kernel maps, 3 GiB up), else legacy if BAR0 is I/O
- * space; enables memory or I/O decoding and bus mastering. prefer_legacy: take the
- * legacy registers when a transitional function offers both. 0, or V_EINVAL. */
+ * in the uncached device window the kernel maps, ARCH_DEVICE_WINDOW in arch.h), else
+ * legacy if BAR0 is I/O space; enables memory or I/O decoding and bus mastering.
+ * prefer_legacy: take the legacy registers when a transitional function offers both.
+ * 0, or V_EINVAL. */
 int vpci_open(struct vpci *t, const struct v_dev_info *d, int prefer_legacy);
 
 /* Device status: reset (0, and waits for the device to show it), or set bits. */

@@ -1,9 +1,10 @@
 /*
  * paging.c - two-level i386 page tables. Every address space shares the kernel's
  * mappings: physical memory identity-mapped with 4 MiB supervisor pages below 1 GiB,
- * and device memory (PCI BARs) identity-mapped uncached from 3 GiB up. User pages are
- * 4 KiB, U/S=1, in [V_USER_BASE, V_USER_LIMIT) only. Physical == virtual in the kernel,
- * so a page table's physical address is also a pointer to it.
+ * and device memory (PCI BARs) identity-mapped uncached from ARCH_DEVICE_WINDOW (3 GiB,
+ * arch.h) up. User pages are 4 KiB, U/S=1, in [V_USER_BASE, V_USER_LIMIT) only.
+ * Physical == virtual in the kernel, so a page table's physical address is also a
+ * pointer to it.
  */
 #include "arch.h"
 #include "cpu.h"
@@ -23,6 +24,9 @@
 #define USER_PDX_FIRST PDX(V_USER_BASE)
 #define USER_PDX_END   PDX(V_USER_LIMIT)
 
+_Static_assert(ARCH_DEVICE_WINDOW % (4u << 20) == 0 && ARCH_DEVICE_WINDOW >= V_USER_LIMIT,
+               "the device window is whole 4 MiB pages above user space");
+
 static uint32_t kernel_pd[1024] __attribute__((aligned(4096)));
 
 /* Build the kernel's mappings and turn paging on. */
@@ -31,7 +35,7 @@ void arch_paging_init(uint32_t phys_limit)
     (void)phys_limit;
     for (uint32_t i = 0; i < USER_PDX_FIRST; i++)
         kernel_pd[i] = (i << 22) | PTE_P | PTE_W | PTE_PS | PTE_G;
-    for (uint32_t i = 768; i < 1024; i++)
+    for (uint32_t i = PDX(ARCH_DEVICE_WINDOW); i < 1024; i++)
         kernel_pd[i] = (i << 22) | PTE_P | PTE_W | PTE_PS | PTE_PCD | PTE_PWT;
     uint32_t cr4;
     __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
