@@ -31,7 +31,7 @@ struct v_dev_info;
 #define NIC_CAP_TX_UDP_CSUM 1       /* computes the UDP checksum of an outgoing frame */
 #define NIC_CAP_TX_USO      2       /* cuts one frame into UDP datagrams (udp_csum > 1) */
 
-/* A piece of an outgoing frame; ref as in struct net_iov (net.h). */
+/* A piece of an outgoing frame; ref as in struct net_iov (udp.h). */
 struct nic_iov {
     const void *base;
     uint32_t len;
