@@ -4,7 +4,7 @@
  * `drivers` table below; nothing here knows lwIP.
  *
  * Entry points: nic_probe_all, nic_get, nic_dma_busy (nic.h, for net/netif.c);
- * net_nic_count, net_nic_stats (net.h); nic_alloc_contig, nic_alloc_bufs, nic_pci_enable,
+ * net_nic_count, net_nic_stats (udp.h); nic_alloc_contig, nic_alloc_bufs, nic_pci_enable,
  * nic_pci_bar, nic_inplace_post, nic_inplace_done (nic.h, for drivers).
  * Context: kernel, interrupts off (boot for probing).
  */

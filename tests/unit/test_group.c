@@ -1,4 +1,4 @@
-/* test_group.c - group ids and multicast addresses (v/group.h), net/group_table.c. */
+/* test_group.c - group ids and multicast addresses (v/group.h), kernel/group_table.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
