@@ -1,4 +1,7 @@
-/* netpriv.h - what the files of net/ share with each other and nobody else. */
+/* netpriv.h - what the files of net/ share with each other and nobody else.
+ * Entry points: net_netif, net_nic, net_udp_csum_offload (netif.c); net_udp_deliver
+ * (udp.c); net_ip_fragment, net_udp_offload, net_fast_input, net_fast_input_gso,
+ * net_fast_output (fastpath.c); nettest_init (nettest.c). */
 #ifndef NET_NETPRIV_H
 #define NET_NETPRIV_H
 

@@ -12,10 +12,11 @@
  * that are a process's pages (a move's DATA, nic_iov.ref): with INDIRECT_DESC the
  * frame's descriptor points at a table, kept at the end of its buffer, of the buffer's
  * copied bytes and those pages in place, which the device reads when it gets to the
- * frame (the pages' freeing waits for that: kernel/mem.h, page_free_dma). The one
- * offload negotiated is the checksum (CSUM, GUEST_CSUM): going out, the device
- * completes the UDP checksum of whole datagrams; coming in, a frame the header marks
- * NEEDS_CSUM or DATA_VALID needs no check (net/netif.c).
+ * frame (the pages' freeing waits for that: kernel/mem.h, page_free_dma). Offloads
+ * negotiated: the checksum (CSUM, GUEST_CSUM): going out, the device completes the UDP
+ * checksum of whole datagrams; coming in, a frame the header marks NEEDS_CSUM or
+ * DATA_VALID needs no check (net/netif.c); and, on the modern interface (QEMU >= 8.2),
+ * UDP segmentation both ways (HOST_USO, GUEST_USO4/6; docs/NET.md).
  *
  * Receive filter: without the control queue the device keeps its reset state, which in
  * QEMU is promiscuous (virtio_net_reset sets promisc=1), so broadcast and every
