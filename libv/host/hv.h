@@ -128,6 +128,7 @@ struct hv {
     uint32_t timeout_ms;
     int debug;
     uint32_t loss_pct, dup;       /* test modes */
+    uint32_t miss_first;          /* V_TEST_MISS_FIRST: drop first copies of group requests */
     uint64_t rng;
     struct lhost_table lt;
     struct lhost_entry lte[HV_LHOSTS];
@@ -185,6 +186,7 @@ int hv_mcast_setup(void);
 uint32_t hv_mcast_if(void);
 int hv_gsend(struct v_msg *m, v_pid_t g, v_pid_t *replier);
 void hv_gc_packet(const struct v_proto_hdr *h, const uint8_t *pl, const struct hv_peer *src);
+uint64_t hv_gc_timers(uint64_t now);     /* resend while the window is open; next due */
 
 /* hv_names.c: V_NAMES */
 int hv_names_setup(void);

@@ -177,6 +177,7 @@ static int setup_modes(void)
 
     if (env_u32("V_TEST_LOSS", 0, 100, 0, &hv.loss_pct) < 0 ||
         env_u32("V_TEST_DUP", 0, 1, 0, &hv.dup) < 0 ||
+        env_u32("V_TEST_MISS_FIRST", 0, 1, 0, &hv.miss_first) < 0 ||
         env_u32("V_TEST_SEED", 0, UINT32_MAX, (uint32_t)getpid() * 2654435761u, &seed) < 0 ||
         env_u32("V_DEBUG", 0, 1, 0, &dbg) < 0)
         return V_EINVAL;
@@ -384,7 +385,8 @@ static void drain(int fd)
 void hv_service(uint64_t until_ns)
 {
     uint64_t now = hv_now();
-    uint64_t next = hv_min(until_ns, hv_min(hv_cli_timers(now), hv_mv_timers(now)));
+    uint64_t next = hv_min(hv_min(until_ns, hv_gc_timers(now)),
+                           hv_min(hv_cli_timers(now), hv_mv_timers(now)));
     struct pollfd p[1 + HV_GROUPS];
     int fds[HV_GROUPS], n = hv_gm_fds(fds, HV_GROUPS), ms = 60000;
 
@@ -402,6 +404,7 @@ void hv_service(uint64_t until_ns)
     now = hv_now();
     hv_cli_timers(now);
     hv_mv_timers(now);
+    hv_gc_timers(now);
 }
 
 void v_host_print_stats(FILE *f)
@@ -415,9 +418,9 @@ void v_host_print_stats(FILE *f)
 #define C(x) if (s->x) fprintf(f, " " #x " %u", s->x)
     C(bad_port); C(unmatched); C(retransmits); C(requests); C(pending_sent);
     C(cached_resent); C(stale); C(full); C(nacks_sent); C(where_sent);
-    C(here_sent); C(test_lost); C(test_dups); C(group_sends); C(group_replies);
-    C(group_late); C(group_overflow); C(group_requests); C(group_not_member);
-    C(group_declined);
+    C(here_sent); C(test_lost); C(test_dups); C(test_missed); C(group_sends);
+    C(group_replies); C(group_late); C(group_overflow); C(group_requests);
+    C(group_not_member); C(group_declined);
 #undef C
     fprintf(f, "\n");
 }

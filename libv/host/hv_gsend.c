@@ -2,20 +2,26 @@
  * hv_gsend.c - group Send and GetReply for libv on Linux (docs/GROUPS.md, docs/HOST.md
  * "Process groups"), by the kernel's rules (net/remote_group.c):
  *   - one REQUEST flagged VPF_MULTICAST, server = the group, to the group's address on
- *     port 4377, resent at 100, 300, 700... ms (every 1 s after a PENDING) until the
- *     first reply, never after;
+ *     port 4377, resent at 100, 300, 700... ms (every 1 s after a PENDING) for as long
+ *     as the reply window is open: until the Send fails, or V_GROUP_WINDOW_MS after the
+ *     first reply. So a member that missed the first copy still hears one after another
+ *     member has answered; members answer a repeat from their delivery record (the
+ *     cached REPLY, or PENDING while busy) and never execute twice;
  *   - members answer unicast: REPLY flagged VPF_MULTICAST, server = the group, aux = the
  *     member. The first completes the Send; the others queue for GetReply until
  *     V_GROUP_WINDOW_MS after the first; a member's duplicate is dropped; no ACK (kernels
  *     send none for group replies, and their members keep no reply cache to clear);
- *   - nothing heard for V_GROUP_TIMEOUT_MS: V_ETIMEOUT; a PENDING extends the wait to 6 s
- *     after the last one, as for a unicast Send;
+ *   - nothing heard for V_GROUP_TIMEOUT_MS: V_ETIMEOUT; a PENDING before the first reply
+ *     extends the wait to 6 s after the last one, as for a unicast Send;
  *   - V_MSG_NO_REPLY: the datagram goes once and the Send returns at once.
- * The caller's next group Send closes the window (a unicast Send does not, as in the
+ * The repeats are a timer of hv_service (hv_gc_timers), so they go out in any wait of
+ * the program's (the Send, GetReply, a unicast Send, Receive, Delay...), not only in
+ * GetReply's; a program that does not call into libv sends none until it does. The
+ * caller's next group Send closes the window (a unicast Send does not, as in the
  * kernel). Also the multicast interface: which local address sends (and joins).
  *
  * Entry points: v_get_reply (v/ipc.h); hv_mcast_setup, hv_mcast_if, hv_gsend,
- * hv_gc_packet (hv.h).
+ * hv_gc_packet, hv_gc_timers (hv.h).
  */
 #include "hv.h"
 #include <ifaddrs.h>
@@ -33,12 +39,12 @@
 static struct {
     int used;                    /* made a group Send that waits: GetReply is allowed */
     int open;                    /* replies of txid are taken */
-    int heard, pending;          /* a first reply came; a PENDING came before it */
+    int heard, pending;          /* a first reply came; a PENDING came (repeats slow) */
     v_pid_t group;
     uint32_t txid, retx_n;
     uint64_t deadline_ns;        /* nothing heard by then: V_ETIMEOUT */
     uint64_t window_end_ns;      /* replies kept until then (set by the first reply) */
-    uint64_t next_retx_ns;
+    uint64_t next_retx_ns;       /* when the REQUEST goes again (while open) */
     uint32_t qhead, qlen, nseen;
     struct { struct v_msg m; v_pid_t from; } q[V_GROUP_REPLIES_MAX];
     v_pid_t seen[V_GROUP_REPLIES_MAX];
@@ -160,8 +166,28 @@ static int take(struct v_msg *m, v_pid_t *from)
     return 1;
 }
 
-/* Run the Send's retransmissions until its first reply, the no-answer bound, or the
- * caller's own bound (v_host_set_timeout). */
+/* The group transaction's timer, run by hv_service in every wait: resend the REQUEST
+ * when due (100 ms, then 200 ms, then every 400 ms; every 1 s once a PENDING came, as
+ * the kernel's rg_tick) while the window is open, and close the window when it ends.
+ * Before the first reply the open window ends with the Send (wait_first closes it at
+ * the no-answer bound); after it, V_GROUP_WINDOW_MS after that reply. Returns when it
+ * is next due, HV_NEVER if not. */
+uint64_t hv_gc_timers(uint64_t now)
+{
+    if (gc_expired(now))
+        return HV_NEVER;
+    if (!gc.heard && now >= gc.deadline_ns)
+        return HV_NEVER;                 /* the Send is failing: nothing more goes */
+    if (now >= gc.next_retx_ns) {
+        send_request(1);
+        gc.retx_n++;
+        gc.next_retx_ns = now + (gc.retx_n == 1 ? 200 : gc.pending ? 1000 : 400) * MS;
+    }
+    return hv_min(gc.next_retx_ns, gc.heard ? gc.window_end_ns : gc.deadline_ns);
+}
+
+/* Wait for the Send's first reply (hv_service resends the REQUEST meanwhile), until the
+ * no-answer bound or the caller's own bound (v_host_set_timeout). */
 static int wait_first(struct v_msg *m, v_pid_t *replier, uint64_t user_deadline)
 {
     for (;;) {
@@ -172,12 +198,7 @@ static int wait_first(struct v_msg *m, v_pid_t *replier, uint64_t user_deadline)
             gc_close();
             return V_ETIMEOUT;
         }
-        if (now >= gc.next_retx_ns) {
-            send_request(1);
-            gc.retx_n++;
-            gc.next_retx_ns = now + (gc.retx_n == 1 ? 200 : gc.pending ? 1000 : 400) * MS;
-        }
-        hv_service(hv_min(hv_min(gc.deadline_ns, gc.next_retx_ns), user_deadline));
+        hv_service(hv_min(gc.deadline_ns, user_deadline));
     }
 }
 
@@ -214,8 +235,9 @@ int hv_gsend(struct v_msg *m, v_pid_t g, v_pid_t *replier)
 }
 
 /* The next further reply to our last group Send, waiting at most timeout_ms (and not
- * past the window). Errors: V_EBADADDR (m null), V_EINVAL (no group Send that waits
- * was made), V_ETIMEOUT (none came in time, or the window has closed). */
+ * past the window; hv_service resends the REQUEST meanwhile). Errors: V_EBADADDR (m
+ * null), V_EINVAL (no group Send that waits was made), V_ETIMEOUT (none came in time,
+ * or the window has closed). */
 int v_get_reply(struct v_msg *m, uint32_t timeout_ms, v_pid_t *from)
 {
     int rc = hv_init();
@@ -269,8 +291,9 @@ static void take_reply(const struct v_proto_hdr *h, const uint8_t *pl, uint64_t 
 }
 
 /* A packet of a group transaction of ours (client = us; flagged VPF_MULTICAST or naming
- * a group as server). REPLY is queued, PENDING before the first reply extends the wait;
- * anything else (a NACK nobody should send for a group) is ignored. */
+ * a group as server). REPLY is queued; PENDING slows the repeats to one a second (as in
+ * the kernel) and, before the first reply, extends the wait; anything else (a NACK
+ * nobody should send for a group) is ignored. */
 void hv_gc_packet(const struct v_proto_hdr *h, const uint8_t *pl, const struct hv_peer *src)
 {
     uint64_t now = hv_now();
@@ -281,10 +304,11 @@ void hv_gc_packet(const struct v_proto_hdr *h, const uint8_t *pl, const struct h
         take_reply(h, pl, now);
         break;
     case VP_PENDING:
-        if (gc.open && h->txid == gc.txid && !gc.heard) {
-            gc.pending = 1;              /* a member is busy: wait as for a unicast Send */
-            gc.deadline_ns = now + PENDING_LIFE_NS;
-        }
+        if (gc_expired(now) || h->txid != gc.txid)
+            break;
+        gc.pending = 1;                  /* a member is busy: probe once a second */
+        if (!gc.heard)
+            gc.deadline_ns = now + PENDING_LIFE_NS;   /* and wait as for a unicast Send */
         break;
     default:
         hv.st.unmatched++;

@@ -13,6 +13,8 @@
  * reply is a message only. A reply with V_MSG_NO_REPLY declines: nothing is sent, and a
  * request sent with V_MSG_NO_REPLY is done once received. Both leave an empty entry in
  * the reply cache, so that copies of the request are dropped, never delivered again.
+ * V_TEST_MISS_FIRST=1 (tests) drops every group request that is not flagged
+ * VPF_RETRANSMIT: a member that misses the first copy of each and hears only repeats.
  *
  * Entry points: v_receive, v_receive_from, v_receive_with_segment, v_reply,
  * v_reply_with_segment (v/ipc.h); hv_srv_request, hv_srv_ack, hv_alien_awaiting (hv.h).
@@ -133,6 +135,10 @@ void hv_srv_request(const struct v_proto_hdr *h, const uint8_t *pl, const struct
     if (v_pid_is_group(h->server)) {
         if (h->client == hv.pid || !hv_gm_member(h->server)) {
             hv.st.group_not_member++;
+            return;
+        }
+        if (hv.miss_first && !(h->flags & VPF_RETRANSMIT)) {
+            hv.st.test_missed++;        /* V_TEST_MISS_FIRST: as if it never came */
             return;
         }
     } else if (h->server != hv.pid) {

@@ -33,6 +33,7 @@ struct v_host_stats {
     uint32_t nacks_sent;          /* NACKs sent (no such process, refused moves) */
     uint32_t where_sent, here_sent;
     uint32_t test_lost, test_dups; /* V_TEST_LOSS / V_TEST_DUP at work */
+    uint32_t test_missed;         /* V_TEST_MISS_FIRST: first copies of group requests dropped */
     uint32_t group_sends;         /* group Sends made (one REQUEST datagram each, plus resends) */
     uint32_t group_replies;       /* members' replies taken (the first and GetReply's) */
     uint32_t group_late;          /* members' replies after the window, or duplicates */

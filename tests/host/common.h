@@ -38,6 +38,8 @@ enum t_req {
                               bytes that came said (both V_ENOACCESS to a group client) */
     T_EVENTS,           /* unicast -> w0 = kernel events heard (a member of a V_GROUP_EV_*
                            group), w1 = the last one's code, w2..w4 = its w0..w2         */
+    T_TSTATS,           /* unicast -> w0 = test_lost, w1 = test_dups, w2 = test_missed
+                           (the V_TEST_* modes at work, v_host_stats)                    */
 };
 #define T_ECHO_XOR   0xa5a5a5a5u
 #define T_SEG_MAX    3000u

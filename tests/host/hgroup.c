@@ -10,6 +10,9 @@
  *   amo G BASE N M1 M2 M3       N counted group Sends (run under V_TEST_DUP or
  *                               V_TEST_LOSS): all answered, each executed once per member
  *   leave G M1 M2               M2 leaves (and cannot twice), is not asked, joins again
+ *   miss G BASE N M1 M2 M3      M2 and M3 run with V_TEST_MISS_FIRST=1 (they drop the
+ *                               first copy of every group request): N counted group
+ *                               Sends, each still answered by all three within the window
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -324,6 +327,84 @@ static void case_leave(void)
             "leaving 0x%x, after joining again 0x%x (join %d)", w0, w1, w2, (int32_t)r.w[0]);
 }
 
+static uint32_t miss_id;           /* the T_COUNT id case_miss's replies must carry */
+
+static int miss_ok(const struct v_msg *m)
+{
+    return m->code == V_OK && m->w[0] == miss_id && m->w[1] == 1;
+}
+
+/* Members M2 and M3 drop the first copy of every group request (V_TEST_MISS_FIRST), so
+ * M1 answers first and they hear only the client's repeats, sent while the reply window
+ * is open. N counted group Sends: GetReply collects all three members' replies each
+ * time, half of them only after a 400 ms Delay (repeats go out in any wait, not just
+ * GetReply's); every member executed each Send once; the members' answers to repeats
+ * (M1's cached reply) were dropped as duplicates; M2 and M3 really missed N first
+ * copies each. Fails with a sender that stops repeating at the first reply. */
+static void case_miss(uint32_t base, uint32_t n)
+{
+    struct v_msg before[3], after[3], tb[3], ta[3], m;
+    uint32_t all = 0, answered = 0, by_m1 = 0, bad_total = 0, got[3] = { 0 }, i, k;
+    const struct v_host_stats *st = v_host_stats();
+    uint32_t replies0 = st->group_replies, late0 = st->group_late;
+
+    for (k = 0; k < 3; k++) {
+        before[k] = stats_of(M[k], T_STATS);
+        tb[k] = stats_of(M[k], T_TSTATS);
+    }
+    for (i = 0; i < n; i++) {
+        v_pid_t first = 0;
+        uint32_t bad, who;
+        int last, rc;
+
+        miss_id = base + i;
+        m = (struct v_msg){ .code = T_COUNT, .w = { miss_id } };
+        if ((rc = v_send_r(&m, G, &first)) != V_OK) {
+            printf("# send %u: %s\n", i, v_strerror(rc));
+            continue;
+        }
+        answered++;
+        by_m1 += first == M[0];
+        if (i % 2)
+            v_delay(400);
+        who = collect(&m, first, miss_ok, &bad, &last);
+        bad_total += bad;
+        all += who == 7 && last == V_ETIMEOUT;
+        for (k = 0; k < 3; k++)
+            got[k] += (who >> k) & 1;
+        if (who != 7)
+            printf("# send %u: repliers 0x%x (want 0x7), first 0x%08x\n", i, who, first);
+    }
+    printf("# miss: %u of %u Sends got all 3 replies (M1 %u, M2 %u, M3 %u); M1 first in "
+           "%u\n", all, n, got[0], got[1], got[2], by_m1);
+    t_check(answered == n && all == n && !bad_total, "group_member_missing_first_copy_answers",
+            "%u of %u Sends answered, %u got all 3 replies in the window (M1 %u, M2 %u, "
+            "M3 %u), %u bad", answered, n, all, got[0], got[1], got[2], bad_total);
+    v_delay(300);
+    int once = 1, missed = 1;
+    for (k = 0; k < 3; k++) {
+        after[k] = stats_of(M[k], T_STATS);
+        ta[k] = stats_of(M[k], T_TSTATS);
+        uint32_t ex = after[k].w[2] - before[k].w[2], ms = ta[k].w[2] - tb[k].w[2];
+        if (ex != answered || after[k].w[3]) {
+            once = 0;
+            printf("# member %u: executed %u, %u answered, twice %u\n", k + 1, ex,
+                   answered, after[k].w[3]);
+        }
+        if (ms != (k ? n : 0)) {
+            missed = 0;
+            printf("# member %u: missed %u first copies (want %u)\n", k + 1, ms, k ? n : 0);
+        }
+    }
+    t_check(once, "group_missing_members_execute_each_once", "see the # lines");
+    t_check(missed, "group_members_missed_every_first_copy", "see the # lines");
+    t_check(st->group_replies - replies0 == 3 * answered && st->group_late - late0 > 0 &&
+            st->retransmits > 0, "group_repeat_answers_dropped_as_duplicates",
+            "%u replies taken (want %u), %u duplicates dropped, %u resent",
+            st->group_replies - replies0, 3 * answered, st->group_late - late0,
+            st->retransmits);
+}
+
 int main(int argc, char **argv)
 {
     const char *c = argc > 1 ? argv[1] : "";
@@ -344,6 +425,11 @@ int main(int argc, char **argv)
         for (int i = 0; i < 3; i++)
             M[i] = t_num(argv[5 + i]);
         case_amo(t_num(argv[3]), t_num(argv[4]));
+    } else if (!strcmp(c, "miss") && argc == 8) {
+        G = t_num(argv[2]);
+        for (int i = 0; i < 3; i++)
+            M[i] = t_num(argv[5 + i]);
+        case_miss(t_num(argv[3]), t_num(argv[4]));
     } else if (!strcmp(c, "leave") && argc == 5) {
         G = t_num(argv[2]);
         M[0] = t_num(argv[3]);

@@ -124,6 +124,11 @@ static void serve(v_pid_t from, struct v_msg *m, uint8_t *seg, uint32_t got)
         r.w[1] = (uint32_t)v_leave_group(m->w[0], 0);
         break;
     case T_GSEG:    gseg(from, m, seg, got, &r); break;
+    case T_TSTATS:
+        r.w[0] = v_host_stats()->test_lost;
+        r.w[1] = v_host_stats()->test_dups;
+        r.w[2] = v_host_stats()->test_missed;
+        break;
     case T_EVENTS:
         r.w[0] = events;
         r.w[1] = last_event.code;
@@ -139,7 +144,7 @@ static void serve(v_pid_t from, struct v_msg *m, uint8_t *seg, uint32_t got)
         r.code = (uint16_t)V_EBADCALL;
     }
     if (decline && m->code != T_GSTATS && m->code != T_JOIN && m->code != T_LEAVE &&
-        m->code != T_STATS)
+        m->code != T_STATS && m->code != T_TSTATS)
         r.flags = V_MSG_NO_REPLY;       /* a declining member: nothing goes back */
     rc = v_reply(&r, from);
     if ((m->flags & V_MSG_NO_REPLY) && rc == V_ENOTAWAITING)

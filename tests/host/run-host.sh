@@ -147,6 +147,7 @@ case_vctl() {
 glh=$(( 0x7e00 | ($$ % 256) )) gser=$(( ($$ / 256) % 60000 + 1 ))
 G=$(printf '0x%08x' $(( 0x80000000 | (glh << 16) | gser )))
 GNONE=$(printf '0x%08x' $(( 0x80000000 | (glh << 16) | (gser + 1) )))
+GMISS=$(printf '0x%08x' $(( 0x80000000 | (glh << 16) | (gser + 2) )))
 
 # gcheck NAME WANT_STATUS PATTERNS MAX_SECONDS "ENV=..." VCTL_ARGS...: vctl's exit status,
 # time, and every line of PATTERNS (one extended regex a line) found in its output.
@@ -202,6 +203,26 @@ case_group() {
   for srv_lpid in "${lps[@]}"; do stop_server; done
 }
 
+# Members that miss the first copy of each group request (V_TEST_MISS_FIRST=1: M2, M3)
+# beside one that does not (M1), in a group of their own: the client's repeats while the
+# reply window is open must still reach them after M1's first reply.
+case_gmiss() {
+  local k lps=() vps=() peers="" envs
+  for k in 0 1 2; do
+    envs="V_LHOST=$((70 + k))"
+    [ "$k" != 0 ] && envs+=" V_TEST_MISS_FIRST=1"
+    if ! start_server "group-miss-m$((k + 1))" "$envs" "join=$GMISS" 60; then
+      echo "FAIL group-miss: member $((k + 1)) did not start" >"$logs/group-miss.out"
+      for srv_lpid in "${lps[@]}"; do stop_server; done
+      return
+    fi
+    lps+=("$srv_lpid") vps+=("$srv_vpid")
+    peers+="$(( (254 << 7) | (70 + k) ))=127.0.0.1:$srv_port,"
+  done
+  client group-miss "V_LHOST=73 V_PEERS=${peers%,}" "$T/hgroup" miss "$GMISS" 3000 10 "${vps[@]}"
+  for srv_lpid in "${lps[@]}"; do stop_server; done
+}
+
 # On exit, servers whose case did not stop them (only if that pid still is an hsrv).
 cleanup() {
   local f p
@@ -224,10 +245,11 @@ case_garbage 2>>"$logs/jobs.err" &
 case_dead 2>>"$logs/jobs.err" &
 case_vctl 2>>"$logs/jobs.err" &
 case_group 2>>"$logs/jobs.err" &
+case_gmiss 2>>"$logs/jobs.err" &
 wait
 
 for c in basic nack move amo loss-a loss-b garbage dead vctl group-basic group-dup group-loss \
-  group-leave group; do
+  group-leave group group-miss; do
   grep -hE '^(PASS|FAIL) ' "$logs/$c.out" 2>/dev/null | sed "s/^\(PASS\|FAIL\) /\1 $c: /"
 done
 pass=$(cat "$logs"/*.out 2>/dev/null | grep -c '^PASS ')
