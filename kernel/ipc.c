@@ -117,6 +117,10 @@ void ipc_alien_deliver(struct proc *a, const struct v_msg *m, uint32_t data_len)
     } else {
         set_grant(a, m);
     }
+    if (a->await == AWAIT_START) {       /* created for its receiver: awaits it at once */
+        a->state = V_PS_AWAITING_REPLY;
+        return;
+    }
     a->await = AWAIT_SEND;
     struct proc *dst = proc_lookup(to);
     if (dst) {
@@ -151,7 +155,7 @@ static int send_remote(struct proc *p, v_pid_t to)
             n = 0;                       /* unmapped: the server sees no data */
     }
     p->blocked_on = to;
-    return net_send(proc_index(p), p->pid, to, &p->msg, data, n);
+    return net_send(proc_index(p), p->pid, to, &p->msg, data, n, 0);
 }
 
 /* Segments granted with a Send must lie inside user space. */
@@ -413,6 +417,8 @@ void ipc_abandon(struct proc *p)
     if (!p->alien) {
         group_forget(p);
         net_forget(proc_index(p), p->pid);
+        if (p->state == V_PS_AWAITING_REPLY && p->await == AWAIT_START)
+            ksrv_start_heard(p, V_EDESTROYED);   /* a remote creator still waits for it */
     }
     if (p->state == V_PS_SEND_BLOCKED)
         list_remove(&p->qlink);
@@ -424,8 +430,10 @@ void ipc_abandon(struct proc *p)
         if (!q->pid || q == p || q->state == V_PS_DEAD)
             continue;
         if (q->state == V_PS_AWAITING_REPLY && q->blocked_on == p->pid) {
-            if (q->await == AWAIT_START)
+            if (q->await == AWAIT_START && !q->alien)
                 proc_destroy(q);           /* its creator is gone: it can never start */
+            else if (q->await == AWAIT_START)
+                ipc_fail(q, V_EDESTROYED); /* its own kernel destroys it on the NACK */
             else
                 ipc_fail(q, V_EDESTROYED);
         } else if (q->state == V_PS_RECEIVE_BLOCKED && q->blocked_on == p->pid) {

@@ -38,12 +38,14 @@ int ipc_net_alien(v_pid_t client, v_pid_t to, int kind, uint32_t *slot)
 {
     int pseudo = ipc_is_pseudo(to);
     struct proc *dst = pseudo ? NULL : proc_lookup(to);
-    if (!pseudo && (!dst || dst->state == V_PS_DEAD))
+    if ((!pseudo && (!dst || dst->state == V_PS_DEAD)) || (kind == IPC_NET_START && !dst))
         return V_ENOPROC;
     struct proc *a;
     if (proc_create_alien(client, kind == IPC_NET_GROUP ? ALIEN_GROUP : ALIEN_REMOTE, &a))
         return V_ENOMEM;
     a->blocked_on = to;
+    if (kind == IPC_NET_START)
+        a->await = AWAIT_START;          /* ipc_alien_deliver holds it for its creator */
     *slot = proc_index(a);
     return V_OK;
 }
@@ -67,6 +69,15 @@ void ipc_net_done(v_pid_t client, const struct v_msg *m, int status, v_pid_t rep
     struct proc *p = proc_lookup(client);
     if (!p || p->alien || p->state != V_PS_AWAITING_REPLY)
         return;
+    if (p->await == AWAIT_START) {       /* a new process's start Send (ksrv.c) */
+        ksrv_start_heard(p, status < 0 ? status : V_OK);
+        if (status < 0)
+            proc_destroy(p);             /* its creator never held it: it can never start */
+        if (status < 0 || !m)
+            return;
+    } else if (!m && status >= 0) {
+        return;
+    }
     if (status < 0)
         ipc_fail(p, status);
     else

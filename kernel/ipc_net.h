@@ -30,13 +30,17 @@
  * watermark orders both. */
 uint32_t ipc_net_txid(void);
 
-/* The kinds of alien record net/ asks for: a remote client's unicast Send, or its group
- * Send delivered to one local member. */
-enum { IPC_NET_UNICAST = 1, IPC_NET_GROUP = 2 };
+/* The kinds of alien record net/ asks for: a remote client's unicast Send, its group
+ * Send delivered to one local member, or a VPF_START Send: a process another node just
+ * created for local process `to` (KS_CREATE_TEAM), which awaits to's reply at once, as
+ * a local new process awaits its creator (MoveTo/MoveFrom anywhere it granted; the Reply
+ * starts it; it is never Received nor Forwarded). net/ treats it as a unicast alien. */
+enum { IPC_NET_UNICAST = 1, IPC_NET_GROUP = 2, IPC_NET_START = 3 };
 
 /* Check that remote client `client`'s request for local process (or kernel pseudo-
  * process) `to` can be taken, and reserve an alien record for it in *slot (< IPC_NET_SLOTS).
- * kind: IPC_NET_UNICAST or IPC_NET_GROUP. Changes nothing on error: V_ENOPROC (`to` is
+ * kind: IPC_NET_UNICAST, IPC_NET_GROUP or IPC_NET_START (`to` a process, not a pseudo-
+ * process). Changes nothing on error: V_ENOPROC (`to` is
  * not a live local process or pseudo-process), V_ENOMEM (no free process slot). The
  * record does nothing until ipc_net_deliver. */
 int ipc_net_alien(v_pid_t client, v_pid_t to, int kind, uint32_t *slot);
@@ -55,7 +59,10 @@ void ipc_net_free(uint32_t slot);
 
 /* Local process `client`'s Send (or Forward) to another node has ended: with reply m
  * from `replier` (status V_OK), or with status < 0 (NACK, given up). Ignored if client
- * no longer awaits a reply. */
+ * no longer awaits a reply. For a new process's start Send (net_send's start): m NULL and
+ * status V_OK says the creator's kernel holds it (its first PENDING), so the creator's
+ * KS_CREATE_TEAM reply goes now; status < 0 destroys the never-started team; a reply
+ * starts it. May reenter net/ (net_reply, net_forget). */
 void ipc_net_done(v_pid_t client, const struct v_msg *m, int status, v_pid_t replier);
 
 /* Write n bytes to addr in local process pid's space. granted: only inside the WRITE

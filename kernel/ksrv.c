@@ -129,8 +129,13 @@ static int ks_device_list(struct proc *c, struct v_msg *m)
     return err;
 }
 
-/* Make the new process await the client, which may MoveTo anywhere in its space. */
-static void await_creator(struct proc *p, struct proc *c)
+/* Make the new process await the client, which may MoveTo anywhere in its space. A
+ * remote client (an alien) learns of it by a real Send from it, flagged VPF_START, whose
+ * segment is the whole space: the client's kernel holds it as awaiting the client's
+ * reply and says so (PENDING), and only then does the client get its pid
+ * (ksrv_start_heard), so that its first MoveTo always finds it. Returns IPC_DEFERRED
+ * then, or an error (nothing sent: the caller destroys p). */
+static int await_creator(struct proc *p, struct proc *c)
 {
     p->state = V_PS_AWAITING_REPLY;
     p->blocked_on = c->pid;
@@ -138,6 +143,29 @@ static void await_creator(struct proc *p, struct proc *c)
     p->grant_flags = V_MSG_SEG_READ | V_MSG_SEG_WRITE;
     p->grant_ptr = V_USER_BASE;
     p->grant_len = V_USER_LIMIT - V_USER_BASE;
+    if (!c->alien)
+        return V_OK;
+    if (c->alien != ALIEN_REMOTE)
+        return V_EPERM;                  /* a group's member creates nothing for it */
+    struct v_msg s = { .flags = V_MSG_SEG_READ | V_MSG_SEG_WRITE, .seg_ptr = p->grant_ptr,
+                       .seg_len = p->grant_len };
+    s.w[0] = p->pid;
+    p->msg = s;
+    static const uint8_t none[1];
+    int err = net_send(proc_index(p), p->pid, c->pid, &s, none, 0, 1);
+    return err ? err : IPC_DEFERRED;
+}
+
+void ksrv_start_heard(struct proc *p, int status)
+{
+    v_pid_t ks = v_pid_make(node_lhost, V_LOCAL_KERNEL_SERVER);
+    struct proc *a = proc_alien_awaiting(p->blocked_on, ks);
+    if (!a || a->msg.code != KS_CREATE_TEAM || a->msg.w[0] != p->pid)
+        return;                          /* answered already (or its client gave up) */
+    a->msg.code = (uint16_t)(status < 0 ? status : V_OK);
+    if (status < 0)
+        a->msg.w[0] = 0;
+    ipc_complete(a, &a->msg, V_OK, ks);
 }
 
 static int ks_create_team(struct proc *c, struct v_msg *m)
@@ -157,9 +185,13 @@ static int ks_create_team(struct proc *c, struct v_msg *m)
         t->used = 0;
         return err;
     }
-    await_creator(p, c);
     m->w[0] = p->pid;
-    return V_OK;
+    err = await_creator(p, c);
+    if (err < 0) {
+        m->w[0] = 0;
+        proc_destroy(p);                 /* the root: its team goes with it */
+    }
+    return err;
 }
 
 static int ks_create_process(struct proc *c, struct v_msg *m)
@@ -173,7 +205,7 @@ static int ks_create_process(struct proc *c, struct v_msg *m)
     int err = proc_create(t, entry, esp, m->w[2], m->w[3], &p);
     if (err)
         return err;
-    await_creator(p, c);
+    await_creator(p, c);                 /* c is local: it has a team */
     m->w[0] = p->pid;
     return V_OK;
 }

@@ -106,6 +106,7 @@ int proc_create_alien(v_pid_t pid, uint8_t kind, struct proc **out)
         return V_ENOMEM;
     p->pid = pid;
     p->alien = kind;
+    p->await = AWAIT_SEND;
     p->team = NULL;
     p->prio = V_PRIO_MAX;
     p->state = V_PS_SEND_BLOCKED;

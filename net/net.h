@@ -46,9 +46,12 @@ int net_mcast(uint32_t addr, int join);
 /* Start local process `client`'s (in process slot `slot`) Send of m to remote pid `to`,
  * carrying n bytes (at most V_PROTO_MAX_DATA) of its READ segment. V_OK: the caller
  * blocks the client, whose reply or error (V_ETIMEOUT after 4.7 s of silence,
- * V_ENOPROC, a NACK's error) comes by ipc_net_done. V_ENOPROC: no network. */
+ * V_ENOPROC, a NACK's error) comes by ipc_net_done. V_ENOPROC: no network.
+ * start: client is a process just created for `to` (KS_CREATE_TEAM from another node),
+ * sent flagged VPF_START; the first PENDING heard for it is told by ipc_net_done with m
+ * NULL and status V_OK (`to`'s kernel now holds it as awaiting to's reply). */
 int net_send(uint32_t slot, v_pid_t client, v_pid_t to, const struct v_msg *m,
-             const void *data, uint32_t n);
+             const void *data, uint32_t n, int start);
 
 /* Pass alien `slot`'s request, now message m, on to remote `to`; its client's kernel
  * gets the reply from there. net/ forgets the alien (the kernel frees its record). V_OK,

@@ -151,6 +151,9 @@ int vp_decode(const uint8_t *buf, uint32_t len, struct v_proto_hdr *h, const uin
     int why = check_type(h, *payload);
     if (why == VPD_OK && (h->flags & VPF_LAST) && h->type != VP_DATA)
         return VPD_FLAGS;                /* "acknowledge now" means something only in DATA */
+    if (why == VPD_OK && (h->flags & VPF_START) &&
+        (h->type != VP_REQUEST || (h->flags & VPF_MULTICAST)))
+        return VPD_FLAGS;                /* a start is one process's unicast Send */
     return why;
 }
 

@@ -45,6 +45,7 @@ static uint32_t ticks_since_boot;
 
 struct client_txn {
     uint8_t active, resolving;
+    uint8_t start;                       /* VPF_START, its first PENDING not yet heard */
     uint32_t txid;
     v_pid_t client, server;
     uint32_t addr;
@@ -158,13 +159,13 @@ int rp_encode_request(struct v_proto_hdr *h, const struct v_msg *m, const void *
 }
 
 int net_send(uint32_t slot, v_pid_t client, v_pid_t to, const struct v_msg *m,
-             const void *data, uint32_t n)
+             const void *data, uint32_t n, int start)
 {
     if (!rp_online() || slot >= IPC_NET_SLOTS)
         return V_ENOPROC;                /* no network: no other node is reachable */
     struct client_txn *t = &ctx[slot];
-    struct v_proto_hdr h = { .type = VP_REQUEST, .txid = ipc_net_txid(), .client = client,
-                             .server = to };
+    struct v_proto_hdr h = { .type = VP_REQUEST, .flags = start ? VPF_START : 0,
+                             .txid = ipc_net_txid(), .client = client, .server = to };
     int len = rp_encode_request(&h, m, data, n, t->pkt);
     if (len < 0)
         return len;
@@ -173,6 +174,7 @@ int net_send(uint32_t slot, v_pid_t client, v_pid_t to, const struct v_msg *m,
     t->client = client;
     t->server = to;
     t->active = 1;
+    t->start = (uint8_t)!!start;
     t->resolving = lhost_lookup(&lhosts, v_pid_lhost(to), &t->addr, &t->port) != V_OK;
     vp_retx_start(&t->retx, rp_now());
     client_transmit(t, 0);
@@ -343,7 +345,9 @@ static void on_request(const struct v_proto_hdr *h, const uint8_t *pl, uint32_t 
     if (duplicate(h, caddr, cport))
         return;
     uint32_t slot;
-    int err = ipc_net_alien(h->client, h->server, IPC_NET_UNICAST, &slot);
+    int start = !!(h->flags & VPF_START);
+    int err = ipc_net_alien(h->client, h->server, start ? IPC_NET_START : IPC_NET_UNICAST,
+                            &slot);
     if (err) {
         rp_nack(caddr, cport, h, err);
         return;
@@ -363,6 +367,11 @@ static void on_request(const struct v_proto_hdr *h, const uint8_t *pl, uint32_t 
     struct v_msg m;
     vp_get_msg(pl, &m);
     ipc_net_deliver(slot, &m, ai->data_len);
+    if (start) {                         /* held at once: say so now (its creator's reply waits on it) */
+        struct v_proto_hdr p = { .type = VP_PENDING, .txid = h->txid, .client = h->client,
+                                 .server = h->server };
+        rp_send(caddr, cport, &p, 0, 0);
+    }
 }
 
 int net_forward(uint32_t slot, v_pid_t to, const struct v_msg *m)
@@ -450,8 +459,13 @@ static void receive(void *arg, uint32_t src, uint16_t sport, const void *data, u
     case VP_PENDING:
         if (h.flags & VPF_MULTICAST)
             rg_on_pending(&h);
-        else if ((s = rp_client(h.client, h.txid)) >= 0)
+        else if ((s = rp_client(h.client, h.txid)) >= 0) {
             vp_retx_heard(&ctx[s].retx, rp_now(), 1);
+            if (ctx[s].start) {          /* the creator's kernel holds the new process */
+                ctx[s].start = 0;
+                ipc_net_done(h.client, NULL, V_OK, 0);
+            }
+        }
         break;
     case VP_NACK:     on_nack(&h, pl); break;
     case VP_ACK:      vp_rcache_ack(&rcache, h.client, h.txid); break;

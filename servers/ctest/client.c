@@ -307,6 +307,7 @@ int ct_client(uint32_t rounds)
         t_pages_cut_mid_move();
         t_segments();
         t_errors();
+        ct_test_create();
         ct_test_groups();
         ct_test_naming();
         t_events();                      /* last: it halts node 3 */

@@ -5,6 +5,7 @@
  *                    kernel events
  *   client_groups.c  process groups across nodes (ct_test_groups)
  *   client_naming.c  naming by multicast (ct_test_naming)
+ *   client_create.c  remote team creation (ct_test_create)
  */
 #ifndef CTEST_CLIENT_H
 #define CTEST_CLIENT_H
@@ -27,5 +28,6 @@ int ct_net_stats(struct v_net_stats *st);
 
 void ct_test_groups(void);
 void ct_test_naming(void);
+void ct_test_create(void);
 
 #endif

@@ -296,7 +296,7 @@ static void run_garbage(v_pid_t srv, uint16_t port)
     b[2] = 2; raw(b, n); b[2] = 0; raw(b, n); b[2] = 1;                /* version */
     b[3] = 0; raw(b, n); b[3] = 11; raw(b, n); b[3] = 200; raw(b, n);  /* type */
     b[3] = VP_REQUEST;
-    b[5] = 0x08; raw(b, n); b[4] = 0x80; b[5] = 0; raw(b, n); b[4] = 0; /* flags */
+    b[5] = 0x10; raw(b, n); b[4] = 0x80; b[5] = 0; raw(b, n); b[4] = 0; /* flags */
     raw(b, n - 16);                                        /* length: truncated request */
     raw(b, n + 8);                                         /* length: trailing bytes */
     raw(b, V_PROTO_HDR_SIZE + 1100);                       /* length: larger than any */

@@ -206,6 +206,28 @@ static void test_last_only_on_data(void **state)
     assert_int_equal(h.flags, VPF_LAST | VPF_RETRANSMIT);
 }
 
+/* START belongs to a unicast REQUEST alone (a process created for its server). */
+static void test_start_only_on_unicast_request(void **state)
+{
+    (void)state;
+    uint8_t buf[BUFSZ], pl[BUFSZ] = { 0 };
+    struct v_proto_hdr h;
+    const uint8_t *p;
+    int n = make(buf, VP_REQUEST, VPF_START | VPF_RETRANSMIT, pl, V_MSG_SIZE, 0, 0);
+    assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_OK);
+    assert_int_equal(h.flags, VPF_START | VPF_RETRANSMIT);
+    n = make(buf, VP_REPLY, VPF_START, pl, V_MSG_SIZE, 0, SERVER);
+    assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_FLAGS);
+    n = make(buf, VP_PENDING, VPF_START, pl, 0, 0, 0);
+    assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_FLAGS);
+    struct v_proto_hdr g = { .type = VP_REQUEST, .flags = VPF_START | VPF_MULTICAST,
+                             .client = CLIENT, .server = 0x80000005u };
+    n = vp_encode(&g, pl, V_MSG_SIZE, buf, sizeof(buf));
+    assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_FLAGS);
+    n = make(buf, VP_REQUEST, 0x0010, pl, V_MSG_SIZE, 0, 0);      /* past VPF_KNOWN */
+    assert_int_equal(vp_decode(buf, (uint32_t)n, &h, &p), VPD_FLAGS);
+}
+
 /* Random bytes and random corruptions of valid packets: decode never crashes (ASan
  * watches reads) and accepts only packets whose re-encoding gives the same bytes. */
 static uint32_t rng = 12345;
@@ -248,7 +270,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_request_round_trip), cmocka_unit_test(test_header_checks),
         cmocka_unit_test(test_type_rules),         cmocka_unit_test(test_data_and_moves),
-        cmocka_unit_test(test_last_only_on_data),  cmocka_unit_test(test_fuzz),
+        cmocka_unit_test(test_last_only_on_data),
+        cmocka_unit_test(test_start_only_on_unicast_request),  cmocka_unit_test(test_fuzz),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -66,7 +66,11 @@ enum v_proto_type {
 #define VPF_MULTICAST  0x0002u  /* sent to a group address */
 #define VPF_LAST       0x0004u  /* DATA only: acknowledge now (last packet of a group, or a
                                    probe); on any other type the packet is malformed */
-#define VPF_KNOWN      0x0007u  /* every flag bit a receiver accepts; others: malformed */
+#define VPF_START      0x0008u  /* REQUEST only (unicast): the client is a process just created
+                                   for the server (KS_CREATE_TEAM from another node) and
+                                   awaits its start: the server's kernel holds it as awaiting
+                                   the server's reply at once and answers PENDING at once */
+#define VPF_KNOWN      0x000fu  /* every flag bit a receiver accepts; others: malformed */
 
 /* The header, host byte order after decoding. */
 struct v_proto_hdr {

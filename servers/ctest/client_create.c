@@ -1,0 +1,124 @@
+/* client_create.c - remote team creation (docs/IPC.md, "KS_CREATE_TEAM from another
+ * node"): node 1 creates a team on node 2, loads it with MoveTo, reads it back with
+ * MoveFrom, starts it with Reply and sees it run; a creator that dies before starting
+ * its team gets it reclaimed. */
+#include "client.h"
+#include <string.h>
+#include <v/startup.h>
+#include <v/syscall.h>
+
+#define TEAM_SIZE (64u * 1024u)
+#define PATTERN   20000u                 /* 15 DATA packets each way at 1,408 bytes */
+
+static uint8_t pat[PATTERN], back[PATTERN];
+
+/* Node 2's team count (KS_MEMORY_STATS w4), or ~0 on error. */
+static uint32_t teams_on(v_pid_t ks)
+{
+    struct v_msg m = { .code = KS_MEMORY_STATS };
+    return v_send(&m, ks) || m.code ? ~0u : m.w[4];
+}
+
+/* KS_CREATE_TEAM on ks: a team of TEAM_SIZE bytes to start at its base. */
+static int create_on(v_pid_t ks, v_pid_t *pid)
+{
+    struct v_msg m = { .code = KS_CREATE_TEAM,
+                       .w = { V_USER_BASE, V_USER_BASE + TEAM_SIZE, V_PRIO_MAX, TEAM_SIZE } };
+    int err = v_send(&m, ks);
+    *pid = err || m.code ? 0 : m.w[0];
+    return err ? err : (int16_t)m.code;
+}
+
+static volatile int orphan_done;
+static volatile v_pid_t orphan_pid;
+static volatile int orphan_err;
+
+/* A creator that ends without starting what it created. */
+static void orphan_creator(uint32_t ks)
+{
+    v_pid_t p;
+    orphan_err = create_on(ks, &p);
+    orphan_pid = p;
+    orphan_done = 1;
+}
+
+void ct_test_create(void)
+{
+    v_pid_t ks = v_kernel_server_of(ct_s2), p = 0;
+    uint32_t teams0 = teams_on(ks);
+    int err = create_on(ks, &p);
+    CHECK("create_team_on_another_node", !err && p && v_pid_lhost(p) == v_pid_lhost(ct_s2),
+          "err %d pid 0x%08x", err, p);
+    if (err || !p)
+        return;
+    struct v_proc_info pi = { 0 };
+    err = v_ks_process_info(ks, p, &pi);
+    CHECK("remote_new_team_awaits_its_creator",
+          !err && pi.state == V_PS_AWAITING_REPLY && pi.blocked_on == v_my_pid() &&
+          teams_on(ks) == teams0 + 1,
+          "err %d state %u blocked_on 0x%08x teams %u (were %u)", err, pi.state, pi.blocked_on,
+          teams_on(ks), teams0);
+
+    for (uint32_t i = 0; i < PATTERN; i++)
+        pat[i] = (uint8_t)(i * 7 + (i >> 8));
+    int e1 = v_move_to(p, V_USER_BASE + 0x1000, pat, PATTERN);
+    int e2 = v_move_from(p, back, V_USER_BASE + 0x1000, PATTERN);
+    CHECK("move_to_and_from_a_remote_new_team", !e1 && !e2 && !memcmp(pat, back, PATTERN),
+          "MoveTo %d MoveFrom %d, %s", e1, e2, memcmp(pat, back, PATTERN) ? "differ" : "same");
+    e1 = v_move_to(p, V_USER_LIMIT - 16, pat, 32);
+    struct v_msg f = { 0 };
+    e2 = v_forward(&f, p, ct_s2);
+    CHECK("remote_new_team_grant_and_forward",
+          e1 == V_ERANGE && e2 == V_ENOTAWAITING, "MoveTo past the space %d, Forward %d", e1, e2);
+
+    /* The program: Send the message at base + 0x100 to its creator, then exit. */
+    uint8_t code[32], *c = code;
+    uint32_t words[3] = { V_SYS_SEND, V_USER_BASE + 0x100, v_my_pid() };
+    for (int i = 0; i < 3; i++) {
+        *c++ = (uint8_t)(i == 0 ? 0xb8 : i == 1 ? 0xbb : 0xb9);   /* mov eax/ebx/ecx, imm32 */
+        memcpy(c, &words[i], 4);
+        c += 4;
+    }
+    *c++ = 0xcd; *c++ = 0x30;                                     /* int $0x30 */
+    *c++ = 0xb8; words[0] = V_SYS_EXIT; memcpy(c, &words[0], 4); c += 4;
+    *c++ = 0x31; *c++ = 0xdb;                                     /* xor ebx, ebx */
+    *c++ = 0xcd; *c++ = 0x30;
+    *c++ = 0xeb; *c++ = 0xfe;                                     /* jmp . */
+    struct v_msg hello = { .code = 0x77, .w = { 0x5eed, 1, 2, 3, 4 } };
+    e1 = v_move_to(p, V_USER_BASE, code, (uint32_t)(c - code));
+    if (!e1)
+        e1 = v_move_to(p, V_USER_BASE + 0x100, &hello, sizeof(hello));
+    struct v_msg r = { 0 };
+    e2 = v_reply(&r, p);
+    struct v_msg got = { 0 };
+    v_pid_t from = 0;
+    int e3 = !e1 && !e2 ? v_receive_from(&got, p) : -1;
+    from = e3 ? 0 : p;
+    if (!e3)
+        e3 = v_reply(&r, from);
+    CHECK("remote_new_team_starts_on_reply",
+          !e1 && !e2 && !e3 && from == p && got.code == 0x77 && got.w[0] == 0x5eed,
+          "MoveTo %d Reply %d Receive/Reply %d from 0x%08x code 0x%x w0 0x%x", e1, e2, e3, from,
+          got.code, got.w[0]);
+    uint32_t teams = ~0u;
+    for (int i = 0; i < 100 && (teams = teams_on(ks)) != teams0; i++)
+        v_delay(20);
+    CHECK("remote_new_team_exits", teams == teams0, "teams %u (were %u)", teams, teams0);
+
+    v_pid_t t;
+    orphan_done = 0;
+    err = v_thread_start(orphan_creator, ks, 0, 0, &t);
+    for (int i = 0; !err && !orphan_done && i < 500; i++)
+        v_delay(10);
+    teams = ~0u;
+    for (int i = 0; orphan_done && !orphan_err && i < 100; i++) {
+        v_delay(20);
+        if ((teams = teams_on(ks)) == teams0)
+            break;
+    }
+    err = orphan_pid ? v_ks_process_info(ks, orphan_pid, &pi) : 0;
+    CHECK("remote_team_of_a_dead_creator_is_reclaimed",
+          orphan_done && !orphan_err && orphan_pid && teams == teams0 && err == V_ENOPROC,
+          "created %d err %d pid 0x%08x teams %u (were %u) info %d", orphan_done, orphan_err,
+          orphan_pid, teams, teams0, err);
+}
