@@ -42,15 +42,15 @@ static void orphan_creator(uint32_t ks)
     orphan_done = 1;
 }
 
-void ct_test_create(void)
+/* Create a team on node 2 and check it awaits us; 0 if there is none to go on with. */
+static v_pid_t create_step(v_pid_t ks, uint32_t teams0)
 {
-    v_pid_t ks = v_kernel_server_of(ct_s2), p = 0;
-    uint32_t teams0 = teams_on(ks);
+    v_pid_t p = 0;
     int err = create_on(ks, &p);
     CHECK("create_team_on_another_node", !err && p && v_pid_lhost(p) == v_pid_lhost(ct_s2),
           "err %d pid 0x%08x", err, p);
     if (err || !p)
-        return;
+        return 0;
     struct v_proc_info pi = { 0 };
     err = v_ks_process_info(ks, p, &pi);
     CHECK("remote_new_team_awaits_its_creator",
@@ -58,7 +58,12 @@ void ct_test_create(void)
           teams_on(ks) == teams0 + 1,
           "err %d state %u blocked_on 0x%08x teams %u (were %u)", err, pi.state, pi.blocked_on,
           teams_on(ks), teams0);
+    return err ? 0 : p;
+}
 
+/* Move a pattern into the new team and back; its grant ends at its space, no Forward. */
+static void move_step(v_pid_t p)
+{
     for (uint32_t i = 0; i < PATTERN; i++)
         pat[i] = (uint8_t)(i * 7 + (i >> 8));
     int e1 = v_move_to(p, V_USER_BASE + 0x1000, pat, PATTERN);
@@ -70,8 +75,13 @@ void ct_test_create(void)
     e2 = v_forward(&f, p, ct_s2);
     CHECK("remote_new_team_grant_and_forward",
           e1 == V_ERANGE && e2 == V_ENOTAWAITING, "MoveTo past the space %d, Forward %d", e1, e2);
+}
 
-    /* The program: Send the message at base + 0x100 to its creator, then exit. */
+/* Load a program that Sends the message at base + 0x100 to its creator and exits;
+ * start it with Reply, take its message, and see its team go. */
+static void start_step(v_pid_t ks, v_pid_t p, uint32_t teams0)
+{
+    int e1, e2;
     uint8_t code[32], *c = code;
     uint32_t words[3] = { V_SYS_SEND, V_USER_BASE + 0x100, v_my_pid() };
     for (int i = 0; i < 3; i++) {
@@ -104,7 +114,14 @@ void ct_test_create(void)
     for (int i = 0; i < 100 && (teams = teams_on(ks)) != teams0; i++)
         v_delay(20);
     CHECK("remote_new_team_exits", teams == teams0, "teams %u (were %u)", teams, teams0);
+}
 
+/* A creator thread that dies before starting its team: node 2 reclaims the team. */
+static void orphan_step(v_pid_t ks, uint32_t teams0)
+{
+    struct v_proc_info pi = { 0 };
+    uint32_t teams;
+    int err;
     v_pid_t t;
     orphan_done = 0;
     err = v_thread_start(orphan_creator, ks, 0, 0, &t);
@@ -121,4 +138,16 @@ void ct_test_create(void)
           orphan_done && !orphan_err && orphan_pid && teams == teams0 && err == V_ENOPROC,
           "created %d err %d pid 0x%08x teams %u (were %u) info %d", orphan_done, orphan_err,
           orphan_pid, teams, teams0, err);
+}
+
+void ct_test_create(void)
+{
+    v_pid_t ks = v_kernel_server_of(ct_s2);
+    uint32_t teams0 = teams_on(ks);
+    v_pid_t p = create_step(ks, teams0);
+    if (!p)
+        return;
+    move_step(p);
+    start_step(ks, p, teams0);
+    orphan_step(ks, teams0);
 }
