@@ -25,7 +25,7 @@ PORT = 4377
 MAGIC, VERSION = 0x5653, 1
 (REQUEST, REPLY, PENDING, NACK, ACK, DATA, DATA_ACK, MOVE_FROM, WHERE, HERE) = range(1, 11)
 TYPE_MAX = HERE
-F_RETRANSMIT, F_MULTICAST, F_LAST, F_KNOWN = 1, 2, 4, 7
+F_RETRANSMIT, F_MULTICAST, F_LAST, F_START, F_KNOWN = 1, 2, 4, 8, 0xF
 MSG_SIZE, MAX_DATA = 32, 1408                 # libv/include/v/proto.h
 DATA_MAX = 6 * MAX_DATA                       # V_PROTO_DATA_MAX: jumbo DATA's 6 slots
 HDR = struct.Struct("!HBBHHIIIIII")      # magic version type flags length txid client server offset aux seq
@@ -130,8 +130,13 @@ def decode_rules(buf):
 def decode(buf):
     """The reason net/proto_codec.c's vp_decode gives for buf, by name ("ok" if valid)."""
     why = decode_rules(buf)
-    if why == "ok" and HDR.unpack_from(buf)[3] & F_LAST and buf[3] != DATA:
+    if why != "ok":
+        return why
+    flags = HDR.unpack_from(buf)[3]
+    if flags & F_LAST and buf[3] != DATA:
         return "flags"                   # LAST is DATA's alone, checked after every other rule
+    if flags & F_START and (buf[3] != REQUEST or flags & F_MULTICAST):
+        return "flags"                   # START: a unicast REQUEST's alone
     return why
 
 
@@ -259,11 +264,12 @@ def bad_datagrams(rng):
         out.append(("wrong-version", header(REQUEST, 32, 9, c, s, version=ver) + m))
     for typ in (0, 11, 12, 127, 255):
         out.append(("wrong-type", header(typ, 32, 9, c, s) + m))
-    for fl in (0x0008, 0x0010, 0x0100, 0x8000, 0xFFF8, 0xFFFF):
+    for fl in (0x0010, 0x0020, 0x0100, 0x8000, 0xFFF0, 0xFFFF):
         out.append(("bad-flags", header(REQUEST, 32, 9, c, s, flags=fl) + m))
     out.append(("bad-flags", header(REQUEST, 32, 9, c, s, flags=F_MULTICAST) + m))   # not a group
     out.append(("bad-flags", header(REQUEST, 32, 9, c, s | GROUP_BIT) + m))          # group, no flag
     out.append(("bad-flags", header(PENDING, 0, 9, c, s, flags=F_LAST)))            # LAST: DATA's only
+    out.append(("bad-flags", header(PENDING, 0, 9, c, s, flags=F_START)))           # START: REQUEST's only
     out.append(("bad-length", header(REQUEST, 16, 9, c, s) + m[:16]))
     out.append(("bad-length", header(PENDING, 4, 9, c, s) + bytes(4)))
     out.append(("bad-length", header(NACK, 8, 9, c, s) + struct.pack("!ii", -1, 0)))
