@@ -175,7 +175,7 @@ static void gc_close(struct gclient *c)
 
 void group_forget(struct proc *p)
 {
-    group_event_died(p, p == current ? V_OK : V_EDESTROYED);
+    group_event_died(p, p == current && !p->doomed ? V_OK : V_EDESTROYED);
     gc_close(&gc[proc_index(p)]);
     gc[proc_index(p)].used = 0;
     group_table_remove_pid(&groups, p->pid, leave_addr, 0);

@@ -220,14 +220,15 @@ static int ks_set_team_size(struct v_msg *m)
     return err;
 }
 
-static int ks_destroy(struct v_msg *m)
+static int ks_destroy(struct proc *c, struct v_msg *m)
 {
     struct proc *p = proc_lookup(m->w[0]);
     if (!p)
         return ipc_is_pseudo(m->w[0]) ? V_EPERM : V_ENOPROC;
     if (!p->team)
         return V_EPERM;              /* the idle process */
-    proc_destroy(p);                 /* does not return if it ends the caller */
+    proc_destroy_for(p, c != current);  /* ends the caller at once; current, asked for
+                                           by another, at its trap exit */
     return V_OK;
 }
 
@@ -373,7 +374,7 @@ static int kernel_request(struct proc *c, struct v_msg *m)
     case KS_CREATE_TEAM:     return ks_create_team(c, m);
     case KS_CREATE_PROCESS:  return ks_create_process(c, m);
     case KS_SET_TEAM_SIZE:   return ks_set_team_size(m);
-    case KS_DESTROY:         return ks_destroy(m);
+    case KS_DESTROY:         return ks_destroy(c, m);
     case KS_SET_EXC_HANDLER: return ks_set_exc_handler(m);
     case KS_MODULE_INFO:     return ks_module(c, m, 0);
     case KS_MODULE_READ:     return ks_module(c, m, 1);

@@ -74,6 +74,7 @@ static struct proc *slot_alloc(void)
         p->grant_flags = p->grant_ptr = p->grant_len = 0;
         p->ipc_status = 0;
         p->ipc_pid = 0;
+        p->doomed = 0;
         return p;
     }
     return NULL;
@@ -160,7 +161,13 @@ static void destroy_one(struct proc *p)
 
 /* Destroy p; if it is its team's root, the whole team. Does not return if that
  * includes the caller. */
-void proc_destroy(struct proc *p)
+void proc_destroy(struct proc *p) { proc_destroy_for(p, 0); }
+
+/* As proc_destroy, on behalf of another (for_other): if current is among the dying it is
+ * only marked (doomed) and dies at its trap exit (sched_trap_exit), so that whatever
+ * runs now (the NIC interrupt serving a remote KS_DESTROY, a forwarded request) finishes
+ * and its reply goes out. */
+void proc_destroy_for(struct proc *p, int for_other)
 {
     struct team *t = p->team;
     int self = 0;
@@ -179,6 +186,10 @@ void proc_destroy(struct proc *p)
         self = 1;
     else
         destroy_one(p);
+    if (self && for_other) {
+        current->doomed = 1;
+        return;
+    }
     if (self) {
         destroy_one(current);
         current->pid = 0;

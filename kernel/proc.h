@@ -1,7 +1,9 @@
 /*
  * proc.h - processes (threads of control) and teams (address spaces), the process
- * module's objects. Entry points: proc_init, proc_lookup, proc_create, proc_destroy,
- * team_create, team_of. All of them run with interrupts off (the whole kernel does).
+ * module's objects. Entry points: proc_init, proc_slot, proc_lookup, proc_lookup_alien,
+ * proc_alien_awaiting, proc_create, proc_create_alien, proc_free_alien,
+ * proc_create_kernel, proc_destroy, proc_destroy_for, team_create, team_lookup,
+ * team_count. All of them run with interrupts off (the whole kernel does).
  */
 #ifndef KERNEL_PROC_H
 #define KERNEL_PROC_H
@@ -47,6 +49,7 @@ struct proc {
     uint32_t slot_gen;          /* generation of the slot, bumped on each reuse */
     uint8_t alien;              /* enum alien_kind: stands for a client of a Send that is
                                    not this slot's process (net/remote*.c) */
+    uint8_t doomed;             /* destroyed while running: dies at its trap exit */
     struct team *team;
     struct list qlink;          /* on a ready queue, or on a receiver's sender queue */
     struct arch_context ctx;
@@ -79,6 +82,7 @@ int proc_create(struct team *t, uint32_t entry, uint32_t esp, uint32_t prio, uin
                 struct proc **out);
 int proc_create_kernel(void (*fn)(void), uint32_t prio, struct proc **out);
 void proc_destroy(struct proc *p);
+void proc_destroy_for(struct proc *p, int for_other);
 static inline uint32_t proc_kstack_top(struct proc *p) { return (uint32_t)(p->kstack + KSTACK_SIZE); }
 static inline uint32_t proc_index(const struct proc *p) { return (uint32_t)(p - proc_slot(0)); }
 

@@ -102,6 +102,8 @@ void sched_tick(void)
 
 void sched_trap_exit(void)
 {
+    if (__builtin_expect(current->doomed, 0))
+        proc_destroy(current);          /* a kernel-server request ended it (proc_destroy_for) */
     if (need_resched)
         sched_schedule();
 }

@@ -140,6 +140,34 @@ static void orphan_step(v_pid_t ks, uint32_t teams0)
           orphan_pid, teams, teams0, err);
 }
 
+/* A remote team that spins (`jmp .`, so it is the running process whenever node 2's NIC
+ * interrupts) is destroyed by a KS_DESTROY from here: node 2 answers, the team goes, and
+ * node 2 still serves (it once hung: the kernel server ended the interrupted process
+ * from inside the receive interrupt). */
+static void destroy_running_step(v_pid_t ks, uint32_t teams0)
+{
+    v_pid_t p = 0;
+    static const uint8_t spin[2] = { 0xeb, 0xfe };
+    int e1 = create_on(ks, &p), e2 = -1, e3 = -1;
+    if (!e1)
+        e1 = v_move_to(p, V_USER_BASE, spin, sizeof(spin));
+    struct v_msg r = { 0 };
+    if (!e1)
+        e2 = v_reply(&r, p);
+    v_delay(50);
+    struct v_proc_info pi = { 0 };
+    int running = !e2 && !v_ks_process_info(ks, p, &pi) &&
+                  (pi.state == V_PS_RUNNING || pi.state == V_PS_READY);
+    struct v_msg m = { .code = KS_DESTROY, .w = { p } };
+    e3 = v_send(&m, ks);
+    int gone = v_ks_process_info(ks, p, &pi);
+    uint32_t teams = teams_on(ks);
+    CHECK("remote_destroy_of_a_running_process",
+          !e1 && !e2 && running && !e3 && m.code == V_OK && gone == V_ENOPROC && teams == teams0,
+          "create/load %d start %d running %d destroy %d code %d info %d teams %u (were %u)",
+          e1, e2, running, e3, (int16_t)m.code, gone, teams, teams0);
+}
+
 void ct_test_create(void)
 {
     v_pid_t ks = v_kernel_server_of(ct_s2);
@@ -150,4 +178,5 @@ void ct_test_create(void)
     move_step(p);
     start_step(ks, p, teams0);
     orphan_step(ks, teams0);
+    destroy_running_step(ks, teams0);
 }
