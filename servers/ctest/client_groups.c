@@ -99,6 +99,8 @@ static void groups_every_member_answers(v_pid_t local)
 {
     uint32_t got = 0, dups = 0, ok = 0;
     int bad = 0;
+    struct v_net_stats a, b;
+    int e1 = ct_net_stats(&a);
     uint64_t t0 = v_time_ns();
     for (uint32_t i = 0; i < 50; i++) {
         int b = group_round(local, i, &got, &dups, 0xd);
@@ -113,6 +115,11 @@ static void groups_every_member_answers(v_pid_t local)
           "%u of 50 rounds had all 3 replies (last 0x%x), %d wrong, %u duplicates, then %d",
           ok, got, bad, dups, more);
     printf("  group Send + GetReply of 3 replies (1 local, 2 remote): %u us each\n", us);
+    int e2 = ct_net_stats(&b);
+    uint32_t sends = b.group_sends - a.group_sends, mc = b.group_mcasts - a.group_mcasts;
+    CHECK("group_send_one_multicast_each", !e1 && !e2 && sends == 50 && mc >= 50 && mc <= 60,
+          "stats %d/%d: %u group Sends, %u handed to net/ (want 50, and 50..60 with events)",
+          e1, e2, sends, mc);
 
     uint32_t execs[2];
     groups_stats(0, execs);
