@@ -163,7 +163,8 @@ static int grant_valid(const struct v_msg *m)
 {
     if (!(m->flags & V_MSG_SEG_MASK))
         return V_OK;
-    if (m->seg_ptr < V_USER_BASE || m->seg_len > V_USER_LIMIT - m->seg_ptr)
+    if (m->seg_ptr < V_USER_BASE || m->seg_ptr >= V_USER_LIMIT ||
+        m->seg_len > V_USER_LIMIT - m->seg_ptr)   /* (the limit test first: no wrap) */
         return V_EBADADDR;
     return V_OK;
 }

@@ -105,6 +105,15 @@ UTEST(bad_pointers_are_errors_not_crashes)
     CHECK_EQ(v_send(&g, ks), V_EBADADDR);
     g.seg_ptr = 0x7fffff00;
     CHECK_EQ(v_send(&g, ks), V_EBADADDR);
+    /* At or past the user limit, where limit - ptr would wrap (issue 12, defect 4). */
+    static const uint32_t past[][2] = { { 0xfffffff0u, 0x20 }, { 0xc0000000u, 0x1000 },
+                                        { 0x90000000u, 1 }, { 0x80000000u, 0 } };
+    for (int i = 0; i < 4; i++) {
+        g.seg_ptr = past[i][0];
+        g.seg_len = past[i][1];
+        CHECK_EQ(v_send(&g, ks), V_EBADADDR);
+    }
+    g.seg_len = 4096;
     /* A segment in user space but unmapped: the kernel server's copy fails cleanly. */
     g.seg_ptr = 0x7f000000;
     CHECK_EQ(v_send(&g, ks), V_OK);
