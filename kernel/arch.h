@@ -44,6 +44,8 @@ uint32_t arch_pd_create(void);               /* 0 when out of memory */
 void arch_pd_destroy(uint32_t pd);           /* frees its user page tables, not the pages */
 int arch_map(uint32_t pd, uint32_t va, uint32_t pa);   /* user RW page; V_ENOMEM */
 uint32_t arch_unmap(uint32_t pd, uint32_t va);          /* returns the frame or 0 */
+/* Free the page tables of [from, to) that map nothing any more; returns how many. */
+uint32_t arch_unmap_tables(uint32_t pd, uint32_t from, uint32_t to);
 /* Physical address of a user page mapped at va (writable if `write`), or 0. */
 uint32_t arch_translate(uint32_t pd, uint32_t va, int write);
 void arch_paging_init(uint32_t phys_limit);

@@ -42,6 +42,7 @@ int vm_resize(struct team *t, uint32_t size)
     uint32_t old_end = V_USER_BASE + t->size, new_end = V_USER_BASE + round_up(size);
     if (new_end < old_end) {
         unmap_range(t, new_end, old_end);
+        arch_unmap_tables(t->pd, new_end, old_end);
     } else {
         for (uint32_t va = old_end; va < new_end; va += PG) {
             uint32_t pa = page_alloc_zeroed();
@@ -49,6 +50,7 @@ int vm_resize(struct team *t, uint32_t size)
                 if (pa)
                     page_free(pa);
                 unmap_range(t, old_end, va);
+                arch_unmap_tables(t->pd, old_end, new_end);   /* and the tables it made */
                 return V_ENOMEM;
             }
             pages_in_use++;

@@ -48,6 +48,24 @@ UTEST(memory_stats_track_team_growth)
     CHECK_EQ(v_ks_set_team_size(v_my_pid(), 0x80000000u, &newsize), V_EINVAL);
 }
 
+/* A grow that runs out of memory changes nothing: no page, and no page table, stays
+ * taken (issue 12, defect 6: 29 page-table pages did). */
+UTEST(failed_grow_gives_every_page_back)
+{
+    struct v_proc_info me;
+    CHECK_EQ(v_ks_process_info(v_kernel_server(), v_my_pid(), &me), V_OK);
+    struct v_msg m = { .code = KS_MEMORY_STATS };
+    CHECK_EQ(v_send(&m, v_kernel_server()), V_OK);
+    uint32_t newsize = 0;
+    CHECK_EQ(v_ks_set_team_size(v_my_pid(), 0x3ff00000u, &newsize), V_ENOMEM);
+    struct v_msg n = { .code = KS_MEMORY_STATS };
+    CHECK_EQ(v_send(&n, v_kernel_server()), V_OK);
+    CHECK_EQ(n.w[1], m.w[1]);                      /* free pages: as before */
+    CHECK_EQ(n.w[3], m.w[3]);                      /* team pages in use: as before */
+    CHECK_EQ(v_ks_set_team_size(v_my_pid(), me.team_size + 4096, &newsize), V_OK);
+    CHECK_EQ(v_ks_set_team_size(v_my_pid(), me.team_size, &newsize), V_OK);
+}
+
 UTEST(clock_delay_and_time_of_day)
 {
     uint64_t t0 = v_time_ns();

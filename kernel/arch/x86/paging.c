@@ -116,6 +116,34 @@ uint32_t arch_unmap(uint32_t pd, uint32_t va)
     return pa;
 }
 
+/* 1 if page table pt has no entry. */
+static int table_empty(const uint32_t *pt)
+{
+    for (int i = 0; i < 1024; i++)
+        if (pt[i])
+            return 0;
+    return 1;
+}
+
+uint32_t arch_unmap_tables(uint32_t pd, uint32_t from, uint32_t to)
+{
+    uint32_t *d = (uint32_t *)pd, freed = 0;
+    if (from < V_USER_BASE)
+        from = V_USER_BASE;
+    if (to > V_USER_LIMIT || to < from)
+        to = V_USER_LIMIT;
+    for (uint32_t i = PDX(from); i < USER_PDX_END && (i << 22) < to; i++) {
+        if (!(d[i] & PTE_P) || !table_empty((const uint32_t *)(d[i] & ~0xfffu)))
+            continue;
+        page_free(d[i] & ~0xfffu);
+        d[i] = 0;
+        freed++;
+    }
+    if (freed && read_cr3() == pd)
+        write_cr3(pd);                   /* drop any cached walk through the freed tables */
+    return freed;
+}
+
 uint32_t arch_translate(uint32_t pd, uint32_t va, int write)
 {
     if (!user_va(va))
