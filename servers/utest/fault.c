@@ -6,7 +6,15 @@
 #include "utest.h"
 #include <string.h>
 
-static void die_thread(uint32_t unused) { (void)unused; }
+/* A thread that lives until told to go (so that it is alive when it is made the
+ * handler, whatever the scheduler does first), then exits. */
+static volatile int die_go;
+static void die_thread(uint32_t unused)
+{
+    (void)unused;
+    for (int t = 0; !die_go && t < 500; t++)
+        v_delay(10);
+}
 
 /* A handler that receives the fault and exits without replying. */
 static void dying_handler(uint32_t unused)
@@ -35,9 +43,14 @@ int fault_main(const char *kind)
     else if (!strcmp(kind, "io"))
         __asm__ volatile("outb %%al, $0xf4" : : "a"(0));   /* must not end the node! */
     else if (!strcmp(kind, "nohandler") || !strcmp(kind, "handlerdies")) {
-        v_pid_t h = ut_thread(!strcmp(kind, "nohandler") ? die_thread : dying_handler, 0);
+        int none = !strcmp(kind, "nohandler");
+        die_go = 0;
+        v_pid_t h = ut_thread(none ? die_thread : dying_handler, 0);
         v_ks_set_exc_handler(v_my_pid(), h);
-        v_delay(20);                               /* die_thread is gone by now */
+        die_go = 1;
+        struct v_proc_info pi;
+        for (int t = 0; none && t < 200 && !v_ks_process_info(v_kernel_server(), h, &pi); t++)
+            v_delay(10);                           /* until die_thread is gone */
         return (int)*(volatile uint32_t *)0;
     }
     return 99;                                     /* not reached for a real fault */
