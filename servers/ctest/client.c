@@ -237,7 +237,8 @@ static void ev_listener(uint32_t unused)
         if (v_receive(&m, &from) == V_OK) {
             evl_from[evl_n] = from;
             evl[evl_n++] = m;
-            v_name_cache_event(&m);      /* keep our name cache fresh */
+            if (v_event_from_kernel(from))
+                v_name_cache_event(&m);  /* keep our name cache fresh */
         }
     }
 }

@@ -160,6 +160,18 @@ static void naming_server_dies(void)
     int err = v_send(&r, ct_s2);
     CHECK("name_owned_by_a_live_server_is_busy", !err && v_msg_reply_code(&r) == V_EBUSY,
           "err %d code %d", err, v_msg_reply_code(&r));
+    /* A forged death (from us, not a kernel), sent to the handler and to the event
+     * group: ignored (issue 12, defect 7). */
+    v_pid_t h = 0;
+    struct v_msg ev = { .code = V_EV_PROCESS_DIED, .w = { svc, svc } };
+    int e1 = v_get_pid(V_LOGICAL_NAME, &h) ? -1 : v_send(&ev, h);
+    int refused = v_msg_reply_code(&ev);
+    ev = (struct v_msg){ .code = V_EV_PROCESS_DIED, .flags = V_MSG_NO_REPLY, .w = { svc, svc } };
+    int e2 = v_send(&ev, V_GROUP_EV_PROCESS_DIED);
+    v_delay(200);
+    int still = listed_here("[svc]");
+    CHECK("forged_death_event_is_ignored", !e1 && refused == V_EPERM && !e2 && still == 1,
+          "sends %d (code %d)/%d, [svc] listed %d", e1, refused, e2, still);
     v_ks_destroy(svc);
     /* the local handler hears of the death (V_EV_PROCESS_DIED) and drops [svc] */
     int listed = 1;

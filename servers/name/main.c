@@ -214,9 +214,12 @@ static int do_unregister(struct v_msg *m, v_pid_t from, const char *p)
     return rc;
 }
 
-/* V_EV_PROCESS_DIED, a kernel event (no reply): drop the dead server's registrations. */
-static int do_process_died(const struct v_msg *m)
+/* V_EV_PROCESS_DIED, a kernel event (no reply): drop the dead server's registrations.
+ * From anyone but a kernel it is a forgery: V_EPERM. */
+static int do_process_died(const struct v_msg *m, v_pid_t from)
 {
+    if (!v_event_from_kernel(from))
+        return V_EPERM;
     if (v_name_cache_invalidate_server(&reg, m->w[0])) {
         printf("name: server 0x%08x died, its registrations dropped\n", m->w[0]);
         sync_contexts();
@@ -229,7 +232,7 @@ static int do_process_died(const struct v_msg *m)
 static int serve(struct v_msg *m, v_pid_t from, const char *buf, uint32_t len)
 {
     switch (m->code) {
-    case V_EV_PROCESS_DIED: return do_process_died(m);
+    case V_EV_PROCESS_DIED: return do_process_died(m, from);
     case NAME_LOOKUP:       return do_lookup(m, from, buf, len);
     case NAME_REGISTER:     return do_register(m, from, buf);
     case NAME_UNREGISTER:   return do_unregister(m, from, buf);

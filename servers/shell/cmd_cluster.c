@@ -30,8 +30,8 @@ static void watcher(uint32_t unused)
     for (;;) {
         struct v_msg m;
         v_pid_t from;
-        if (v_receive(&m, &from) < 0)
-            continue;                    /* events need no reply */
+        if (v_receive(&m, &from) < 0 || !v_event_from_kernel(from))
+            continue;                    /* events need no reply; forged ones are ignored */
         uint32_t dropped = v_name_cache_event(&m);   /* stale names go at once */
         if (dropped)
             names_dropped += dropped;

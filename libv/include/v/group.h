@@ -69,6 +69,15 @@
 #define V_GROUP_MCAST_DYN_LO  0x0100u       /* 239.86.1.0: first created-group address */
 #define V_GROUP_MCAST_DYN_N   0xff00u       /* .1.0 .. .255.255 */
 
+/* Did a kernel send this event? Kernel events come from a node's kernel server (its pid
+ * as the sender); a server ignores an event from anyone else (a process cannot take a
+ * kernel server's pid on its own node). */
+static inline int v_event_from_kernel(v_pid_t from)
+{
+    return !v_pid_is_group(from) && v_pid_lhost(from) != 0 &&
+           v_pid_local(from) == V_LOCAL_KERNEL_SERVER;
+}
+
 /* Kernel event messages, sent to the V_GROUP_EV_* groups. */
 enum v_event {
     V_EV_PROCESS_DIED = 0x600, /* w0=pid, w1=its team, w2=node, w3=cause (V_OK exit,
