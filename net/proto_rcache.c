@@ -38,6 +38,7 @@ static struct vp_mark *mark_of(struct vp_rcache *c, v_pid_t client, int create, 
         return 0;
     lru->client = client;
     lru->txid = 0;
+    lru->set = 0;
     lru->used_ns = now;
     return lru;
 }
@@ -48,8 +49,9 @@ int vp_rcache_put(struct vp_rcache *c, v_pid_t client, uint32_t txid, uint32_t n
     if (len > VP_RCACHE_PKT || !client)
         return V_EINVAL;
     struct vp_mark *mk = mark_of(c, client, 1, now_ns);
-    if (!mk->txid || after(txid, mk->txid))
+    if (!mk->set || after(txid, mk->txid))
         mk->txid = txid;
+    mk->set = 1;
     mk->used_ns = now_ns;
     /* A client process has one transaction at a time: its new one means it has its
      * previous reply (or gave up on it), so that reply's slot is the one to reuse. Each
@@ -92,7 +94,7 @@ int vp_rcache_check(struct vp_rcache *c, v_pid_t client, uint32_t txid, uint64_t
         }
     }
     struct vp_mark *mk = mark_of(c, client, 0, now_ns);
-    if (mk && mk->txid && !after(txid, mk->txid))
+    if (mk && mk->set && !after(txid, mk->txid))
         return VP_STALE;
     return VP_NEW;
 }

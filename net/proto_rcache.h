@@ -27,7 +27,8 @@ struct vp_reply {
 
 struct vp_mark {
     v_pid_t client;         /* 0: free */
-    uint32_t txid;          /* highest completed */
+    uint32_t txid;          /* highest completed (any value, 0 included) */
+    uint8_t set;            /* txid holds one: a completed txid 0 is remembered too */
     uint64_t used_ns;
 };
 

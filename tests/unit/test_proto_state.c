@@ -117,6 +117,26 @@ static void test_rcache_at_most_once(void **state)
     assert_int_equal(vp_rcache_put(&c, 0x100, 7, 1, pkt, VP_RCACHE_PKT + 1, 0, MS), V_EINVAL);
 }
 
+/* Transaction id 0 is a transaction like any other (issue 12, defect 8): once completed
+ * and expired, its duplicate is stale, never executed again. */
+static void test_rcache_txid_zero(void **state)
+{
+    (void)state;
+    struct vp_reply r[2];
+    struct vp_mark m[2];
+    struct vp_rcache c;
+    vp_rcache_init(&c, r, 2, m, 2);
+    const struct vp_reply *hit;
+    uint8_t pkt[8] = { 9 };
+    assert_int_equal(vp_rcache_check(&c, 0x100, 0, 0, &hit), VP_NEW);
+    assert_int_equal(vp_rcache_put(&c, 0x100, 0, 1, pkt, sizeof(pkt), 0, 1000 * MS), V_OK);
+    assert_int_equal(vp_rcache_check(&c, 0x100, 0, 10 * MS, &hit), VP_CACHED);
+    vp_rcache_ack(&c, 0x100, 0);
+    assert_int_equal(vp_rcache_check(&c, 0x100, 0, 20 * MS, &hit), VP_STALE);
+    assert_int_equal(vp_rcache_check(&c, 0x100, 0, 5000 * MS, &hit), VP_STALE);
+    assert_int_equal(vp_rcache_check(&c, 0x100, 1, 5000 * MS, &hit), VP_NEW);
+}
+
 static void test_rcache_wraparound_and_eviction(void **state)
 {
     (void)state;
@@ -219,6 +239,7 @@ int main(void)
         cmocka_unit_test(test_retx_bound_is_time_since_the_last_sign_of_life),
         cmocka_unit_test(test_retx_pending_waits_indefinitely),
         cmocka_unit_test(test_rcache_at_most_once),
+        cmocka_unit_test(test_rcache_txid_zero),
         cmocka_unit_test(test_rcache_wraparound_and_eviction),
         cmocka_unit_test(test_rcache_one_slot_per_client),
         cmocka_unit_test(test_lhost_table),
