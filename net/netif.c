@@ -189,6 +189,7 @@ static void status_changed(struct netif *ni)
 static void poll(struct timer *t)
 {
     sys_check_timeouts();
+    netif_poll(&nif);                    /* datagrams this node sent to itself */
     nic_dma_busy();                      /* pages held for in-place sends go back */
     if (NETPROF && polls % 100 == 0)
         netprof_report();

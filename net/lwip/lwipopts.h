@@ -62,7 +62,11 @@
 #define LWIP_NETIF_STATUS_CALLBACK  1
 #define LWIP_NETIF_LINK_CALLBACK    0
 #define LWIP_NETIF_HOSTNAME         0
-#define LWIP_NETIF_LOOPBACK         0
+/* A datagram to the node's own address (a Forward that brings a client back to its own
+ * node: the reply goes to the client's kernel, this one) is queued by lwIP and taken in
+ * by netif_poll on the next 10 ms poll (net/netif.c), there being no wire to echo it. */
+#define LWIP_NETIF_LOOPBACK         1
+#define LWIP_LOOPBACK_MAX_PBUFS     16
 #define LWIP_HAVE_LOOPIF            0
 
 /* Checksums are computed and checked by net/chksum.c (four bytes a turn rather than

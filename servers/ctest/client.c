@@ -55,6 +55,22 @@ static void t_forward(void)
           m.w[4]);
 }
 
+/* Node 2 forwards us to our own node's kernel server: the reply comes from a kernel to
+ * a client on its own node (issue 12, defect 3: it was sent to the node's own address
+ * and lost, and the Send timed out after 4.7 s). */
+static void t_forward_home(void)
+{
+    struct v_msg m = { .code = CT_FWDK, .w = { 1 } };
+    v_pid_t replier = 0;
+    uint64_t t0 = v_time_ns();
+    int err = v_send_r(&m, ct_s2, &replier);
+    uint32_t ms = (uint32_t)((v_time_ns() - t0) / 1000000u);
+    CHECK("forward_back_to_the_clients_own_node",
+          !err && !v_msg_reply_code(&m) && m.w[0] == 1 && replier == v_kernel_server() &&
+          ms < 1000, "err %d code %d node %u replier 0x%08x in %u ms", err,
+          v_msg_reply_code(&m), m.w[0], replier, ms);
+}
+
 /* This node's protocol counters (KS_NET_STATS); 0 or an error. */
 int ct_net_stats(struct v_net_stats *st)
 {
@@ -304,6 +320,7 @@ int ct_client(uint32_t rounds)
         t_echo(rounds);
         t_kernel_servers();
         t_forward();
+        t_forward_home();
         t_moves();
         t_pages_cut_mid_move();
         t_segments();

@@ -11,6 +11,7 @@ enum {
     CT_SUM,             /* MoveFrom the whole READ grant; w0 = checksum */
     CT_FILL,            /* MoveTo the whole WRITE grant with pattern seed w0 */
     CT_FWD,             /* Forward to the server of node w0 as CT_ECHO */
+    CT_FWDK,            /* Forward to the kernel server of node w0 as KS_NODE_INFO */
     CT_SLOW,            /* reply after w0 ms */
     CT_FILL2,           /* two MoveTos of the whole WRITE grant, seeds w0 then w0 + 1 */
     CT_RSEG,            /* w0 = checksum of the segment bytes the request carried;

@@ -133,6 +133,14 @@ static int serve_fwd(v_pid_t from, struct v_msg *m)
     return V_ENOPROC;
 }
 
+/* CT_FWDK: forward the request as KS_NODE_INFO to node w0's kernel server. */
+static int serve_fwdk(v_pid_t from, struct v_msg *m)
+{
+    v_pid_t ks = v_pid_make(v_lhost_make(m->w[0], 0), V_LOCAL_KERNEL_SERVER);
+    *m = (struct v_msg){ .code = KS_NODE_INFO };
+    return v_forward(m, from, ks) == V_OK ? REPLIED : V_ENOPROC;
+}
+
 /* CT_RSEG: sum the segment the request carried (got bytes of seg), and reply with the
  * segment "pong" into the client's grant. */
 static int serve_rseg(v_pid_t from, struct v_msg *m, const uint8_t *seg, uint32_t got)
@@ -163,6 +171,7 @@ static int serve(v_pid_t from, struct v_msg *m, const uint8_t *seg, uint32_t got
     case CT_FILL:        return serve_fill(from, m);
     case CT_FILL2:       return serve_fill2(from, m);
     case CT_FWD:         return serve_fwd(from, m);
+    case CT_FWDK:        return serve_fwdk(from, m);
     case CT_SLOW:        v_delay(m->w[0]); return V_OK;
     case CT_COUNT:       return serve_count(m);
     case CT_COUNT_STATS: count_stats(m); return V_OK;
