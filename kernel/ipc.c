@@ -17,6 +17,8 @@
 #include "ksrv.h"
 #include "net.h"
 #include "sched.h"
+#include "time.h"
+#include "timerq.h"
 #include "vm.h"
 #include <string.h>
 #include <v/err.h>
@@ -227,9 +229,53 @@ static struct proc *take_sender(struct proc *me, v_pid_t from)
     return NULL;
 }
 
+/* A Receive from a process of another kernel is kept bounded by a probe: every
+ * RECV_PROBE_MS the receiver asks that pid's kernel server whether it still exists
+ * (KS_PROCESS_INFO, as the receiver's own Send: its transaction slot is idle while it
+ * receives). V_ENOPROC in reply, or a node that has gone silent, ends the Receive with
+ * V_ENOPROC, as the death of a local sender would (docs/IPC.md). */
+#define RECV_PROBE_MS 2000u
+
+static void probe_fire(struct timer *t)
+{
+    struct proc *p = t->arg;
+    if (p->state != V_PS_RECEIVE_BLOCKED || !p->blocked_on || !is_remote(p->blocked_on))
+        return;
+    struct v_msg m = { .code = KS_PROCESS_INFO, .w = { p->blocked_on } };
+    p->await = AWAIT_PROBE;
+    if (net_send(proc_index(p), p->pid, v_kernel_server_of(p->blocked_on), &m, 0, 0, 0)) {
+        p->ipc_status = V_ENOPROC;       /* no network: it cannot send to us */
+        sched_ready(p);
+    }
+}
+
+/* Arm p's probe of the remote pid it receives from; only a kernel's own logical host
+ * (n = 0) has a kernel server to ask. */
+static void probe_arm(struct proc *p)
+{
+    if (v_pid_lhost(p->blocked_on) & V_LHOST_N_MASK)
+        return;
+    p->timer.fn = probe_fire;
+    p->timer.arg = p;
+    time_arm(&p->timer, time_now_ns() + RECV_PROBE_MS * 1000000ull);
+}
+
+void ipc_probe_done(struct proc *p, const struct v_msg *m, int status)
+{
+    p->await = AWAIT_SEND;
+    if (status < 0 || (m && (int16_t)m->code == V_ENOPROC)) {
+        p->ipc_status = V_ENOPROC;       /* gone, or its node is */
+        sched_ready(p);
+    } else {
+        probe_arm(p);                    /* alive: ask again later */
+    }
+}
+
 int ipc_receive(v_pid_t from, struct proc **sender)
 {
     struct proc *me = current;
+    if (from == me->pid)
+        return V_EDEADLOCK;              /* as for Send: nobody else can be it */
     if (from && !proc_lookup(from) && !is_remote(from))
         return V_ENOPROC;
     for (;;) {
@@ -240,8 +286,13 @@ int ipc_receive(v_pid_t from, struct proc **sender)
         }
         me->blocked_on = from;
         me->ipc_status = V_OK;
+        me->await = AWAIT_SEND;
+        if (from && is_remote(from))
+            probe_arm(me);
         sched_block(V_PS_RECEIVE_BLOCKED);
+        timerq_cancel(&me->timer);
         me->blocked_on = 0;
+        me->await = AWAIT_SEND;
         if (me->ipc_status)
             return me->ipc_status;
     }

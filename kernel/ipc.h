@@ -43,6 +43,9 @@ int ipc_forward(const struct v_msg *m, v_pid_t from, v_pid_t to);
  * V_ETIMEOUT or the other kernel's error. Blocks while a remote move runs. */
 int ipc_move_to(v_pid_t to, uint32_t dest, uint32_t src, uint32_t len);
 int ipc_move_from(v_pid_t from, uint32_t dest, uint32_t src, uint32_t len);
+/* p's probe of the remote pid it receives from (AWAIT_PROBE) was answered with m
+ * (NULL on an error) and status (< 0: NACK or its node went silent). */
+void ipc_probe_done(struct proc *p, const struct v_msg *m, int status);
 /* Copy up to *len bytes of s's granted segment (if readable) to buf in the caller's
  * space; a remote sender's is what its REQUEST carried. Never fails: *len is what came. */
 void ipc_receive_segment(struct proc *s, uint32_t buf, uint32_t *len);

@@ -67,6 +67,10 @@ void ipc_net_free(uint32_t slot)
 void ipc_net_done(v_pid_t client, const struct v_msg *m, int status, v_pid_t replier)
 {
     struct proc *p = proc_lookup(client);
+    if (p && !p->alien && p->state == V_PS_RECEIVE_BLOCKED && p->await == AWAIT_PROBE) {
+        ipc_probe_done(p, m, status);    /* its Receive's probe of a remote sender */
+        return;
+    }
     if (!p || p->alien || p->state != V_PS_AWAITING_REPLY)
         return;
     if (p->await == AWAIT_START) {       /* a new process's start Send (ksrv.c) */

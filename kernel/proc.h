@@ -40,7 +40,8 @@ enum alien_kind {
 };
 
 /* Why a process that awaits a reply is blocked, beyond an ordinary Send. */
-enum await_kind { AWAIT_SEND = 0, AWAIT_START, AWAIT_EXCEPTION };
+enum await_kind { AWAIT_SEND = 0, AWAIT_START, AWAIT_EXCEPTION,
+                  AWAIT_PROBE };        /* RECEIVE_BLOCKED on a remote pid, its probe out */
 
 struct proc {
     v_pid_t pid;                /* 0 when the slot is free */

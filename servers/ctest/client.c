@@ -71,6 +71,19 @@ static void t_forward_home(void)
           v_msg_reply_code(&m), m.w[0], replier, ms);
 }
 
+/* Receive from a pid of node 2 that does not exist ends in V_ENOPROC within the probe's
+ * bound (2 s, then node 2's kernel server says so), not never (issue 12, defect 5). */
+static void t_receive_from_remote_nobody(void)
+{
+    struct v_msg m;
+    v_pid_t nobody = v_pid_make(v_pid_lhost(ct_s2), 0xfe3f);
+    uint64_t t0 = v_time_ns();
+    int err = v_receive_from(&m, nobody);
+    uint32_t ms = (uint32_t)((v_time_ns() - t0) / 1000000u);
+    CHECK("receive_from_a_nonexistent_remote_pid_ends", err == V_ENOPROC && ms >= 1500 && ms < 6000,
+          "%d after %u ms", err, ms);
+}
+
 /* This node's protocol counters (KS_NET_STATS); 0 or an error. */
 int ct_net_stats(struct v_net_stats *st)
 {
@@ -321,6 +334,7 @@ int ct_client(uint32_t rounds)
         t_kernel_servers();
         t_forward();
         t_forward_home();
+        t_receive_from_remote_nobody();
         t_moves();
         t_pages_cut_mid_move();
         t_segments();

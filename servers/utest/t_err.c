@@ -73,6 +73,14 @@ static void recv_thread(uint32_t from)
     recv_done = 1;
 }
 
+/* Receive from oneself can never be satisfied: an error at once, as for Send (issue 12,
+ * defect 5). */
+UTEST(receive_from_itself_is_refused)
+{
+    struct v_msg m;
+    CHECK_EQ(v_receive_from(&m, v_my_pid()), V_EDEADLOCK);
+}
+
 UTEST(receive_from_a_sender_that_dies)
 {
     v_pid_t s = ut_thread(sleeper_thread, 0);
