@@ -292,6 +292,35 @@ static struct fwd *fwd_find(v_pid_t client, uint32_t txid)
     return NULL;
 }
 
+int rp_aliens_full(uint32_t addr)
+{
+    uint32_t n = 0;
+    for (int i = 0; i < IPC_NET_SLOTS; i++)
+        n += ainfo[i].live && ainfo[i].addr == addr;
+    if (n < RP_ALIENS_PER_NODE)
+        return 0;
+    rstats.aliens_refused++;
+    return 1;
+}
+
+void rp_aliens_heard(v_pid_t client, uint32_t txid)
+{
+    for (int i = 0; i < IPC_NET_SLOTS; i++)
+        if (ainfo[i].live && ainfo[i].client == client && ainfo[i].txid == txid)
+            ainfo[i].heard_ns = rp_now();
+}
+
+/* Forget the aliens whose clients stopped asking for them (RP_ALIEN_IDLE_NS). */
+static void aliens_expire(uint64_t now)
+{
+    for (uint32_t i = 0; i < IPC_NET_SLOTS; i++)
+        if (ainfo[i].live && now - ainfo[i].heard_ns > RP_ALIEN_IDLE_NS) {
+            ainfo[i].live = 0;
+            rstats.aliens_expired++;
+            ipc_net_free(i);
+        }
+}
+
 /* The slot of the unicast alien that stands for remote client `client`, or -1. */
 static int alien_of(v_pid_t client)
 {
@@ -306,6 +335,7 @@ static int duplicate(const struct v_proto_hdr *h, uint32_t caddr, uint16_t cport
 {
     int a = alien_of(h->client);
     if (a >= 0 && ainfo[a].txid == h->txid) {
+        ainfo[a].heard_ns = rp_now();    /* its client still waits */
         struct v_proto_hdr p = { .type = VP_PENDING, .txid = h->txid, .client = h->client,
                                  .server = h->server };
         rp_send(caddr, cport, &p, 0, 0);
@@ -344,6 +374,10 @@ static void on_request(const struct v_proto_hdr *h, const uint8_t *pl, uint32_t 
     }
     if (duplicate(h, caddr, cport))
         return;
+    if (rp_aliens_full(caddr)) {
+        rp_nack(caddr, cport, h, V_ENOMEM);   /* that node holds its share already */
+        return;
+    }
     uint32_t slot;
     int start = !!(h->flags & VPF_START);
     int err = ipc_net_alien(h->client, h->server, start ? IPC_NET_START : IPC_NET_UNICAST,
@@ -360,6 +394,7 @@ static void on_request(const struct v_proto_hdr *h, const uint8_t *pl, uint32_t 
     ai->txid = h->txid;
     ai->addr = caddr;
     ai->port = cport;
+    ai->heard_ns = rp_now();
     ai->reply_len = 0;
     ai->reply_addr = 0;
     ai->data_len = (uint16_t)(h->length - V_MSG_SIZE);
@@ -508,6 +543,8 @@ static void tick(struct timer *tm)
             send_where(v_pid_lhost(fwds[i].server));
     move_tick(now);
     rg_tick(now);
+    if (ticks_since_boot % 100 == 0)
+        aliens_expire(now);              /* once a second */
     if (++ticks_since_boot == 100 || ticks_since_boot == 500)
         net_mcast_report();              /* at 1 s and 5 s: in case the boot's reports were missed */
     time_arm(tm, now + TICK_NS);

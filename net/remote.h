@@ -28,6 +28,7 @@ void remote_init(void);
 struct alien_info {
     uint8_t live, kind;                  /* kind: IPC_NET_UNICAST or IPC_NET_GROUP */
     v_pid_t client;                      /* the remote client */
+    uint64_t heard_ns;                   /* its client last asked for it (REQUEST, repeat) */
     uint32_t txid, addr;                 /* the transaction, the client's node */
     uint16_t port, data_len, reply_len;
     uint32_t reply_addr;
@@ -36,6 +37,18 @@ struct alien_info {
     uint8_t reply[V_PROTO_MAX_DATA];     /* staged for the REPLY */
 };
 struct alien_info *rp_info(uint32_t slot);
+/* An alien's client may hold at most this many of a node's process slots at once (per
+ * client node address): the rest of its requests are refused with V_ENOMEM (unicast) or
+ * not delivered (group), so that no one node can use up another's process table. */
+#define RP_ALIENS_PER_NODE (IPC_NET_SLOTS / 2)
+/* An alien whose client has not asked for it (its REQUEST, a retransmission, a probe)
+ * for this long is forgotten: its client has died or given up (clients probe every
+ * second while they wait; docs/PROTOCOL.md). */
+#define RP_ALIEN_IDLE_NS (10ull * 1000000000u)
+/* 1 if client node addr holds its share of aliens already (counted refused). */
+int rp_aliens_full(uint32_t addr);
+/* Client `client`'s transaction txid was asked for again: its aliens are alive. */
+void rp_aliens_heard(v_pid_t client, uint32_t txid);
 int rp_online(void);
 /* Slots per DATA packet this node sends: 1, more with jumbo frames (mtu=). */
 uint32_t rp_slots(void);

@@ -166,6 +166,7 @@ static void send_reply(const struct deliv *d, const struct v_msg *m, v_pid_t mem
 static void deliv_again(struct deliv *d)
 {
     d->expires = rp_now() + DELIV_TTL_NS;    /* a slow member is still being waited for */
+    rp_aliens_heard(d->client, d->txid);
     int busy = 0;
     for (uint32_t i = 0; i < d->n; i++) {
         if (d->m[i].state == DM_REPLIED)
@@ -186,6 +187,8 @@ static int member_alien(const struct v_proto_hdr *h, const uint8_t *pl, v_pid_t 
                         uint32_t caddr, uint16_t cport)
 {
     uint32_t slot;
+    if (rp_aliens_full(caddr))
+        return -2;                       /* that node holds its share already */
     int err = ipc_net_alien(h->client, member, IPC_NET_GROUP, &slot);
     if (err)
         return err == V_ENOMEM ? -2 : -1;
@@ -196,6 +199,7 @@ static int member_alien(const struct v_proto_hdr *h, const uint8_t *pl, v_pid_t 
     ai->txid = h->txid;
     ai->addr = caddr;
     ai->port = cport;
+    ai->heard_ns = rp_now();
     ai->group = h->server;
     ai->reply_len = 0;
     ai->data_len = (uint16_t)(h->length - V_MSG_SIZE);

@@ -157,6 +157,20 @@ passed=$((passed + $(grep -c '^PASS ' <<<"$out"))); failed=$((failed + $(grep -c
 grep -qE '^(PASS|FAIL) ' <<<"$out" || fail "bad_input: vprobe fuzz printed no verdict: $out"
 echo "  test 4 took $((SECONDS - t0))s"
 
+# 6. One node's requests to a process that never receives (from a second address of the
+# bridge, as another node): node 3 takes half its process table's worth, refuses the
+# rest, and forgets them once they stop asking (issue 12, defect 1).
+t0=$SECONDS
+if ip -n "$ns" addr add 10.77.0.2/24 dev br0 2>/dev/null; then
+  out=$(in_ns $probe aliens 10.77.0.2 10.77.0.13 2>&1)
+  echo "$out" | grep -E '^(PASS|FAIL) |^  '
+  passed=$((passed + $(grep -c '^PASS ' <<<"$out"))); failed=$((failed + $(grep -c '^FAIL ' <<<"$out")))
+  grep -qE '^(PASS|FAIL) ' <<<"$out" || fail "aliens: vprobe aliens printed no verdict: $out"
+else
+  fail "aliens_setup: a second address on the bridge"
+fi
+echo "  test 6 took $((SECONDS - t0))s"
+
 # 1 and 3. Loss, duplication and reordering on node 2's wire; the 30 s receiver alongside.
 if wf "loss $loss" "dup $dup" "delay 1+1U" "fifo 0" >/dev/null; then
   echo "  node 2's wire: loss ${loss}%, duplication ${dup}%, delay 0-2 ms uniform, not FIFO (reorders)"

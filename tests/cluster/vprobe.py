@@ -9,6 +9,10 @@ datagrams, and steers a VDE wirefilter.
   vprobe.py fuzz ADDR...                  bad datagrams to UDP port 4377 of each node, then
                                           checks that it answers and counted every one
                                           under the right reason; prints PASS/FAIL lines
+  vprobe.py aliens FROM ADDR              requests of 40 clients of one node (sent from our
+                                          address FROM) to a process of ADDR that never
+                                          receives: ADDR takes its share, refuses the rest,
+                                          forgets them 10 s after they stop asking
   vprobe.py wf SOCKET COMMAND...          management commands to a wirefilter
 
 Exit status 0 if everything worked (fuzz: every check passed).
@@ -34,6 +38,9 @@ REASONS = ["ok", "short", "magic", "version", "type", "flags", "length", "payloa
 ERR_MIN = -14
 GROUP_BIT = 0x80000000
 KS_NODE_INFO, KS_NET_STATS = 0x10D, 0x113
+KS_PROCESS_INFO = 0x100
+V_ENOMEM = -8
+PS_DELAYED = 6                                   # enum v_proc_state
 SEG_WRITE = 2
 NET_STATS = struct.Struct("<" + "I" * 24)  # struct v_net_stats, the node's byte order (i386)
 CT_GO = 0x7180
@@ -143,12 +150,12 @@ def decode(buf):
 class Client:
     """A V client process on the host: its own pid, txids, and UDP port."""
 
-    def __init__(self):
+    def __init__(self, bind_to="0.0.0.0"):
         me = os.getpid()
         self.pid = pid_make(lhost_make(250, me % 127 + 1), 0x100 | (me & 0xFF))
         self.txid = (random.randrange(1, 256) << 24) | 1
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("0.0.0.0", 0))
+        self.sock.bind((bind_to, 0))
 
     def call(self, addr, server, m, limit=10.0):
         """Send message m to server at addr; returns (reply message words, data) or raises."""
@@ -196,6 +203,68 @@ class Client:
             raise OSError("KS_NET_STATS of %s: code %d, %d bytes" % (addr, r[0], len(data)))
         v = NET_STATS.unpack_from(data)
         return {"rx": v[0], "tx": v[1], "malformed": list(v[2:11])}
+
+
+def net_counters(c, addr):
+    """Every counter of a node's struct v_net_stats (KS_NET_STATS), as a list of words."""
+    r, data = c.call(addr, ks_of(node_of(addr)),
+                     msg(KS_NET_STATS, flags=SEG_WRITE, seg_ptr=0x40000000, seg_len=1400))
+    if r[0] != 0 or len(data) < 31 * 4:
+        raise OSError("KS_NET_STATS of %s: code %d, %d bytes" % (addr, r[0], len(data)))
+    return list(struct.unpack_from("<31I", data))
+
+
+ALIENS_REFUSED, ALIENS_EXPIRED = 29, 30        # word indexes in struct v_net_stats
+
+
+def cmd_aliens(flood_from, addr, n=40, share=32, idle=10.0):
+    """Requests from n clients of one node (flood_from: an address of our own) to a process
+    of node addr that never receives (its program manager's ticker, pid local 0x102): the
+    node takes its share of them and refuses the rest with V_ENOMEM, still serves others,
+    and forgets the ones it took once nobody asks for them (issue 12, defect 1)."""
+    c, node = Client(), node_of(addr)
+    ticker = pid_make(lhost_make(node, 0), 0x102)
+    r, _ = c.call(addr, ks_of(node), msg(KS_PROCESS_INFO, (ticker,)))
+    if r[0] != 0 or r[2] != PS_DELAYED:
+        print("FAIL faults/aliens_setup: pid 0x%08x code %d state %d" % (ticker, signed16(r[0]), r[2]))
+        return 1
+    primer = Client(flood_from)          # the node learns (ARPs) the other address now
+    primer.pid = pid_make(lhost_make(251, 2), 0x1FF)
+    primer.call(addr, ks_of(node), msg(KS_NODE_INFO))
+    before = net_counters(c, addr)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((flood_from, 0))
+    lh = lhost_make(251, 1)
+    for k in range(n):
+        s.sendto(header(REQUEST, 32, k + 1, pid_make(lh, 0x200 + k), ticker) + msg(0x7777), (addr, PORT))
+    nacks, end = 0, time.monotonic() + 1.0
+    while time.monotonic() < end:
+        s.settimeout(max(0.01, end - time.monotonic()))
+        try:
+            data, _ = s.recvfrom(4096)
+        except socket.timeout:
+            break
+        if decode(data) == "ok" and data[3] == NACK and struct.unpack("!i", data[32:36])[0] == V_ENOMEM:
+            nacks += 1
+    mid = net_counters(c, addr)
+    refused = mid[ALIENS_REFUSED] - before[ALIENS_REFUSED]
+    r, _ = c.call(addr, ks_of(node), msg(KS_NODE_INFO))
+    ok = nacks == n - share and refused == n - share and r[0] == 0 and r[2] == node
+    print("  node %d: %d requests from one node, %d refused (V_ENOMEM), still answers others: %s"
+          % (node, n, refused, r[0] == 0))
+    print("%s faults/aliens_one_node_holds_at_most_its_share%s" % (
+        "PASS" if ok else "FAIL", "" if ok else ": %d NACKs, %d refused, want %d" % (nacks, refused, n - share)))
+    t0 = time.monotonic()
+    expired = 0
+    while time.monotonic() - t0 < idle + 5 and expired < share:
+        time.sleep(0.5)
+        expired = net_counters(c, addr)[ALIENS_EXPIRED] - before[ALIENS_EXPIRED]
+    waited = time.monotonic() - t0
+    ok2 = expired == share and waited >= idle - 1.5
+    print("  node %d forgot %d aliens %.1f s after their clients stopped asking" % (node, expired, waited))
+    print("%s faults/aliens_forgotten_when_their_clients_stop_asking%s" % (
+        "PASS" if ok2 else "FAIL", "" if ok2 else ": %d of %d after %.1f s" % (expired, share, waited)))
+    return 0 if ok and ok2 else 1
 
 
 def signed16(v):
@@ -391,6 +460,8 @@ def main(argv):
             return cmd_call(argv[1], num(argv[2]), num(argv[3]), [num(w) for w in argv[4:9]])
         if len(argv) >= 4 and argv[0] == "killgo":
             return cmd_killgo(num(argv[1]), argv[2], num(argv[3]), [num(w) for w in argv[4:9]])
+        if len(argv) == 3 and argv[0] == "aliens":
+            return cmd_aliens(argv[1], argv[2])
         if len(argv) >= 2 and argv[0] == "fuzz":
             return cmd_fuzz(argv[1:])
         if len(argv) >= 3 and argv[0] == "wf":

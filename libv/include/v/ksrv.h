@@ -78,7 +78,11 @@ struct v_net_stats {
                                   REQUEST each, repeats counted in retransmits); the kernel
                                   reaches local members without net/, and on a node with
                                   no address does not hand it any */
+    /* alien records (docs/PROTOCOL.md, "Aliens") */
+    uint32_t aliens_refused;   /* requests refused: their node held its share of slots */
+    uint32_t aliens_expired;   /* aliens forgotten: their clients stopped asking */
 };
+_Static_assert(sizeof(struct v_net_stats) == 124, "docs/NUMBERS.md gives its layout");
 
 /* One membership of a local process (KS_GROUP_LIST). */
 struct v_group_info {
