@@ -13,6 +13,7 @@
 #include "ksrv.h"
 #include "sched.h"
 #include "time.h"
+#include "timerq.h"
 #include "vm.h"
 #include <v/err.h>
 
@@ -73,6 +74,8 @@ void ipc_net_done(v_pid_t client, const struct v_msg *m, int status, v_pid_t rep
     }
     if (!p || p->alien || p->state != V_PS_AWAITING_REPLY)
         return;
+    if (p->await == AWAIT_START && m && status >= 0)
+        timerq_cancel(&p->timer);        /* started: its start limit (ksrv.c) is over */
     if (p->await == AWAIT_START) {       /* a new process's start Send (ksrv.c) */
         ksrv_start_heard(p, status < 0 ? status : V_OK);
         if (status < 0)

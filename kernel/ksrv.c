@@ -9,6 +9,7 @@
 #include "module.h"
 #include "sched.h"
 #include "time.h"
+#include "cmdline.h"
 #include "vm.h"
 #include "dev/console.h"
 #include "dev/pci.h"
@@ -135,6 +136,28 @@ static int ks_device_list(struct proc *c, struct v_msg *m)
  * reply and says so (PENDING), and only then does the client get its pid
  * (ksrv_start_heard), so that its first MoveTo always finds it. Returns IPC_DEFERRED
  * then, or an error (nothing sent: the caller destroys p). */
+/* A team created for a remote creator that has not started it after this long is
+ * destroyed: its creator's node keeps answering for it, so nothing else would end it
+ * (docs/IPC.md). startlimit=S on the command line sets it in seconds. */
+#define START_LIMIT_MS 30000u
+
+static uint32_t start_limit_ms(void)
+{
+    uint32_t s;
+    return cmdline_get_uint(kernel_cmdline, "startlimit", &s) == V_OK && s ? s * 1000u
+                                                                           : START_LIMIT_MS;
+}
+
+static void start_expired(struct timer *t)
+{
+    struct proc *p = t->arg;
+    if (p->state == V_PS_AWAITING_REPLY && p->await == AWAIT_START) {
+        kprintf("kernel: team 0x%08x not started by 0x%08x in %u s: destroyed\n", p->pid,
+                p->blocked_on, start_limit_ms() / 1000u);
+        proc_destroy(p);                 /* never current: it has not run */
+    }
+}
+
 static int await_creator(struct proc *p, struct proc *c)
 {
     p->state = V_PS_AWAITING_REPLY;
@@ -153,7 +176,12 @@ static int await_creator(struct proc *p, struct proc *c)
     p->msg = s;
     static const uint8_t none[1];
     int err = net_send(proc_index(p), p->pid, c->pid, &s, none, 0, 1);
-    return err ? err : IPC_DEFERRED;
+    if (err)
+        return err;
+    p->timer.fn = start_expired;
+    p->timer.arg = p;
+    time_arm(&p->timer, time_now_ns() + (uint64_t)start_limit_ms() * 1000000u);
+    return IPC_DEFERRED;
 }
 
 void ksrv_start_heard(struct proc *p, int status)

@@ -295,6 +295,8 @@ void move_on_data(const struct v_proto_hdr *h, const uint8_t *pl, uint32_t src, 
         int s = rp_client(h->client, h->txid);
         if (s >= 0)
             data_for_client(s, h, pl, src, sport);
+        else if (ipc_net_pieces(h->client, 0, 0, 0, NULL, NULL, 0) == V_ENOPROC)
+            rp_nack(src, sport, h, V_ENOPROC);   /* its client is gone: the move fails */
         else if (h->flags & VPF_LAST)    /* a move that ended here already: all arrived */
             send_ack(src, sport, h, group, vp_win_mask(h->aux, group));
         return;

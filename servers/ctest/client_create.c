@@ -168,6 +168,29 @@ static void destroy_running_step(v_pid_t ks, uint32_t teams0)
           e1, e2, running, e3, (int16_t)m.code, gone, teams, teams0);
 }
 
+/* A team created and never started: node 2 (booted with startlimit=3) destroys it after
+ * 3 s, though its creator lives and its node keeps answering for it (issue 12, defect 2). */
+static void unstarted_step(v_pid_t ks, uint32_t teams0)
+{
+    v_pid_t p = 0;
+    int err = create_on(ks, &p);
+    uint32_t teams = teams_on(ks), t0 = (uint32_t)(v_time_ns() / 1000000u), ms = 0;
+    int held = !err && teams == teams0 + 1;
+    struct v_proc_info pi;
+    while (held && ms < 8000 && !v_ks_process_info(ks, p, &pi)) {
+        v_delay(100);
+        ms = (uint32_t)(v_time_ns() / 1000000u) - t0;
+    }
+    teams = teams_on(ks);
+    int gone = v_ks_process_info(ks, p, &pi);
+    char b = 0;
+    int late = v_move_to(p, V_USER_BASE, &b, 1);
+    CHECK("remote_team_never_started_is_reclaimed",
+          held && gone == V_ENOPROC && teams == teams0 && ms >= 2500 && ms < 8000 && late,
+          "created %d held %d, gone %d after %u ms, teams %u (were %u), MoveTo after %d",
+          err, held, gone, ms, teams, teams0, late);
+}
+
 void ct_test_create(void)
 {
     v_pid_t ks = v_kernel_server_of(ct_s2);
@@ -179,4 +202,5 @@ void ct_test_create(void)
     start_step(ks, p, teams0);
     orphan_step(ks, teams0);
     destroy_running_step(ks, teams0);
+    unstarted_step(ks, teams0);
 }
