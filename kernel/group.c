@@ -33,7 +33,7 @@
 #define PENDING_LIFE_NS (6000u * MS)     /* after a PENDING: wait this much more */
 #define SEEN_MAX        V_GROUP_REPLIES_MAX
 
-static struct group_entry gt_store[64];
+static struct group_entry gt_store[NGROUP];
 static struct group_table groups;
 static uint32_t group_serial;
 
@@ -110,6 +110,20 @@ static int member_pid(v_pid_t pid, struct proc **out)
     return V_OK;
 }
 
+/* Memberships held by the processes of team t. */
+static uint32_t team_memberships(const struct team *t)
+{
+    struct group_entry e;
+    uint32_t n = 0;
+    for (uint32_t i = 0; group_table_entry(&groups, i, &e) == V_OK; i++) {
+        struct proc *q = proc_lookup(e.pid);
+        n += q && q->team == t;
+    }
+    return n;
+}
+
+uint32_t group_memberships(void) { return groups.used; }
+
 int group_join(v_pid_t g, v_pid_t pid)
 {
     struct proc *p;
@@ -119,6 +133,9 @@ int group_join(v_pid_t g, v_pid_t pid)
         return V_EINVAL;
     int err = member_pid(pid, &p);
     uint32_t addr = 0;
+    if (!err && !group_table_is_member(&groups, g, p->pid) &&
+        team_memberships(p->team) >= TEAM_GROUPS)
+        err = V_ENOMEM;                  /* the team's share of the table */
     if (!err)
         err = group_table_join(&groups, g, p->pid, &addr);
     if (!err && addr)

@@ -6,7 +6,7 @@
  *
  * Entry points: group_init, group_create, group_join, group_leave, group_entry,
  * group_members, group_send, group_get_reply, group_client_reply, group_proxy_reply,
- * group_proxy_data, group_deliver_local, group_forget, group_stats.
+ * group_proxy_data, group_deliver_local, group_forget, group_stats, group_memberships.
  * All run with interrupts off (system calls, the NIC interrupt, the timer).
  */
 #ifndef KERNEL_GROUP_H
@@ -15,15 +15,20 @@
 #include <stdint.h>
 #include "proc.h"
 
+#define NGROUP      64           /* memberships on a node (group_table entries) */
+#define TEAM_GROUPS (NGROUP / 2) /* memberships of one team's processes */
+
 /* Set up the membership table and the timer. Before net_init. */
 void group_init(void);
 /* KS_CREATE_GROUP: a fresh group id of this node's logical host. */
 v_pid_t group_create(void);
 /* JoinGroup / LeaveGroup for local process pid (0: the caller). V_EINVAL (not a group,
  * or V_GROUP_KERNEL_SERVERS, whose membership is implicit), V_ENOPROC, V_ENOMEM (table
- * full), V_ENOTFOUND (leave: not a member). */
+ * full, or the team holds its share, TEAM_GROUPS), V_ENOTFOUND (leave: not a member). */
 int group_join(v_pid_t group, v_pid_t pid);
 int group_leave(v_pid_t group, v_pid_t pid);
+/* Memberships in use. */
+uint32_t group_memberships(void);
 /* Local memberships for KS_GROUP_LIST: the i-th, V_OK or V_ENOTFOUND past the end. */
 int group_entry(uint32_t i, v_pid_t *group, v_pid_t *member);
 /* Up to max local members of g into out (the kernel server for

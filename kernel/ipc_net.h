@@ -24,6 +24,9 @@
 
 /* Process slots on a node (NPROC): a slot number net/ is given is below this. */
 #define IPC_NET_SLOTS 64
+/* The aliens of one client node may hold at most this many slots (net/remote.c refuses
+ * the rest; docs/PROTOCOL.md, "Aliens are bounded"). */
+#define IPC_NET_ALIENS_PER_NODE (IPC_NET_SLOTS / 2)
 
 /* A fresh transaction id for a Send of this node: (boot epoch << 24) | counter, never 0.
  * One counter serves unicast and group Sends, so a server's "newest txid per client"

@@ -15,6 +15,7 @@
 #include "dev/pci.h"
 #include "group.h"
 #include "group_event.h"
+#include "ipc_net.h"
 #include "net.h"
 #include <string.h>
 #include <v/err.h>
@@ -202,11 +203,15 @@ static int ks_create_team(struct proc *c, struct v_msg *m)
     if (!size || size > V_USER_LIMIT - V_USER_BASE || entry < V_USER_BASE ||
         entry >= V_USER_BASE + size || esp <= V_USER_BASE || esp > V_USER_BASE + size)
         return V_EINVAL;
+    v_pid_t creator = c->team ? c->team->root : v_pid_make(v_pid_lhost(c->pid), 0);
+    if (team_count_by(creator) >= TEAM_TEAMS)
+        return V_ENOMEM;                 /* its share of the team table */
     struct team *t;
     struct proc *p;
     int err = team_create(size, &t);
     if (err)
         return err;
+    t->creator = creator;
     err = proc_create(t, entry, esp, prio, 0, &p);
     if (err) {
         vm_destroy(t);
@@ -385,6 +390,20 @@ static int ks_group_list(struct proc *c, struct v_msg *m)
     return err;
 }
 
+static int ks_limits(struct proc *c, struct v_msg *m)
+{
+    struct v_limits l = { .procs = NPROC, .procs_used = proc_count(), .teams = NTEAM,
+                          .teams_used = team_count(), .groups = NGROUP,
+                          .groups_used = group_memberships(), .team_procs = TEAM_PROCS,
+                          .team_teams = TEAM_TEAMS, .team_groups = TEAM_GROUPS,
+                          .node_aliens = IPC_NET_ALIENS_PER_NODE };
+    m->w[0] = l.procs_used; m->w[1] = l.teams_used; m->w[2] = l.groups_used;
+    m->w[3] = m->w[4] = 0;
+    if (m->flags & V_MSG_SEG_WRITE)      /* as much as it holds: fields are only appended */
+        return client_out(c, m->seg_ptr, &l, m->seg_len < sizeof(l) ? m->seg_len : sizeof(l));
+    return V_OK;
+}
+
 static int kernel_request(struct proc *c, struct v_msg *m)
 {
     uint32_t total, free;
@@ -419,6 +438,7 @@ static int kernel_request(struct proc *c, struct v_msg *m)
     case KS_NET_STATS:       return ks_net_stats(c, m);
     case KS_CREATE_GROUP:    return (m->w[0] = group_create()) ? V_OK : V_ENOMEM;
     case KS_GROUP_LIST:      return ks_group_list(c, m);
+    case KS_LIMITS:          return ks_limits(c, m);
     case KS_STATS:
         m->w[0] = kstats.sends; m->w[1] = kstats.switches; m->w[2] = kstats.exceptions;
         m->w[3] = kstats.syscall_errors; m->w[4] = kstats.ticks;

@@ -84,6 +84,8 @@ static struct proc *slot_alloc(void)
 int proc_create(struct team *t, uint32_t entry, uint32_t esp, uint32_t prio, uint32_t eax,
                 struct proc **out)
 {
+    if (t->nproc >= TEAM_PROCS)
+        return V_ENOMEM;                 /* the team's share of the table */
     struct proc *p = slot_alloc();
     if (!p)
         return V_ENOMEM;
@@ -224,6 +226,22 @@ struct team *team_lookup(v_pid_t pid)
 {
     struct proc *p = proc_lookup(pid);
     return p ? p->team : NULL;
+}
+
+uint32_t team_count_by(v_pid_t creator)
+{
+    uint32_t n = 0;
+    for (int i = 0; i < NTEAM; i++)
+        n += teams[i].used && teams[i].creator == creator;
+    return n;
+}
+
+uint32_t proc_count(void)
+{
+    uint32_t n = 0;
+    for (int i = 0; i < NPROC; i++)
+        n += procs[i].pid != 0;
+    return n;
 }
 
 uint32_t team_count(void)

@@ -19,6 +19,11 @@
 #define NPROC      64           /* process slots on a node (the slot is 8 bits of a pid) */
 #define NTEAM      32
 #define KSTACK_SIZE 8192
+/* Each team's share of the node's tables (docs/IPC.md, "Shares"): no one program can take
+ * a whole table, so the node's own servers always have room. */
+#define TEAM_PROCS (NPROC / 2)  /* processes of one team */
+#define TEAM_TEAMS (NTEAM / 2)  /* teams that one team (or one remote logical host) created
+                                   and that still live */
 
 struct team {
     int used;
@@ -27,6 +32,8 @@ struct team {
     uint32_t size;              /* bytes mapped from V_USER_BASE */
     v_pid_t exc_handler;        /* 0: the node's V_LOGICAL_EXCEPTION */
     uint32_t nproc;
+    v_pid_t creator;            /* who created it: the creating team's root, or for a
+                                   remote creator its logical host's pid 0; 0: the kernel */
     char name[V_NAME_LEN];
 };
 
@@ -90,5 +97,9 @@ static inline uint32_t proc_index(const struct proc *p) { return (uint32_t)(p - 
 int team_create(uint32_t size, struct team **out);
 struct team *team_lookup(v_pid_t any_pid_in_team);
 uint32_t team_count(void);
+/* Teams created by `creator` (struct team's key) that still live. */
+uint32_t team_count_by(v_pid_t creator);
+/* Process slots in use (aliens included). */
+uint32_t proc_count(void);
 
 #endif

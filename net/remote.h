@@ -40,7 +40,7 @@ struct alien_info *rp_info(uint32_t slot);
 /* An alien's client may hold at most this many of a node's process slots at once (per
  * client node address): the rest of its requests are refused with V_ENOMEM (unicast) or
  * not delivered (group), so that no one node can use up another's process table. */
-#define RP_ALIENS_PER_NODE (IPC_NET_SLOTS / 2)
+#define RP_ALIENS_PER_NODE IPC_NET_ALIENS_PER_NODE
 /* An alien whose client has not asked for it (its REQUEST, a retransmission, a probe)
  * for this long is forgotten: its client has died or given up (clients probe every
  * second while they wait; docs/PROTOCOL.md). */

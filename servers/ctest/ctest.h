@@ -11,7 +11,6 @@ enum {
     CT_SUM,             /* MoveFrom the whole READ grant; w0 = checksum */
     CT_FILL,            /* MoveTo the whole WRITE grant with pattern seed w0 */
     CT_FWD,             /* Forward to the server of node w0 as CT_ECHO */
-    CT_FWDK,            /* Forward to the kernel server of node w0 as KS_NODE_INFO */
     CT_SLOW,            /* reply after w0 ms */
     CT_FILL2,           /* two MoveTos of the whole WRITE grant, seeds w0 then w0 + 1 */
     CT_RSEG,            /* w0 = checksum of the segment bytes the request carried;
@@ -31,6 +30,8 @@ enum {
                            name [svc] for this server -> V_OK or the error */
     CT_SPAWN,           /* start a thread that ends at once -> w0 = its pid */
     CT_HALT,            /* halt this node (no reply: the node is gone) */
+    CT_FWDK,            /* Forward to the kernel server of node w0 as KS_NODE_INFO (new
+                           codes go last: host tests name the others by number) */
     CT_GO = 0x7180,     /* from the host to the faults client: run phase w0 (faults.c) */
     CT_DONE,            /* a faults client thread reports its result to the main thread */
 };

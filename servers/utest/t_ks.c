@@ -1,6 +1,7 @@
 /* t_ks.c - the kernel server, logical pids, the clock and Delay, as a program sees them. */
 #include "utest.h"
 #include <string.h>
+#include <v/group.h>
 #include <v/syscall.h>
 
 UTEST(kernel_server_describes_the_caller)
@@ -133,4 +134,73 @@ UTEST(destroying_a_team_ends_its_threads)
     CHECK_EQ(v_send(&m, peer), V_ENOPROC);
     struct v_proc_info info;
     CHECK(v_ks_process_info(v_kernel_server(), peer, &info) != V_OK);
+}
+
+/* This node's tables and shares (KS_LIMITS). */
+static int limits(struct v_limits *l)
+{
+    struct v_msg q = { .code = KS_LIMITS };
+    v_msg_grant(&q, V_MSG_SEG_WRITE, l, sizeof(*l));
+    int err = v_send(&q, v_kernel_server());
+    return err ? err : v_msg_reply_code(&q);
+}
+
+/* Processes of this team now. */
+static uint32_t my_team_procs(void)
+{
+    static struct v_proc_info recs[64];
+    uint32_t total = 0, got = 0, n = 0;
+    if (v_ks_process_list(v_kernel_server(), recs, 64, &total, &got))
+        return 0;
+    for (uint32_t i = 0; i < got; i++)
+        n += recs[i].team == v_my_pid();
+    return n;
+}
+
+static volatile int share_hold;
+static void share_holder(uint32_t unused)
+{
+    (void)unused;
+    for (int t = 0; share_hold && t < 3000; t++)
+        v_delay(10);
+}
+
+/* One team holds at most its share of each node table (issue 12, defect 9): of the
+ * process table, of the teams it creates, of the group memberships; the rest stay for
+ * others, and KS_LIMITS says so. */
+UTEST(one_team_holds_at_most_its_share)
+{
+    struct v_limits l;
+    CHECK_EQ(limits(&l), V_OK);
+    CHECK(l.procs == 64 && l.team_procs == 32 && l.teams == 32 && l.team_teams == 16 &&
+          l.groups == 64 && l.team_groups == 32 && l.node_aliens == 32);
+    share_hold = 1;
+    v_pid_t t = 0;
+    int n = 0, err = V_OK;
+    while (n < 64 && (err = v_thread_start(share_holder, 0, 4, 1024, &t)) == V_OK)
+        n++;
+    uint32_t procs = my_team_procs();
+    share_hold = 0;
+    CHECK_EQ(err, V_ENOMEM);
+    CHECK_EQ(procs, l.team_procs);
+    v_pid_t teams[32];
+    int k = 0;
+    while (k < 32 && (err = v_ks_create_team(V_USER_BASE, V_USER_BASE + 4096, 7, 4096, &teams[k])) == V_OK)
+        k++;
+    struct v_limits mid;
+    CHECK_EQ(limits(&mid), V_OK);
+    for (int i = 0; i < k; i++)
+        v_ks_destroy(teams[i]);
+    CHECK_EQ(err, V_ENOMEM);
+    CHECK_EQ(k, (int)l.team_teams);
+    CHECK(mid.teams_used < mid.teams);              /* room left for everyone else */
+    uint32_t serial = 0x7000;
+    int j = 0;
+    while (j < 64 && (err = v_join_group(v_group_make(v_pid_lhost(v_my_pid()), serial + (uint32_t)j), 0)) == V_OK)
+        j++;
+    for (int i = 0; i < j; i++)
+        v_leave_group(v_group_make(v_pid_lhost(v_my_pid()), serial + (uint32_t)i), 0);
+    CHECK_EQ(err, V_ENOMEM);
+    CHECK(j <= (int)l.team_groups && j > 0);
+    v_delay(100);                                   /* the holders notice and end */
 }

@@ -102,6 +102,14 @@ int vctl_mem(int argc, char **argv)
     kib = m.w[2] / 1024;
     printf("total %u KiB, free %u KiB, used by teams %u KiB (%u teams), page %u bytes\n",
            m.w[0] * kib, m.w[1] * kib, m.w[3] * kib, m.w[4], m.w[2]);
+    struct v_limits l;
+    memset(&m, 0, sizeof m);
+    m.code = KS_LIMITS;
+    v_msg_grant(&m, V_MSG_SEG_WRITE, &l, sizeof l);
+    if (v_call(ks, &m) == V_OK)
+        printf("tables: processes %u of %u (%u a team), teams %u of %u (%u made by one team), group memberships %u of %u (%u a team); one node's aliens at most %u\n",
+           l.procs_used, l.procs, l.team_procs, l.teams_used, l.teams, l.team_teams,
+           l.groups_used, l.groups, l.team_groups, l.node_aliens);
     return VCTL_OK;
 }
 

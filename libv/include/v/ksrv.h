@@ -46,7 +46,23 @@ enum v_ks_req {
     KS_CREATE_GROUP,         /* -> w0 = a new group id of this node's logical host (v/group.h) */
     KS_GROUP_LIST,           /* w0 = first record; seg W <- struct v_group_info[] (the node's
                                    memberships) -> w0 = total, w1 = written                  */
+    KS_LIMITS,               /* -> w0 = process slots used, w1 = teams used, w2 = group
+                                   memberships used; seg W <- struct v_limits (the tables'
+                                   sizes and each team's share), as much as it holds        */
 };
+
+/* KS_LIMITS: a node's tables and the share of each that one team may hold (docs/IPC.md,
+ * "Shares"), so that no one program can fill a table. */
+struct v_limits {
+    uint32_t procs, procs_used;     /* process slots (aliens included) */
+    uint32_t teams, teams_used;
+    uint32_t groups, groups_used;   /* group memberships of local processes */
+    uint32_t team_procs;            /* processes of one team */
+    uint32_t team_teams;            /* live teams one team (or one remote logical host) made */
+    uint32_t team_groups;           /* memberships of one team's processes */
+    uint32_t node_aliens;           /* aliens of one client node's processes */
+};
+_Static_assert(sizeof(struct v_limits) == 40, "docs/NUMBERS.md gives its layout");
 
 enum v_proc_state {
     V_PS_READY = 1, V_PS_RUNNING, V_PS_RECEIVE_BLOCKED, V_PS_AWAITING_REPLY,
