@@ -67,9 +67,12 @@ struct hv_out {
 
 enum { HV_ALIEN_FREE = 0, HV_ALIEN_QUEUED, HV_ALIEN_RECEIVED };
 
-/* A remote client's request, from arrival until our Reply. */
+/* A remote client's request, from arrival until our Reply. A VPF_START request (a
+ * process we created on a node with KS_CREATE_TEAM) is RECEIVED from its arrival on:
+ * it awaits our reply as its start, and is never queued for Receive. */
 struct hv_alien {
     int state;
+    int start;                    /* of a VPF_START request: Forward refuses it */
     v_pid_t client;
     uint32_t txid;
     v_pid_t group;                /* 0, or the group a multicast request was sent to */
@@ -152,8 +155,12 @@ static inline uint32_t hv_get32(const uint8_t *p)
 {
     return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 }
-/* txid a is after b (serial arithmetic, as the reply cache compares them). */
-static inline int hv_after(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
+/* txid a is after b, as the reply cache compares them (net/proto_rcache.c): another
+ * epoch (top byte) is newer, the same one compares counts by 24-bit serial arithmetic. */
+static inline int hv_after(uint32_t a, uint32_t b)
+{
+    return ((a ^ b) >> 24) || (int32_t)((a - b) << 8) > 0;
+}
 static inline uint64_t hv_min(uint64_t a, uint64_t b) { return a < b ? a : b; }
 
 /* hv_core.c */

@@ -86,9 +86,8 @@ int v_send_r(struct v_msg *m, v_pid_t to, v_pid_t *replier)
     t->deadline_ns = hv.timeout_ms ? now + hv.timeout_ms * 1000000ull : HV_NEVER;
     if ((rc = hv_resolve(v_pid_lhost(to), &t->peer, t->deadline_ns)) < 0)
         return rc;
-    t->txid = hv.next_txid++;
-    if (!hv.next_txid)
-        hv.next_txid = 1;
+    t->txid = hv.next_txid;
+    hv.next_txid = hv_txid_next(hv.next_txid);
     t->to = to;
     t->m = m;
     t->req = *m;

@@ -204,16 +204,16 @@ static int setup_peers(void)
     return V_OK;
 }
 
-/* Transaction ids start at the time of day in microseconds: a later incarnation of the
- * same pid then starts above every txid an earlier one used (no host process completes
- * a transaction a microsecond), so a server's watermark never takes it for a stale one. */
+/* Transaction ids start from the time of day in microseconds (hv_txid_first): a later
+ * incarnation of the same pid then starts after every txid an earlier one used (no host
+ * process completes a transaction in 2 microseconds), so a server's watermark never
+ * takes it for a stale one. */
 static uint32_t first_txid(void)
 {
     struct timespec ts;
 
     clock_gettime(CLOCK_REALTIME, &ts);
-    uint32_t t = (uint32_t)((uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u);
-    return t ? t : 1;
+    return hv_txid_first((uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u);
 }
 
 /* Set up once, from the environment; every entry point calls this first. Returns the
@@ -416,7 +416,7 @@ void v_host_print_stats(FILE *f)
         if (s->drops[i])
             fprintf(f, " drop-%s %u", vp_drop_name(i), s->drops[i]);
 #define C(x) if (s->x) fprintf(f, " " #x " %u", s->x)
-    C(bad_port); C(unmatched); C(retransmits); C(requests); C(pending_sent);
+    C(bad_port); C(unmatched); C(retransmits); C(requests); C(starts); C(pending_sent);
     C(cached_resent); C(stale); C(full); C(nacks_sent); C(where_sent);
     C(here_sent); C(test_lost); C(test_dups); C(test_missed); C(group_sends);
     C(group_replies); C(group_late); C(group_overflow); C(group_requests);

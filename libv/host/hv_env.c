@@ -1,6 +1,6 @@
 /*
- * hv_env.c - parsing numbers, addresses, node arguments and V_PEERS (hv_env.h).
- * Pure: used by libv on Linux and vctl, tested by tests/unit/test_host_env.c.
+ * hv_env.c - parsing numbers, addresses, node arguments and V_PEERS; transaction ids
+ * (hv_env.h). Pure: used by libv on Linux and vctl, tested by tests/unit/test_host_env.c.
  */
 #include "hv_env.h"
 #include <string.h>
@@ -139,4 +139,18 @@ int hv_parse_peers(const char *s, void *arg,
         if (bind(arg, lh[i], ad[i], (uint16_t)po[i]) < 0)
             return -1;
     return 0;
+}
+
+uint32_t hv_txid_first(uint64_t us)
+{
+    uint32_t count = (uint32_t)(us & 0xffffffu) >> 1;
+
+    return (uint32_t)((us >> 24) & 0xffu) << 24 | (count ? count : 1u);
+}
+
+uint32_t hv_txid_next(uint32_t txid)
+{
+    uint32_t count = (txid + 1u) & 0xffffffu;
+
+    return (txid & 0xff000000u) | (count ? count : 1u);
 }

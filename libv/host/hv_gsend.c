@@ -217,9 +217,8 @@ int hv_gsend(struct v_msg *m, v_pid_t g, v_pid_t *replier)
         return V_EINVAL;                 /* nobody waits, so the grant would not last */
     gc_close();                          /* a group Send closes the last window */
     gc.group = g;
-    gc.txid = hv.next_txid++;
-    if (!hv.next_txid)
-        hv.next_txid = 1;
+    gc.txid = hv.next_txid;
+    hv.next_txid = hv_txid_next(hv.next_txid);
     hv.st.group_sends++;
     build_request(m);
     send_request(0);

@@ -82,11 +82,19 @@ int v_syscall(uint32_t nr, uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint3
 }
 
 /* Forward over the network needs the original client's node in the REQUEST (aux and
- * offset), which the protocol provides, but no host server forwards yet. */
+ * offset), which the protocol provides, but no host server forwards yet: V_EBADCALL.
+ * A process we created on a node (VPF_START, hv_server.c) awaits its start, which only
+ * we can give: V_ENOTAWAITING, as the kernel refuses the Forward of a new process. */
 int v_forward(const struct v_msg *m, v_pid_t from, v_pid_t to)
 {
-    (void)m; (void)from; (void)to;
-    return V_EBADCALL;
+    struct hv_alien *a;
+    int rc = hv_init();
+
+    (void)m; (void)to;
+    if (rc < 0)
+        return rc;
+    a = hv_alien_awaiting(from);
+    return a && a->start ? V_ENOTAWAITING : V_EBADCALL;
 }
 
 /* libv/kclient.c's v_thread_start names crt0's thread entry; a host process has no

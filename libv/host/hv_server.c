@@ -16,6 +16,13 @@
  * V_TEST_MISS_FIRST=1 (tests) drops every group request that is not flagged
  * VPF_RETRANSMIT: a member that misses the first copy of each and hears only repeats.
  *
+ * Remote team creation (docs/PROTOCOL.md, VPF_START): a process we created on a node
+ * with KS_CREATE_TEAM Sends us a REQUEST flagged VPF_START, and that node holds back our
+ * KS_CREATE_TEAM reply until we answer it with PENDING. So it is answered PENDING at
+ * once and held as RECEIVED (awaiting our reply) from the start, never queued: MoveTo,
+ * MoveFrom and Reply (which starts it) need no Receive, and Forward refuses it
+ * (hv_misc.c). Its copies get PENDING, and after our Reply the cached REPLY, as any.
+ *
  * Entry points: v_receive, v_receive_from, v_receive_with_segment, v_reply,
  * v_reply_with_segment (v/ipc.h); hv_srv_request, hv_srv_ack, hv_alien_awaiting (hv.h).
  */
@@ -84,13 +91,15 @@ static void send_pending(const struct v_proto_hdr *h, struct hv_alien *a)
     hv_xmit(&a->from, &p, 0, 0);
 }
 
-/* Queue a new request. Only a READ grant's start is taken along, at most seg_len. */
+/* Queue a new request (a VPF_START one is received at once). Only a READ grant's start
+ * is taken along, at most seg_len. */
 static void queue(struct hv_alien *a, const struct v_proto_hdr *h, const uint8_t *pl,
                   const struct hv_peer *to)
 {
     uint32_t n = h->length - V_MSG_SIZE;
 
-    a->state = HV_ALIEN_QUEUED;
+    a->start = !!(h->flags & VPF_START);
+    a->state = a->start ? HV_ALIEN_RECEIVED : HV_ALIEN_QUEUED;
     a->client = h->client;
     a->txid = h->txid;
     a->group = v_pid_is_group(h->server) ? h->server : 0;
@@ -104,7 +113,10 @@ static void queue(struct hv_alien *a, const struct v_proto_hdr *h, const uint8_t
         n = a->msg.seg_len;
     a->plen = n;
     memcpy(a->prefix, pl + V_MSG_SIZE, n);
-    hv.st.requests++;
+    if (a->start)
+        hv.st.starts++;
+    else
+        hv.st.requests++;
     if (a->group)
         hv.st.group_requests++;
 }
@@ -124,7 +136,8 @@ static void finish_silently(struct hv_alien *a)
  * sends one at a time, so it gave the older up. Requests for pids other than ours get
  * NACK V_ENOPROC. A group request is ours if we are a member (and did not send it: the
  * multicast loops back to us); otherwise it is dropped without a word. Group requests
- * never replace one another: each is delivered, once. */
+ * never replace one another: each is delivered, once. A new VPF_START request is
+ * answered PENDING at once (see the top). */
 void hv_srv_request(const struct v_proto_hdr *h, const uint8_t *pl, const struct hv_peer *src)
 {
     struct hv_peer to = { h->aux ? h->aux : src->addr,
@@ -169,6 +182,8 @@ void hv_srv_request(const struct v_proto_hdr *h, const uint8_t *pl, const struct
         return;
     }
     queue(a, h, pl, &to);
+    if (a->start)
+        send_pending(h, a);         /* held already: the creator's KS_CREATE_TEAM waits on it */
 }
 
 /* The client has its reply: forget the packet (its watermark stays). */

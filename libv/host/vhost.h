@@ -26,7 +26,10 @@ struct v_host_stats {
     uint32_t refused;             /* DATA / REPLY data outside our WRITE grant (NACKed) */
     uint32_t retransmits;         /* REQUEST, MOVE_FROM and DATA packets sent again */
     uint32_t requests;            /* new requests queued for Receive */
-    uint32_t pending_sent;        /* PENDING answers to duplicates of queued requests */
+    uint32_t starts;              /* new VPF_START requests: processes we created on a node,
+                                     held as awaiting our reply (not queued), PENDING at once */
+    uint32_t pending_sent;        /* PENDING answers: to copies of requests we hold, and to
+                                     each new VPF_START request at once */
     uint32_t cached_resent;       /* duplicates answered from the reply cache */
     uint32_t stale;               /* old duplicates dropped (at or below the watermark) */
     uint32_t full;                /* new requests dropped: no free request slot */

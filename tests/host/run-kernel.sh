@@ -6,12 +6,14 @@
 #   - hkernel: echo, 1 MiB MoveTo into and MoveFrom out of a host client, segment in the
 #     REQUEST and data in the REPLY, PENDING, NACK, counted requests executed once,
 #     also with every REQUEST sent twice and with 10 % of our datagrams lost;
+#   - hcreate: the host as creator of a team on node 2 (KS_CREATE_TEAM, VPF_START), and
+#     a creator that dies before starting its team (node 2 reclaims it);
 #   - a kernel client (node 1's shell) sending to a host server (hsrv on port 4377);
 #   - process groups and names: vctl ps @*, lookup (multicast, cache, --at, unknown),
 #     names @N, group send to the kernel servers; a host member (hsrv join=...) that a
 #     guest's group Send reaches, and that answers a host's group Send beside ctest's
 #     server (a guest member); without reply; leaving; a second host program on 4377.
-# Prints PASS/FAIL lines, then `hostnet: N passed, M failed` last. About 25 s.
+# Prints PASS/FAIL lines, then `hostnet: N passed, M failed` last. About 40 s.
 # Needs build/kernel.elf, build/user/*.elf and build/host (make all). The cluster is
 # always taken down again (also on failure or interrupt).
 # Needs root (a namespace and taps); without it prints a skip line and 0 passed, 0 failed,
@@ -35,7 +37,7 @@ unset V_PEERS V_PORT V_LHOST V_LOCAL V_TEST_LOSS V_TEST_DUP V_TEST_SEED V_DEBUG 
   V_MCAST_IF V_NAMES
 # Every vctl here is logical host 99 on node 254. Left to the default (from the Linux
 # pid, 1..127), one of the many vctl runs could take the number of a host server below
-# (9, 20-22, 30, 31), and a kernel that talked to that vctl would send the server's
+# (9, 20-25, 30, 31), and a kernel that talked to that vctl would send the server's
 # requests to the dead vctl's port until it gave up.
 export V_LHOST=99
 
@@ -90,11 +92,13 @@ for _ in $(seq 50); do
   [ -n "$ct" ] && break
   sleep 0.1
 done
-# hkernel_run NAME ENV...: one hkernel run; its PASS/FAIL lines are ours, and a run that
-# ended badly without saying why is a failure of its own.
-hkernel_run() {
-  local name=$1 rc verdict rest n=0; shift
-  x env "$@" "$B/host/test/hkernel" "$ct" ${count:+"$count"} >"$logs/$name.out" 2>"$logs/$name.err"
+# hprog_run NAME CMD ENV...: one run of a host test program (CMD: its name in
+# build/host/test and its arguments, one word list); its PASS/FAIL lines are ours, and a
+# run that ended badly without saying why is a failure of its own.
+hprog_run() {
+  local name=$1 cmd=$2 rc verdict rest n=0; shift 2
+  # shellcheck disable=SC2086
+  x env "$@" "$B/host/test/"$cmd >"$logs/$name.out" 2>"$logs/$name.err"
   rc=$?
   while read -r verdict rest; do
     case $verdict in
@@ -106,6 +110,7 @@ hkernel_run() {
     result "$name" 0 "exit status $rc after $n results: $(tail -2 "$logs/$name.err" | tr '\n' '|')"
   fi
 }
+hkernel_run() { local name=$1; shift; hprog_run "$name" "hkernel $ct${count:+ $count}" "$@"; }
 if [ -z "$ct" ]; then
   result ctest_server 0 "no ctest on node 2: $(tail -3 "$logs/ctest-start.log" | tr '\n' '|')"
 else
@@ -113,6 +118,13 @@ else
   count=200 hkernel_run dup V_LHOST=21 V_TEST_DUP=1
   count=200 hkernel_run loss V_LHOST=22 V_TEST_LOSS=10
 fi
+
+# The host as creator (hcreate): a team made on node 2 by KS_CREATE_TEAM, moved to and
+# from, loaded and started by Reply; its message comes to us and it exits. Then a
+# creator (as 24; hcreate itself as 25) that dies before starting its team: node 2
+# reclaims the team within 12 s (its start Send gives up 6 s after the last PENDING).
+hprog_run hcreate "hcreate 2" V_LHOST=23
+hprog_run hcreate_orphan "hcreate 2 orphan" V_LHOST=24
 
 # vcm NAME WANT_STATUS PATTERNS MAX_SECONDS VCTL_ARGS...: vctl's exit status, its time,
 # and every line of PATTERNS (one extended regex a line) found in its output. vctl runs
@@ -132,7 +144,8 @@ vcm() {
 
 # Process groups and names from the host. Node N's program manager is the pm line of
 # its ps; node 2's handler registered [pm2] for it.
-pm2=$(x vctl ps @2 2>/dev/null | awk '$NF == "pm" && $1 == $2 { print $1; exit }')
+out=$(x vctl ps @2 2>&1); echo "$out" >"$logs/ps2-for-pm2.log"
+pm2=$(awk '$NF == "pm" && $1 == $2 { print $1; exit }' <<<"$out")
 vcm ps_all 0 '^   1 0x00800101 0x00800101 .* pm$
 ^   2 0x01000101 0x01000101 .* pm$
 ^   2 0x0100[0-9a-f]{4} .* name$

@@ -1,11 +1,12 @@
 /* test_host_env.c - libv/host/hv_env.c: numbers, addresses, nodes and V_PEERS, as libv
- * on Linux and vctl read them. */
+ * on Linux and vctl read them; host transaction ids against the reply cache. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include "hv_env.h"
+#include "proto_rcache.h"
 
 static void test_numbers_are_decimal_or_hex(void **state)
 {
@@ -96,6 +97,53 @@ static void test_peers_bind_all_or_nothing(void **state)
     assert_int_equal(g.n, 0);
 }
 
+static void test_txids_take_the_kernels_form(void **state)
+{
+    (void)state;
+    assert_int_equal(hv_txid_first(0), 1);                  /* never 0 */
+    assert_int_equal(hv_txid_first(0x12345fffffeull), 0x457fffffu);
+    assert_int_equal(hv_txid_first(0x1a2cbf32aull) >> 24, 0xa2);    /* epoch: us >> 24 */
+    for (uint64_t us = 0; us < (1ull << 26); us += 77777)
+        assert_true((hv_txid_first(us) & 0xffffffu) < (1u << 23));
+    assert_int_equal(hv_txid_next(0x7f000001u), 0x7f000002u);
+    assert_int_equal(hv_txid_next(0x7fffffffu), 0x7f000001u);       /* epoch kept, no 0 */
+    assert_int_equal(hv_txid_next(0xffffffffu), 0xff000001u);
+}
+
+/* Run A of a pid starts at time a and makes n Sends; run B of the same pid starts d us
+ * later. Is B's first request new to a reply cache that answered A's last one? */
+static int later_run_is_new(uint64_t a, uint32_t n, uint64_t d, int old_form)
+{
+    struct vp_reply r[2];
+    struct vp_mark m[2];
+    struct vp_rcache c;
+    const struct vp_reply *out;
+    static const uint8_t pkt[1];
+    uint32_t last = old_form ? (uint32_t)a : hv_txid_first(a), first;
+
+    for (uint32_t i = 0; i < n; i++)
+        last = old_form ? last + 1 : hv_txid_next(last);
+    first = old_form ? (uint32_t)(a + d) : hv_txid_first(a + d);
+    vp_rcache_init(&c, r, 2, m, 2);
+    vp_rcache_put(&c, 0x7f630101u, last, 1, pkt, 1, 0, 1);
+    return vp_rcache_check(&c, 0x7f630101u, first, 2, &out) == VP_NEW;
+}
+
+/* The kernels' reply caches compare txids as epoch:8 | count:24. Host txids that were
+ * the time of day in microseconds made a later run of the same pid stale when it came
+ * 8.4 to 16.8 s after an earlier one within one epoch (hostnet saw it: a vctl 12.4 s
+ * after the last, txid 0xa2cbf32a against the watermark 0xa20e3bd7). */
+static void test_a_later_run_of_a_pid_is_never_stale(void **state)
+{
+    static const uint64_t gaps[] = { 5000, 1000000, 8300000, 8500000, 12400000, 16700000,
+                                     16900000, 30000000, 600000000, 2100000000 };
+    (void)state;
+    assert_false(later_run_is_new(0x1a20e3bd7ull, 0, 0xa2cbf32a - 0xa20e3bd7, 1));
+    for (uint64_t a = 1700000000000000ull; a < 1700000000000000ull + 40000000; a += 123457)
+        for (size_t g = 0; g < sizeof gaps / sizeof gaps[0]; g++)
+            assert_true(later_run_is_new(a, 200, gaps[g], 0));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -103,6 +151,8 @@ int main(void)
         cmocka_unit_test(test_addresses_are_dotted_quads),
         cmocka_unit_test(test_nodes_with_or_without_at),
         cmocka_unit_test(test_peers_bind_all_or_nothing),
+        cmocka_unit_test(test_txids_take_the_kernels_form),
+        cmocka_unit_test(test_a_later_run_of_a_pid_is_never_stale),
     };
     return cmocka_run_group_tests(tests, 0, 0);
 }
