@@ -221,8 +221,9 @@ virtio_checks() {
   local rc i log init
   # The programs each node runs for the IPC tests: the same as ipc-cluster.sh's.
   init=$(sed -n 's/.*-append "[^"]*init=\([^ "]*\).*/\1/p' tests/cluster/ipc-cluster.sh | head -1)
-  echo "  init=${init:=ctest}, as in tests/cluster/ipc-cluster.sh"
+  echo "  init=${init:=ctest} startlimit=3, as in tests/cluster/ipc-cluster.sh"
   timeout -k 5 150 "$VC" up --pxe --nic virtio -n 3 --name pxe2 --init "$init" --ready boot \
+    --append startlimit=3 \
     --wait 120 >"$OUT/pxe2-up.out" 2>&1; rc=$?
   check virtio_up [ "$rc" = 0 ]
   [ "$rc" = 0 ] || { tail -25 "$OUT/pxe2-up.out" | sed 's/^/  | /'; return; }
