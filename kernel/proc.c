@@ -34,6 +34,8 @@ struct proc *proc_lookup(v_pid_t pid)
     uint32_t slot = local & 0xffu;
     if (slot >= NPROC || procs[slot].pid != pid)   /* an alien's pid is never ours */
         return NULL;
+    if (__builtin_expect(procs[slot].state == V_PS_DEAD, 0))
+        return NULL;                     /* destroyed, still on its stack (doomed) */
     return &procs[slot];
 }
 
@@ -166,9 +168,10 @@ static void destroy_one(struct proc *p)
 void proc_destroy(struct proc *p) { proc_destroy_for(p, 0); }
 
 /* As proc_destroy, on behalf of another (for_other): if current is among the dying it is
- * only marked (doomed) and dies at its trap exit (sched_trap_exit), so that whatever
- * runs now (the NIC interrupt serving a remote KS_DESTROY, a forwarded request) finishes
- * and its reply goes out. */
+ * destroyed at once but for its slot and stack, which it still runs on: it is marked
+ * doomed, no lookup finds it, and it leaves for good at its trap exit (sched_trap_exit),
+ * so that whatever runs now (the NIC interrupt serving a remote KS_DESTROY and any
+ * requests after it, a forwarded request) finishes and its reply goes out. */
 void proc_destroy_for(struct proc *p, int for_other)
 {
     struct team *t = p->team;
@@ -190,6 +193,7 @@ void proc_destroy_for(struct proc *p, int for_other)
         destroy_one(p);
     if (self && for_other) {
         current->doomed = 1;
+        destroy_one(current);            /* DEAD, team gone; its pid keeps the slot */
         return;
     }
     if (self) {

@@ -102,8 +102,10 @@ void sched_tick(void)
 
 void sched_trap_exit(void)
 {
-    if (__builtin_expect(current->doomed, 0))
-        proc_destroy(current);          /* a kernel-server request ended it (proc_destroy_for) */
+    if (__builtin_expect(current->doomed, 0)) {
+        current->pid = 0;               /* destroyed already (proc_destroy_for): leave */
+        sched_exit();
+    }
     if (need_resched)
         sched_schedule();
 }
