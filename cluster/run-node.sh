@@ -79,10 +79,14 @@ QEMU_ARGS=(-accel "$ACCEL" -m "$MEM" -nodefaults -display none -no-reboot
 QPID=""
 STTY=""
 TMP=""
+# Bounded: TERM, up to 5 s, then KILL; waited for only once it has gone.
 cleanup() {
+  local i
   if [ -n "$QPID" ] && kill -0 "$QPID" 2>/dev/null; then
     kill "$QPID" 2>/dev/null
-    wait "$QPID" 2>/dev/null
+    for ((i = 0; i < 50; i++)); do kill -0 "$QPID" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$QPID" 2>/dev/null && kill -9 "$QPID" 2>/dev/null && sleep 0.2
+    kill -0 "$QPID" 2>/dev/null || wait "$QPID" 2>/dev/null
   fi
   [ -n "$STTY" ] && stty "$STTY" 2>/dev/null
   [ -n "$TMP" ] && rm -rf "$TMP"

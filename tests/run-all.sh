@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # tests/run-all.sh - the whole suite behind `make test` (set-up and build are done by
-# make first): host unit tests, the in-guest kernel and user tests, and the scripted
+# make first): that every command the scripts run is installed (tests/lib/check-deps.sh),
+# host unit tests, the in-guest kernel and user tests, and the scripted
 # shell session of `make run`, the network smoke test, and IPC across 3 nodes (real QEMU
 # nodes with e1000 and with virtio-net, on a bridge in a namespace of their own), and
 # the same nodes booted by PXE (dnsmasq + iPXE, tests/cluster/pxe.sh). Each
 # part prints `<part>: N passed, M failed`; the last line sums them as `N passed, M failed`.
 # Exit status 0 only if everything passed.
+# Bounded: each part that is a command runs under `timeout` (PART_TIMEOUT seconds, default
+# 900; a part takes 2 minutes at most when all is well), which ends the part and every
+# process of its group; the part's own traps then clean up (by pid, bounded). A part
+# stopped so counts as failed.
 set -u
 build=${BUILD:-build}
+limit=${PART_TIMEOUT:-900}
 mkdir -p "$build/test"
 total_p=0 total_f=0 failed_parts=()
 
@@ -15,7 +21,12 @@ part() {   # part NAME COMMAND... : run it, keep its output, add up its summary 
   local name=$1; shift
   echo "== $name"
   local out rc
-  out=$("$@" 2>&1); rc=$?
+  if declare -F "$1" >/dev/null; then       # a function of this file, bounded inside
+    out=$("$@" 2>&1); rc=$?
+  else
+    out=$(timeout -k 30 "$limit" "$@" 2>&1); rc=$?
+    [ $rc = 124 ] || [ $rc = 137 ] && out+=$'\n'"run-all: part $name stopped after $limit s (PART_TIMEOUT)"
+  fi
   printf '%s\n' "$out" | tee "$build/test/$name.out" | grep -vE '^PASS ' | tail -40
   local line p f
   line=$(grep -E '^[a-z]+: [0-9]+ passed, [0-9]+ failed' <<<"$out" | tail -1)
@@ -28,12 +39,12 @@ part() {   # part NAME COMMAND... : run it, keep its output, add up its summary 
 
 session() {   # the scripted `make run` sessions: one node, then a 3-node cluster
   local p=0 f=0
-  if bash cluster/run-node.sh </dev/null >"$build/test/session.log" 2>&1; then
+  if timeout -k 30 "$limit" bash cluster/run-node.sh </dev/null >"$build/test/session.log" 2>&1; then
     tail -1 "$build/test/session.log"; p=$((p + 1))
   else
     tail -25 "$build/test/session.log"; f=$((f + 1))
   fi
-  if bash cluster/run-cluster.sh </dev/null >"$build/test/session-cluster.log" 2>&1; then
+  if timeout -k 30 "$limit" bash cluster/run-cluster.sh </dev/null >"$build/test/session-cluster.log" 2>&1; then
     tail -1 "$build/test/session-cluster.log"; p=$((p + 1))
   else
     tail -25 "$build/test/session-cluster.log"; f=$((f + 1))
@@ -42,6 +53,7 @@ session() {   # the scripted `make run` sessions: one node, then a 3-node cluste
 }
 
 SECONDS=0
+part deps bash tests/lib/check-deps.sh
 part unit make -s --no-print-directory unit
 part guest bash tests/guest/run-guest.sh "$build"
 part session session

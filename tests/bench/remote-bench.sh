@@ -58,8 +58,8 @@ for nic in $nics; do
   client=${pids[1]}
   SECONDS=0
   while kill -0 "$client" 2>/dev/null && [ $SECONDS -lt 180 ]; do sleep 0.2; done
-  kill "${pids[0]}" 2>/dev/null; wait "${pids[0]}" 2>/dev/null
-  if kill -0 "$client" 2>/dev/null; then kill "$client"; rc=124; else wait "$client"; rc=$?; fi
+  netns_kill "${pids[0]}"
+  if kill -0 "$client" 2>/dev/null; then netns_kill "$client"; rc=124; else wait "$client"; rc=$?; fi
   log=$out/logs/remote_$nic$tag.node1.log
   if [ "$rc" != 33 ]; then
     echo "remote-bench: $nic$tag: node 1 exited $rc; see $log"; failed=1; continue

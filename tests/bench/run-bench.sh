@@ -50,13 +50,12 @@ for s in $SETS; do
 done
 case "$ITERS$ROUNDS" in *[!0-9]*) die "--iters and --rounds take numbers" ;; esac
 
-# The QEMU we started (through timeout, which passes TERM on to it); killed on any exit.
+# The QEMU we started (through timeout, which passes TERM on to it); killed on any exit,
+# TERM then KILL, waiting 7 s at most (netns_kill).
+. tests/lib/netns.sh
 QPID=""
 cleanup() {
-  if [ -n "$QPID" ] && kill -0 "$QPID" 2>/dev/null; then
-    kill "$QPID" 2>/dev/null
-    wait "$QPID" 2>/dev/null
-  fi
+  [ -n "$QPID" ] && netns_kill "$QPID"
   QPID=""
 }
 trap cleanup EXIT

@@ -34,7 +34,7 @@ ns=vsysflt$$
 dir=$build/test/faults; [ "$nic" = e1000 ] || dir=$dir-$nic
 pids=()          # every process we started, ended by pid in cleanup
 passed=0 failed=0
-probe="python3 tests/cluster/vprobe.py"
+probe="timeout -k 5 300 python3 tests/cluster/vprobe.py"   # bounded inside too; this is a backstop
 
 if [ "$(id -u)" != 0 ]; then
   echo "faults: skipped: needs root for a network namespace and taps"
@@ -49,12 +49,11 @@ done
 
 . tests/lib/netns.sh
 sock=$(mktemp -d /tmp/vsysflt.XXXXXX)   # VDE sockets: short paths (sun_path is 108 bytes)
+# netns_kill signals only our own children still running (their parent read from
+# /proc: never a reused pid), TERM then KILL, and waits 7 s at most: a cleanup that
+# cannot hang, whatever the nodes do.
 cleanup() {
-  local p
-  for p in "${pids[@]}"; do   # only our own children still running: never a reused pid
-    [ "$(ps -o ppid= -p "$p" 2>/dev/null | tr -d ' ')" = "$$" ] && kill "$p" 2>/dev/null
-  done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+  netns_kill "${pids[@]}"
   netns_down "$ns" 3
   rm -rf "$sock"
 }

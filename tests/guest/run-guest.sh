@@ -15,14 +15,15 @@ qemu-system-i386 -accel tcg -m 128 -nodefaults -display none -no-reboot \
   -kernel "$build/kernel.elf" -append "node=1 test init=utest" -initrd "$mods" \
   </dev/null >"$build/test/guest.qemu.out" 2>&1 &
 qpid=$!
-trap 'kill $qpid 2>/dev/null; wait $qpid 2>/dev/null' EXIT
+. "$(dirname "$0")/../lib/netns.sh"      # netns_kill: TERM, then KILL; bounded
+trap 'netns_kill $qpid' EXIT
 limit=${GUEST_TIMEOUT:-240}
 for ((i = 0; i < limit * 10; i++)); do
   kill -0 $qpid 2>/dev/null || break
   sleep 0.1
 done
 if kill -0 $qpid 2>/dev/null; then
-  kill $qpid; wait $qpid 2>/dev/null
+  netns_kill $qpid
   rc=124
 else
   wait $qpid; rc=$?

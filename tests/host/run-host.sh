@@ -45,10 +45,11 @@ start_server() {
   [ -n "$srv_port" ]
 }
 
-# stop_server: end the case's server (it may be dead already), quietly.
+# stop_server: end the case's server (it may be dead already), quietly: TERM, then KILL
+# after 5 s, only while it is this shell's child (netns_kill; never waits longer).
+. "$(dirname "$0")/../lib/netns.sh"
 stop_server() {
-  kill "$srv_lpid" 2>/dev/null
-  { wait "$srv_lpid"; } 2>/dev/null
+  { netns_kill "$srv_lpid"; } 2>/dev/null
   rm -f "$logs/running/$srv_lpid"
 }
 

@@ -7,8 +7,14 @@
 #                     fails. MTU (e.g. 9000 for jumbo frames) is set on every tap and
 #                     on the bridge; without it they keep Linux's 1500
 #   netns_down NS N   remove taps, bridge and namespace; idempotent, for traps
-#   netns_kill PID... end the processes the test started (its QEMUs): TERM, up to 5 s for
-#                     them to go, then KILL; reaps its own children. For traps too.
+#   netns_kill PID... end the processes the test started (QEMU, dnsmasq, VDE...): only
+#                     those still running as this shell's children (netns_own), so a pid
+#                     that ended and was given to another process is never signalled;
+#                     TERM, up to 5 s for them to go, then KILL and up to 2 s more; reaps
+#                     those that went. Never waits longer than that. For traps too.
+#   netns_own PID     is PID alive (not a zombie) and a child of this shell? From
+#                     /proc/PID/stat, with builtins only (no ps).
+# Nothing here waits without a bound.
 
 netns_up() {
   local ns=$1 n=$2 mtu=${3:-} k
@@ -34,15 +40,30 @@ netns_down() {
   ip netns del "$ns" 2>/dev/null
 }
 
+netns_own() {
+  local stat rest
+  [[ $1 =~ ^[0-9]+$ ]] || return 1
+  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
+  rest=${stat##*) }              # after "PID (COMM) ": STATE PPID ...
+  set -- $rest
+  [ "$1" != Z ] && [ "$1" != X ] && { [ "$2" = "$$" ] || [ "$2" = "$BASHPID" ]; }
+}
+
 netns_kill() {
-  local p i alive
-  for p in "$@"; do kill "$p" 2>/dev/null; done
-  for ((i = 0; i < 50; i++)); do
-    alive=0
-    for p in "$@"; do kill -0 "$p" 2>/dev/null && alive=1; done
-    [ $alive = 0 ] && break
+  local p i ours=() left=()
+  for p in "$@"; do netns_own "$p" && ours+=("$p"); done
+  [ ${#ours[@]} -gt 0 ] || return 0
+  kill "${ours[@]}" 2>/dev/null
+  for ((i = 0; i < 70; i++)); do
+    left=()
+    for p in "${ours[@]}"; do netns_own "$p" && left+=("$p"); done
+    [ ${#left[@]} -gt 0 ] || break
+    [ $i = 50 ] && kill -9 "${left[@]}" 2>/dev/null   # 5 s of TERM: KILL, then 2 s more
     sleep 0.1
   done
-  for p in "$@"; do kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  for p in "${ours[@]}"; do   # reap those that went (a reaped or gone pid returns at once)
+    netns_own "$p" || wait "$p" 2>/dev/null
+  done
+  [ ${#left[@]} -eq 0 ] || echo "netns_kill: pids ${left[*]} are still there after SIGKILL" >&2
   return 0
 }
