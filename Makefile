@@ -51,6 +51,8 @@ help:
 	@echo "make test    set up, build, and run the whole test suite"
 	@echo "make bench   run the benchmarks (tables on the terminal, JSON in $(BUILD)/bench/)"
 	@echo "make bench-naming  naming by multicast and group Sends on 2..16 nodes (also in bench)"
+	@echo "make unit    the host unit tests (cmocka)"
+	@echo "make fuzz    the libFuzzer harnesses, FUZZ_SECONDS (20) each; fuzz-quick: seconds in all"
 
 deps:
 	@bash tools/deps.sh
@@ -91,6 +93,7 @@ endef
 $(foreach p,$(PROGS),$(eval $(call PROG_template,$(p))))
 
 -include tests/unit/unit.mk
+-include tests/fuzz/fuzz.mk
 -include libv/host/host.mk
 
 # These install what is missing first, then build in a fresh make: the compiler paths

@@ -88,7 +88,7 @@ int vp_rcache_check(struct vp_rcache *c, v_pid_t client, uint32_t txid, uint64_t
 {
     for (uint32_t i = 0; i < c->nr; i++) {
         struct vp_reply *e = &c->r[i];
-        if (e->client == client && e->txid == txid && e->expires_ns > now_ns) {
+        if (e->client && e->client == client && e->txid == txid && e->expires_ns > now_ns) {
             *out = e;
             return VP_CACHED;
         }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/run-all.sh - the whole suite behind `make test` (set-up and build are done by
 # make first): that every command the scripts run is installed (tests/lib/check-deps.sh),
-# host unit tests, the in-guest kernel and user tests, and the scripted
+# host unit tests, the libFuzzer harnesses over their seed corpus (tests/fuzz/,
+# docs/TESTING.md), the in-guest kernel and user tests, and the scripted
 # shell session of `make run`, the network smoke test, and IPC across 3 nodes (real QEMU
 # nodes with e1000 and with virtio-net, on a bridge in a namespace of their own), and
 # the same nodes booted by PXE (dnsmasq + iPXE, tests/cluster/pxe.sh). Each
@@ -55,6 +56,7 @@ session() {   # the scripted `make run` sessions: one node, then a 3-node cluste
 SECONDS=0
 part deps bash tests/lib/check-deps.sh
 part unit make -s --no-print-directory unit
+part fuzz make -s --no-print-directory fuzz-quick
 part guest bash tests/guest/run-guest.sh "$build"
 part session session
 part vcluster bash tests/cluster/vcluster-lifecycle.sh

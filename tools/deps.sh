@@ -73,6 +73,7 @@ apt-get               apt                tools/deps.sh, tools/fetch-lwip.sh, tes
 apt-cache             apt                tests/bench/linuxpeer/build.sh
 make                  make               .ci/run, tests/run-all.sh
 gcc                   gcc                the Makefiles (CC, HOSTCC), tests/bench/linuxpeer/build.sh
+clang                 clang              the Makefile (make fuzz, make fuzz-quick: tests/fuzz/)
 ar                    binutils           the Makefiles
 git                   git                tests/bench/ (the commit in the results)
 python3               python3            tests/cluster/*probe.py, tests/bench/*.py, cluster/lib/console.py
@@ -96,12 +97,15 @@ gnuplot               gnuplot-nox        + tests/bench/naming_report.py (the plo
 #   libc6-dev        the C library headers and libc.a (host tools, gcc -static of the
 #                    Linux peer); gcc only recommends it
 #   libcmocka-dev  + cmocka for the unit tests (tests/unit)
+#   libclang-rt-dev + libFuzzer and the sanitizers' runtimes for clang (make fuzz); clang
+#                    only recommends them
 #   ipxe           + undionly.kpxe for `vcluster pxe-config` (tests/cluster/pxe.sh)
 #   ipxe-qemu      + QEMU's iPXE NIC ROMs efi-e1000.rom, efi-virtio.rom (PXE boot)
 # And two no script runs, for looking at a cluster's network by hand (docs/CLUSTER.md):
 #   bridge-utils (brctl), nftables (nft).
 # QEMU (qemu-system-x86, >= 8.2) is handled apart, below.
-EXTRA_PKGS=(gcc-multilib libc6-dev libcmocka-dev ipxe ipxe-qemu bridge-utils nftables)
+EXTRA_PKGS=(gcc-multilib libc6-dev libcmocka-dev libclang-rt-dev ipxe ipxe-qemu bridge-utils
+            nftables)
 PKGS=("${EXTRA_PKGS[@]}")
 while read -r _cmd pkg _; do
   [ -n "$pkg" ] && [ "$pkg" != qemu-system-x86 ] && [[ " ${PKGS[*]} " != *" $pkg "* ]] && PKGS+=("$pkg")
@@ -124,6 +128,11 @@ deps_check() {
   f=$(gcc -print-file-name=libc.a 2>/dev/null || true)
   [ "${f#/}" != "$f" ] && [ -f "$f" ] || { echo "deps: missing libc.a (package libc6-dev)" >&2; bad=1; }
   [ -f /usr/include/cmocka.h ] || { echo "deps: missing /usr/include/cmocka.h (package libcmocka-dev)" >&2; bad=1; }
+  f=$(clang -print-file-name=libclang_rt.fuzzer-x86_64.a 2>/dev/null || true)
+  if [ "${f#/}" = "$f" ] || [ ! -f "$f" ]; then
+    f=$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null | head -1)
+  fi
+  [ -n "$f" ] && [ -f "$f" ] || { echo "deps: missing libFuzzer (package libclang-rt-dev)" >&2; bad=1; }
   found=0
   for f in /usr/lib/ipxe/undionly.kpxe /usr/share/ipxe/undionly.kpxe; do [ -f "$f" ] && found=1; done
   [ $found = 1 ] || { echo "deps: missing undionly.kpxe (package ipxe)" >&2; bad=1; }
