@@ -292,12 +292,15 @@ static struct fwd *fwd_find(v_pid_t client, uint32_t txid)
     return NULL;
 }
 
-int rp_aliens_full(uint32_t addr)
+int rp_aliens_full(uint32_t addr, int group)
 {
-    uint32_t n = 0;
+    uint32_t n = 0, ng = 0;
     for (int i = 0; i < IPC_NET_SLOTS; i++)
-        n += ainfo[i].live && ainfo[i].addr == addr;
-    if (n < RP_ALIENS_PER_NODE)
+        if (ainfo[i].live && ainfo[i].addr == addr) {
+            n++;
+            ng += ainfo[i].kind == IPC_NET_GROUP;
+        }
+    if (n < RP_ALIENS_PER_NODE && (!group || ng < RP_GROUP_ALIENS_PER_NODE))
         return 0;
     rstats.aliens_refused++;
     return 1;
@@ -374,7 +377,7 @@ static void on_request(const struct v_proto_hdr *h, const uint8_t *pl, uint32_t 
     }
     if (duplicate(h, caddr, cport))
         return;
-    if (rp_aliens_full(caddr)) {
+    if (rp_aliens_full(caddr, 0)) {
         rp_nack(caddr, cport, h, V_ENOMEM);   /* that node holds its share already */
         return;
     }

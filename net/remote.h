@@ -45,8 +45,12 @@ struct alien_info *rp_info(uint32_t slot);
  * for this long is forgotten: its client has died or given up (clients probe every
  * second while they wait; docs/PROTOCOL.md). */
 #define RP_ALIEN_IDLE_NS (10ull * 1000000000u)
-/* 1 if client node addr holds its share of aliens already (counted refused). */
-int rp_aliens_full(uint32_t addr);
+/* Of that share, group deliveries may take at most this many, so that a node's burst of
+ * group Sends to a slow member never leaves its own unicast requests without room. */
+#define RP_GROUP_ALIENS_PER_NODE (RP_ALIENS_PER_NODE / 2)
+/* 1 if client node addr holds its share of aliens already, for a unicast request or
+ * (group) a group delivery (counted refused). */
+int rp_aliens_full(uint32_t addr, int group);
 /* Client `client`'s transaction txid was asked for again: its aliens are alive. */
 void rp_aliens_heard(v_pid_t client, uint32_t txid);
 int rp_online(void);

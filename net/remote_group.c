@@ -187,7 +187,7 @@ static int member_alien(const struct v_proto_hdr *h, const uint8_t *pl, v_pid_t 
                         uint32_t caddr, uint16_t cport)
 {
     uint32_t slot;
-    if (rp_aliens_full(caddr))
+    if (rp_aliens_full(caddr, 1))
         return -2;                       /* that node holds its share already */
     int err = ipc_net_alien(h->client, member, IPC_NET_GROUP, &slot);
     if (err)

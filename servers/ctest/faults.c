@@ -210,7 +210,7 @@ static void loss_group(void)
 #define KS_ROUNDS 100
 static void loss_group_kernels(void)
 {
-    uint32_t all3 = 0, twice = 0, errs = 0;
+    uint32_t all3 = 0, twice = 0, errs = 0, heard[4] = { 0 };
     for (uint32_t r = 0; r < KS_ROUNDS; r++) {
         struct v_msg m = { .code = KS_NODE_INFO };
         v_pid_t from;
@@ -226,8 +226,11 @@ static void loss_group_kernels(void)
             got |= bit;
         } while (got != 0xe && v_get_reply(&m, V_GROUP_WINDOW_MS, &from) == V_OK);
         all3 += got == 0xe;
+        for (uint32_t k = 1; k <= 3; k++)
+            heard[k] += (got >> k) & 1;
     }
-    printf("  group Sends to the kernel servers: %u of %u heard all 3 nodes\n", all3, KS_ROUNDS);
+    printf("  group Sends to the kernel servers: %u of %u heard all 3 nodes (node 1 %u, 2 %u, "
+           "3 %u)\n", all3, KS_ROUNDS, heard[1], heard[2], heard[3]);
     CHECK("loss_group_kernel_servers_all_reply", all3 >= KS_ROUNDS * 99 / 100 && !twice && !errs,
           "%u of %u with 3 replies, %u repeats, %u failed", all3, KS_ROUNDS, twice, errs);
 }
