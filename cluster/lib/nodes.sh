@@ -163,6 +163,30 @@ nodes_wait() {
 # Each is checked to be ours (qemu_pid_ours) before it is signalled; SIGTERM, then
 # SIGKILL after 5 s.
 nodes_stop() {
+  local rc=0
+  nodes_stop_qemu || rc=$?
+  keepers_wait
+  return $rc
+}
+
+# keepers_wait: up to 3 s for the keepers of this run (node-watch.sh and the console
+# copy it runs), which end on their own once their QEMU has, to be gone: `down` returns
+# with nothing of the cluster left (seen on a slow machine: a keeper still there).
+keepers_wait() {
+  local i p cmd busy
+  for (( i = 0; i < 30; i++ )); do
+    busy=0
+    for p in /proc/[0-9]*; do
+      cmd=$( { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null ) || continue
+      [[ $cmd == *"$RUN/"* || $cmd == *"$RUN "* ]] && [ "${p#/proc/}" != $$ ] && { busy=1; break; }
+    done
+    [ $busy = 0 ] && return 0
+    sleep 0.1
+  done
+  return 0
+}
+
+nodes_stop_qemu() {
   local pids=() f p i left
   for f in "$RUN"/node*.pid; do
     [ -f "$f" ] && pids+=("$(cat "$f")")
