@@ -145,8 +145,8 @@ int group_join(v_pid_t g, v_pid_t pid)
 
 int group_leave(v_pid_t g, v_pid_t pid)
 {
-    if (!v_group_is(g) || (pid && v_pid_is_group(pid)))
-        return V_EINVAL;
+    if (!v_group_is(g) || g == V_GROUP_KERNEL_SERVERS || (pid && v_pid_is_group(pid)))
+        return V_EINVAL;                 /* as for join: the implicit group is nobody's */
     uint32_t addr = 0;
     int err = group_table_leave(&groups, g, pid ? pid : current->pid, &addr);
     if (!err && addr)

@@ -38,6 +38,15 @@ static int is_remote(v_pid_t pid)
     return !v_pid_is_group(pid) && v_pid_lhost(pid) != node_lhost && v_pid_lhost(pid) != 0;
 }
 
+/* The local process pid names if it can take part in a message: not the idle process,
+ * which has no team and never receives (Send, Forward and Receive from it are
+ * V_ENOPROC, as for a pid of nobody). */
+static struct proc *ipc_process(v_pid_t pid)
+{
+    struct proc *p = proc_lookup(pid);
+    return p && p->team ? p : NULL;
+}
+
 int ipc_grant_check(const struct proc *p, uint32_t addr, uint32_t len, uint32_t access)
 {
     struct v_msg g = { .flags = (uint16_t)p->grant_flags, .seg_ptr = p->grant_ptr, .seg_len = p->grant_len };
@@ -183,7 +192,7 @@ int ipc_send(struct v_msg *m, v_pid_t to, v_pid_t *replier)
     me->msg = *m;
     set_grant(me, m);
     me->await = AWAIT_SEND;
-    struct proc *dst = proc_lookup(to);
+    struct proc *dst = ipc_process(to);
     if (dst) {                           /* the fast path: a process of this node */
         ipc_enqueue_sender(dst, me);
         sched_block(V_PS_SEND_BLOCKED);
@@ -271,12 +280,23 @@ void ipc_probe_done(struct proc *p, const struct v_msg *m, int status)
     }
 }
 
+/* Is a message from `from` queued on me? A sender's pid need not name a live process of
+ * this node: a kernel event's is the kernel server's, a group proxy's its client's. */
+static int sender_queued(struct proc *me, v_pid_t from)
+{
+    struct list *e;
+    list_for_each(e, &me->senders)
+        if (list_entry(e, struct proc, qlink)->pid == from)
+            return 1;
+    return 0;
+}
+
 int ipc_receive(v_pid_t from, struct proc **sender)
 {
     struct proc *me = current;
     if (from == me->pid)
         return V_EDEADLOCK;              /* as for Send: nobody else can be it */
-    if (from && !proc_lookup(from) && !is_remote(from))
+    if (from && !ipc_process(from) && !is_remote(from) && !sender_queued(me, from))
         return V_ENOPROC;
     for (;;) {
         struct proc *s = take_sender(me, from);
@@ -418,7 +438,7 @@ int ipc_forward(const struct v_msg *m, v_pid_t from, v_pid_t to)
     if (to == from)
         return V_EDEADLOCK;
     struct proc *dst = NULL;
-    if (!ipc_is_pseudo(to) && !is_remote(to) && !(dst = proc_lookup(to)))
+    if (!ipc_is_pseudo(to) && !is_remote(to) && !(dst = ipc_process(to)))
         return V_ENOPROC;
     if (s->alien > ALIEN_REMOTE && !dst)
         return V_ENOACCESS;        /* a group Send is passed on only to local processes */

@@ -39,7 +39,8 @@ int ipc_net_alien(v_pid_t client, v_pid_t to, int kind, uint32_t *slot)
 {
     int pseudo = ipc_is_pseudo(to);
     struct proc *dst = pseudo ? NULL : proc_lookup(to);
-    if ((!pseudo && (!dst || dst->state == V_PS_DEAD)) || (kind == IPC_NET_START && !dst))
+    if ((!pseudo && (!dst || !dst->team || dst->state == V_PS_DEAD)) ||   /* not idle */
+        (kind == IPC_NET_START && !dst))
         return V_ENOPROC;
     struct proc *a;
     if (proc_create_alien(client, kind == IPC_NET_GROUP ? ALIEN_GROUP : ALIEN_REMOTE, &a))

@@ -95,6 +95,53 @@ UTEST(receive_from_a_sender_that_dies)
     CHECK_EQ(recv_status, V_ENOPROC);
 }
 
+/* The idle process has no team and never receives: Send, Receive from it and Forward to
+ * it are V_ENOPROC, as for a pid of nobody (issue 12: a group Send's proxy forwarded to
+ * it held its process slot for good). Send and Receive run in a thread, bounded. */
+static volatile int idle_op, idle_done, idle_status;
+static void idle_thread(uint32_t idle)
+{
+    struct v_msg m = { .code = 1 };
+    idle_status = idle_op ? v_receive_from(&m, idle) : v_send(&m, idle);
+    idle_done = 1;
+}
+
+static int idle_call(int op, v_pid_t idle)
+{
+    idle_op = op;
+    idle_done = 0;
+    v_pid_t t = ut_thread(idle_thread, idle);
+    if (!t)
+        return -100;
+    ut_wait_flag(&idle_done, 500);
+    if (!idle_done)
+        v_ks_destroy(t);                 /* blocked on the idle process for good */
+    return idle_done ? idle_status : -101;
+}
+
+UTEST(the_idle_process_takes_no_messages)
+{
+    static struct v_proc_info recs[64];
+    uint32_t total, n;
+    v_pid_t idle = 0, from;
+    CHECK_EQ(v_ks_process_list(v_kernel_server(), recs, 64, &total, &n), V_OK);
+    for (uint32_t i = 0; i < n; i++)
+        if (!recs[i].team && !strcmp(recs[i].name, "idle"))
+            idle = recs[i].pid;
+    CHECK(idle);
+    CHECK_EQ(idle_call(0, idle), V_ENOPROC);
+    CHECK_EQ(idle_call(1, idle), V_ENOPROC);
+    struct v_msg m;
+    target = v_my_pid();
+    waiter_done = 0;
+    CHECK(ut_thread(waiter_thread, 0));             /* sends to us */
+    CHECK_EQ(v_receive(&m, &from), V_OK);
+    CHECK_EQ(v_forward(&m, from, idle), V_ENOPROC);
+    CHECK_EQ(v_reply(&m, from), V_OK);
+    ut_wait_flag(&waiter_done, 1000);
+    CHECK_EQ(waiter_done, 1);
+}
+
 UTEST(bad_pointers_are_errors_not_crashes)
 {
     struct v_msg m = { .code = 1 };

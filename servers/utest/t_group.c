@@ -78,6 +78,7 @@ UTEST(group_join_leave_errors)
     CHECK_EQ(v_join_group(g, v_my_pid() + 0x40), V_ENOPROC);        /* no such process */
     CHECK_EQ(v_join_group(g, v_kernel_server()), V_ENOPROC);        /* a pseudo-process */
     CHECK_EQ(v_leave_group(g, 0), V_ENOTFOUND);
+    CHECK_EQ(v_leave_group(V_GROUP_KERNEL_SERVERS, 0), V_EINVAL);  /* implicit, as join */
     CHECK_EQ(v_join_group(g, 0), V_OK);
     CHECK_EQ(v_join_group(g, 0), V_OK);                             /* twice: harmless */
     CHECK_EQ(v_leave_group(g, 0), V_OK);
@@ -324,6 +325,25 @@ UTEST(group_event_process_died)
     CHECK_EQ(ev_log[i].w[3], V_EDESTROYED);
     ev_stop = 1;
     v_ks_destroy(l);
+}
+
+/* A kernel event's sender is the kernel server: Receive from that pid takes it, as
+ * Receive from anyone does (issue 12: it was V_ENOPROC, and the event held its process
+ * slot until a Receive from anyone came). With none queued it is V_ENOPROC. */
+UTEST(receive_from_the_kernel_server_takes_its_event)
+{
+    struct v_msg m;
+    v_pid_t ks = v_kernel_server();
+    CHECK_EQ(v_join_group(V_GROUP_EV_PROCESS_DIED, 0), V_OK);
+    v_pid_t a = ut_thread(short_thread, 0);          /* ends by itself */
+    CHECK(a);
+    v_delay(50);                                     /* events go out on the next tick */
+    int found = 0, rc;
+    CHECK_EQ(v_leave_group(V_GROUP_EV_PROCESS_DIED, 0), V_OK);
+    while ((rc = v_receive_from(&m, ks)) == V_OK)    /* ours, and any other death's */
+        found |= m.code == V_EV_PROCESS_DIED && m.w[0] == a;
+    CHECK_EQ(rc, V_ENOPROC);
+    CHECK(found);
 }
 
 UTEST(group_create_and_list)
