@@ -62,7 +62,8 @@ enum v_proto_type {
     VP_TYPE_MAX = VP_HERE
 };
 
-#define VPF_RETRANSMIT 0x0001u  /* a resend by its sender; receivers ignore it (traces only) */
+#define VPF_RETRANSMIT 0x0001u  /* a resend by its sender; kernels ignore it (traces; a host
+                                   member in test mode V_TEST_MISS_FIRST drops copies without it) */
 #define VPF_MULTICAST  0x0002u  /* sent to a group address */
 #define VPF_LAST       0x0004u  /* DATA only: acknowledge now (last packet of a group, or a
                                    probe); on any other type the packet is malformed */
