@@ -282,7 +282,7 @@ void group_deliver_local(v_pid_t client, v_pid_t g, uint32_t txid, const struct 
     uint32_t k = group_table_members(&groups, g, mem, 64);
     for (uint32_t i = 0; i < k && i < 64; i++) {
         struct proc *q = proc_lookup(mem[i]);
-        if (q && q != except && q->state != V_PS_DEAD)
+        if (q && q != except)            /* proc_lookup skips the dead */
             make_proxy(client, m, q, txid, data, n);
     }
 }

@@ -39,7 +39,7 @@ int ipc_net_alien(v_pid_t client, v_pid_t to, int kind, uint32_t *slot)
 {
     int pseudo = ipc_is_pseudo(to);
     struct proc *dst = pseudo ? NULL : proc_lookup(to);
-    if ((!pseudo && (!dst || !dst->team || dst->state == V_PS_DEAD)) ||   /* not idle */
+    if ((!pseudo && (!dst || !dst->team)) ||   /* not idle; proc_lookup skips the dead */
         (kind == IPC_NET_START && !dst))
         return V_ENOPROC;
     struct proc *a;
@@ -97,7 +97,7 @@ static int space_of(v_pid_t pid, uint32_t addr, uint32_t n, int granted, uint32_
                     struct proc **out)
 {
     struct proc *p = proc_lookup(pid);
-    if (!p || !p->team || p->state == V_PS_DEAD)
+    if (!p || !p->team)                  /* proc_lookup skips the dead */
         return V_ENOPROC;
     *out = p;
     return granted ? ipc_grant_check(p, addr, n, access) : V_OK;

@@ -447,7 +447,7 @@ void net_forget(uint32_t slot, v_pid_t pid)
         return;
     if (ctx[slot].client == pid)
         ctx[slot].active = 0;
-    rg_forget(slot);
+    net_group_end(slot);                 /* its group Send ends */
     move_forget(slot, pid);
 }
 

@@ -94,8 +94,6 @@ void net_group_end(uint32_t slot)
         gw[slot].active = 0;
 }
 
-void rg_forget(uint32_t slot) { net_group_end(slot); }
-
 void rg_tick(uint64_t now)
 {
     for (uint32_t i = 0; i < IPC_NET_SLOTS; i++) {

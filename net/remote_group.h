@@ -1,8 +1,8 @@
 /*
  * remote_group.h - group Sends on the wire (remote_group.c; net_group_send and
  * net_group_end in net/net.h): what remote.c hands it from the wire and the tick.
- * Entry points: rg_on_request, rg_on_reply, rg_on_pending, rg_member_reply, rg_tick,
- * rg_forget. Interrupts off.
+ * Entry points: rg_on_request, rg_on_reply, rg_on_pending, rg_member_reply, rg_tick.
+ * Interrupts off.
  */
 #ifndef NET_REMOTE_GROUP_H
 #define NET_REMOTE_GROUP_H
@@ -20,7 +20,5 @@ void rg_on_pending(const struct v_proto_hdr *h);
 void rg_member_reply(uint32_t slot, const struct v_msg *m, int status, v_pid_t replier);
 /* Every 10 ms: retransmit the open group Sends that are due. */
 void rg_tick(uint64_t now);
-/* Process slot `slot` is gone: its group Send ends. */
-void rg_forget(uint32_t slot);
 
 #endif

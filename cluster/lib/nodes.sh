@@ -117,11 +117,14 @@ node_ready() {
 
 # node_boot_failed K: did node K say it cannot boot? Only a PXE node does: the boot
 # script's failure line, or iPXE's own when DHCP or the script fetch failed. Prints the
-# line.
+# line. Only whole lines count: the console may be caught in the middle of writing one,
+# and a half-written line would be a half-quoted reason.
 node_boot_failed() {
   [ "${PXE:-0}" = 1 ] || return 1
-  tr -d '\r' <"$RUN/node$1.log" 2>/dev/null |
-    grep -m1 -aoE "$PXE_FAIL_MARK.*|No configuration methods succeeded.*|No more network devices|No bootable device.*"
+  local text
+  text=$(tr -d '\r\0' <"$RUN/node$1.log" 2>/dev/null; echo x)
+  text=${text%$'\n'*}
+  grep -m1 -aoE "$PXE_FAIL_MARK.*|No configuration methods succeeded.*|No more network devices|No bootable device.*" <<<"$text"
 }
 
 # nodes_wait DEADLINE_MS T0_MS: wait until every node is ready, printing each as it comes
