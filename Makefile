@@ -39,7 +39,7 @@ LIBV_OBJS   := $(patsubst %,$(BUILD)/u/%.o,$(basename $(LIBV_SRCS)))
 PROGS       := $(notdir $(patsubst %/,%,$(dir $(wildcard servers/*/main.c))))
 PROG_ELFS   := $(PROGS:%=$(BUILD)/user/%.elf)
 
-.PHONY: all deps kernel programs test unit guest-test run bench bench-naming clean help
+.PHONY: all deps kernel programs test unit guest-test run bench bench-naming abuse clean help
 all: $(BUILD)/kernel.elf $(PROG_ELFS) host
 kernel: $(BUILD)/kernel.elf
 programs: $(PROG_ELFS)
@@ -53,6 +53,7 @@ help:
 	@echo "make bench-naming  naming by multicast and group Sends on 2..16 nodes (also in bench)"
 	@echo "make unit    the host unit tests (cmocka)"
 	@echo "make fuzz    the libFuzzer harnesses, FUZZ_SECONDS (20) each; fuzz-quick: seconds in all"
+	@echo "make abuse   ABUSE_COUNT (30000) hostile system calls of seeds ABUSE_SEEDS (1 2 3) on 2 nodes"
 
 deps:
 	@bash tools/deps.sh
@@ -105,6 +106,15 @@ test: deps
 run: deps
 	@$(MAKE) --no-print-directory all
 	@bash cluster/run-cluster.sh $(RUNARGS)
+
+# The abuse program at length (docs/TESTING.md): make test runs 3,000 calls of seed 1.
+ABUSE_SEEDS ?= 1 2 3
+ABUSE_COUNT ?= 30000
+abuse: deps
+	@$(MAKE) --no-print-directory all
+	@rc=0; for s in $(ABUSE_SEEDS); do \
+	  ABUSE_TIMEOUT=$$(( $(ABUSE_COUNT) / 20 + 120 )) \
+	    bash tests/cluster/abuse.sh $(BUILD) $$s $(ABUSE_COUNT) || rc=1; done; exit $$rc
 
 bench: deps
 	@$(MAKE) --no-print-directory all

@@ -55,6 +55,7 @@ static struct gclient gc[NPROC];
 
 /* What a proxy carries besides its record, by slot. */
 struct proxy {
+    const struct team *team;             /* the member's team, for its share */
     uint32_t txid;
     uint16_t len;
     uint8_t data[V_PROTO_MAX_DATA];      /* the client's segment, copied at its Send */
@@ -255,14 +256,29 @@ void group_client_reply(v_pid_t client, uint32_t txid, const struct v_msg *m, v_
         client_pending(c);
 }
 
+/* Proxies waiting for members of team t: a team that does not receive holds at most
+ * TEAM_PROXIES slots with them, whatever it joined and whoever sends. */
+static uint32_t proxies_of(const struct team *t)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; proc_slot(i); i++)
+        n += proc_slot(i)->alien == ALIEN_PROXY && px[i].team == t;
+    return n;
+}
+
 /* A proxy for local member `member`, carrying client's message m and segment data. */
 static void make_proxy(v_pid_t client, const struct v_msg *m, struct proc *member,
                        uint32_t txid, const uint8_t *data, uint32_t n)
 {
     struct proc *a;
+    if (proxies_of(member->team) >= TEAM_PROXIES) {
+        gs.overflow++;                   /* its team is not receiving: not reached */
+        return;
+    }
     if (proc_create_alien(client, ALIEN_PROXY, &a))
         return;                          /* no slot: this member is not reached */
     struct proxy *x = &px[proc_index(a)];
+    x->team = member->team;
     x->txid = txid;
     x->len = (uint16_t)n;
     memcpy(x->data, data, n);

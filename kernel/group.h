@@ -17,6 +17,8 @@
 
 #define NGROUP      64           /* memberships on a node (group_table entries) */
 #define TEAM_GROUPS (NGROUP / 2) /* memberships of one team's processes */
+#define TEAM_PROXIES (NPROC / 4) /* group messages waiting for one team's members to
+                                    receive them: more are dropped (group_overflow) */
 
 /* Set up the membership table and the timer. Before net_init. */
 void group_init(void);

@@ -396,7 +396,8 @@ static int ks_limits(struct proc *c, struct v_msg *m)
                           .teams_used = team_count(), .groups = NGROUP,
                           .groups_used = group_memberships(), .team_procs = TEAM_PROCS,
                           .team_teams = TEAM_TEAMS, .team_groups = TEAM_GROUPS,
-                          .node_aliens = IPC_NET_ALIENS_PER_NODE };
+                          .node_aliens = IPC_NET_ALIENS_PER_NODE,
+                          .team_proxies = TEAM_PROXIES };
     m->w[0] = l.procs_used; m->w[1] = l.teams_used; m->w[2] = l.groups_used;
     m->w[3] = m->w[4] = 0;
     if (m->flags & V_MSG_SEG_WRITE)      /* as much as it holds: fields are only appended */

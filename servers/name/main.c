@@ -114,6 +114,8 @@ static int do_register(struct v_msg *m, v_pid_t from, const char *p)
         return V_EBUSY;                  /* a live local server has it */
     if ((m->w[2] & V_NAME_REG_UNIQUE) && owned_elsewhere(p, server))
         return V_EBUSY;
+    if (!alive(server))
+        return V_ENOPROC;                /* no death event would ever drop it */
     int rc = v_name_cache_insert(&reg, p, server, m->w[1], V_NAME_SRC_STATIC, v_time_ns());
     if (!rc && (rc = sync_contexts())) {
         v_name_cache_invalidate(&reg, p, server);   /* a lookup could not reach us */

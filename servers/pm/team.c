@@ -87,23 +87,50 @@ void team_end(struct pm_team *t, int status)
         }
 }
 
-/* Answer waiter when t ends (now if it has). Returns PM_NOREPLY once answered or
- * queued, V_ENOMEM if too many waits are pending. */
-int team_wait(struct pm_team *t, v_pid_t waiter)
+/* Free the slots of this node's waiters that died waiting (destroyed, or their team
+ * ended). A remote waiter is kept: asking its node could hold the PM for seconds. */
+static void waiters_forget_dead(void)
+{
+    struct v_msg m;
+    uint32_t i;
+
+    for (i = 0; i < PM_WAITERS; i++) {
+        if (!waiters[i].waiter || v_pid_lhost(waiters[i].waiter) != v_pid_lhost(v_my_pid()))
+            continue;
+        memset(&m, 0, sizeof m);
+        m.code = KS_PROCESS_INFO;
+        m.w[0] = waiters[i].waiter;
+        if (v_call(v_kernel_server(), &m) == V_ENOPROC)
+            waiters[i].waiter = V_PID_NONE;
+    }
+}
+
+static int waiter_add(v_pid_t waiter, v_pid_t root)
 {
     uint32_t i;
 
+    for (i = 0; i < PM_WAITERS; i++)
+        if (!waiters[i].waiter) {
+            waiters[i].waiter = waiter;
+            waiters[i].team = root;
+            return PM_NOREPLY;
+        }
+    return V_ENOMEM;
+}
+
+/* Answer waiter when t ends (now if it has). Returns PM_NOREPLY once answered or
+ * queued, V_ENOMEM if PM_WAITERS live waits are pending (the dead are forgotten
+ * first, when the table is full). */
+int team_wait(struct pm_team *t, v_pid_t waiter)
+{
     if (t->state == T_ENDED) {
         wait_reply(waiter, t->status);
         return PM_NOREPLY;
     }
-    for (i = 0; i < PM_WAITERS; i++)
-        if (!waiters[i].waiter) {
-            waiters[i].waiter = waiter;
-            waiters[i].team = t->root;
-            return PM_NOREPLY;
-        }
-    return V_ENOMEM;
+    if (waiter_add(waiter, t->root) == PM_NOREPLY)
+        return PM_NOREPLY;
+    waiters_forget_dead();
+    return waiter_add(waiter, t->root);
 }
 
 /* Teams can end without telling us (destroyed by someone else, or a root that called

@@ -39,9 +39,9 @@ int cmd_mem(int argc, char **argv)
     struct v_msg q = { .code = KS_LIMITS };
     v_msg_grant(&q, V_MSG_SEG_WRITE, &l, sizeof l);
     if (v_send(&q, v_kernel_server()) == V_OK && !v_msg_reply_code(&q))
-        printf("tables: processes %u of %u (%u a team), teams %u of %u (%u made by one team), group memberships %u of %u (%u a team); one node's aliens at most %u\n",
+        printf("tables: processes %u of %u (%u a team), teams %u of %u (%u made by one team), group memberships %u of %u (%u a team); one node's aliens at most %u; unread group messages at most %u a team\n",
            l.procs_used, l.procs, l.team_procs, l.teams_used, l.teams, l.team_teams,
-           l.groups_used, l.groups, l.team_groups, l.node_aliens);
+           l.groups_used, l.groups, l.team_groups, l.node_aliens, l.team_proxies);
     return 0;
 }
 

@@ -370,6 +370,42 @@ UTEST(group_create_and_list)
     CHECK_EQ(v_leave_group(g2, 0), V_OK);
 }
 
+/* Process slots in use on this node, aliens and proxies included (KS_LIMITS w0). */
+static uint32_t slots_used(void)
+{
+    struct v_msg m = { .code = KS_LIMITS };
+    return v_call(v_kernel_server(), &m) == V_OK ? m.w[0] : 0;
+}
+
+static int group_stats_now(struct v_net_stats *st);
+
+/* A member that never receives holds at most TEAM_PROXIES (16: a quarter of the process
+ * table) of our group messages, each a proxy in a process slot; the rest are dropped
+ * and counted (group_overflow), and its death frees them. (Before, every message took
+ * a slot until the table was full.) */
+UTEST(a_member_that_never_receives_holds_at_most_16_messages)
+{
+    v_pid_t g = new_group();
+    struct v_net_stats a, b;
+    sleeper_ready = 0;
+    v_pid_t sleeper = ut_thread(sleeper_thread, g);
+    CHECK(sleeper);
+    ut_wait_flag(&sleeper_ready, 2000);
+    CHECK(sleeper_ready);
+    uint32_t before = slots_used();
+    CHECK_EQ(group_stats_now(&a), V_OK);
+    for (uint32_t i = 0; i < 40; i++) {
+        struct v_msg m = { .code = 0x44, .flags = V_MSG_NO_REPLY, .w = { i } };
+        CHECK_EQ(v_send(&m, g), V_OK);
+    }
+    CHECK_EQ(group_stats_now(&b), V_OK);
+    CHECK_EQ(slots_used() - before, 16);
+    CHECK_EQ(b.group_delivered - a.group_delivered, 16);
+    CHECK_EQ(b.group_overflow - a.group_overflow, 24);
+    CHECK_EQ(v_ks_destroy(sleeper), V_OK);
+    CHECK_EQ(slots_used(), before - 1);              /* its proxies went with it */
+}
+
 /* This node's group counters (KS_NET_STATS). */
 static int group_stats_now(struct v_net_stats *st)
 {

@@ -173,7 +173,7 @@ UTEST(one_team_holds_at_most_its_share)
     struct v_limits l;
     CHECK_EQ(limits(&l), V_OK);
     CHECK(l.procs == 64 && l.team_procs == 32 && l.teams == 32 && l.team_teams == 16 &&
-          l.groups == 64 && l.team_groups == 32 && l.node_aliens == 32);
+          l.groups == 64 && l.team_groups == 32 && l.node_aliens == 32 && l.team_proxies == 16);
     share_hold = 1;
     v_pid_t t = 0;
     int n = 0, err = V_OK;

@@ -38,7 +38,8 @@ REASONS = ["ok", "short", "magic", "version", "type", "flags", "length", "payloa
 ERR_MIN = -14
 GROUP_BIT = 0x80000000
 KS_NODE_INFO, KS_NET_STATS = 0x10D, 0x113
-KS_PROCESS_INFO = 0x100
+KS_PROCESS_INFO, KS_PROCESS_LIST = 0x100, 0x101
+PROC_INFO = struct.Struct("<IIIIIII16s")        # struct v_proc_info, 44 bytes
 V_ENOMEM = -8
 PS_DELAYED = 6                                   # enum v_proc_state
 SEG_WRITE = 2
@@ -217,15 +218,34 @@ def net_counters(c, addr):
 ALIENS_REFUSED, ALIENS_EXPIRED = 29, 30        # word indexes in struct v_net_stats
 
 
+def pm_ticker(c, addr):
+    """The pid of node addr's program manager's ticker: the pm team's process that is not
+    its root (it is delayed nearly always, and never receives), or 0."""
+    node, first = node_of(addr), 0
+    while True:
+        r, data = c.call(addr, ks_of(node), msg(KS_PROCESS_LIST, (first,), flags=SEG_WRITE,
+                                                 seg_ptr=0x40000000, seg_len=1400))
+        if r[0] != 0 or r[3] == 0:
+            return 0
+        for k in range(min(r[3], len(data) // PROC_INFO.size)):
+            pid, team, state, _, _, _, _, name = PROC_INFO.unpack_from(data, k * PROC_INFO.size)
+            if name.split(b"\0")[0] == b"pm" and pid != team:
+                return pid
+        first += r[3]
+        if first >= r[2]:
+            return 0
+
+
 def cmd_aliens(flood_from, addr, n=40, share=32, idle=10.0):
     """Requests from n clients of one node (flood_from: an address of our own) to a process
-    of node addr that never receives (its program manager's ticker, pid local 0x102): the
-    node takes its share of them and refuses the rest with V_ENOMEM, still serves others,
-    and forgets the ones it took once nobody asks for them (issue 12, defect 1)."""
+    of node addr that never receives (its program manager's ticker, found by its process
+    list): the node takes its share of them and refuses the rest with V_ENOMEM, still
+    serves others, and forgets the ones it took once nobody asks for them (issue 12,
+    defect 1)."""
     c, node = Client(), node_of(addr)
-    ticker = pid_make(lhost_make(node, 0), 0x102)
+    ticker = pm_ticker(c, addr)
     r, _ = c.call(addr, ks_of(node), msg(KS_PROCESS_INFO, (ticker,)))
-    if r[0] != 0 or r[2] != PS_DELAYED:
+    if not ticker or r[0] != 0 or r[2] != PS_DELAYED:
         print("FAIL faults/aliens_setup: pid 0x%08x code %d state %d" % (ticker, signed16(r[0]), r[2]))
         return 1
     primer = Client(flood_from)          # the node learns (ARPs) the other address now

@@ -107,9 +107,9 @@ int vctl_mem(int argc, char **argv)
     m.code = KS_LIMITS;
     v_msg_grant(&m, V_MSG_SEG_WRITE, &l, sizeof l);
     if (v_call(ks, &m) == V_OK)
-        printf("tables: processes %u of %u (%u a team), teams %u of %u (%u made by one team), group memberships %u of %u (%u a team); one node's aliens at most %u\n",
+        printf("tables: processes %u of %u (%u a team), teams %u of %u (%u made by one team), group memberships %u of %u (%u a team); one node's aliens at most %u; unread group messages at most %u a team\n",
            l.procs_used, l.procs, l.team_procs, l.teams_used, l.teams, l.team_teams,
-           l.groups_used, l.groups, l.team_groups, l.node_aliens);
+           l.groups_used, l.groups, l.team_groups, l.node_aliens, l.team_proxies);
     return VCTL_OK;
 }
 

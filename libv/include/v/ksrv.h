@@ -61,8 +61,9 @@ struct v_limits {
     uint32_t team_teams;            /* live teams one team (or one remote logical host) made */
     uint32_t team_groups;           /* memberships of one team's processes */
     uint32_t node_aliens;           /* aliens of one client node's processes */
+    uint32_t team_proxies;          /* group messages one team's members hold unread */
 };
-_Static_assert(sizeof(struct v_limits) == 40, "docs/NUMBERS.md gives its layout");
+_Static_assert(sizeof(struct v_limits) == 44, "docs/NUMBERS.md gives its layout");
 
 enum v_proc_state {
     V_PS_READY = 1, V_PS_RUNNING, V_PS_RECEIVE_BLOCKED, V_PS_AWAITING_REPLY,
@@ -82,7 +83,9 @@ struct v_net_stats {
     uint32_t group_no_member;  /* multicast requests for groups with no member here */
     uint32_t group_replies;    /* replies taken by a group client (first + GetReply) */
     uint32_t group_late;       /* replies after the window closed, or duplicates: dropped */
-    uint32_t group_overflow;   /* replies dropped because the client's queue was full */
+    uint32_t group_overflow;   /* replies dropped because the client's queue was full;
+                                  kernel events, because the event queue was; messages
+                                  for a local member, because its team held 16 unread */
     /* sending from a process's pages in place (virtio-net; docs/NET.md) */
     uint32_t tx_inplace;       /* datagrams the NIC read partly from process pages */
     uint32_t pages_held;       /* freed pages held now until the NIC has read them */

@@ -53,7 +53,8 @@ enum v_name_req {
     NAME_REGISTER,        /* to the node's name handler (GetPid(V_LOGICAL_NAME)):
                              seg R = prefix; w0 = server (0: the sender), w1 = context id
                              -> V_OK; V_EINVAL (bad prefix), V_EBUSY (another live server
-                             owns it, here or on another node), V_ENOMEM                */
+                             owns it, here or on another node), V_ENOPROC (the server
+                             is not a live process of this node), V_ENOMEM             */
     NAME_UNREGISTER,      /* seg R = prefix; w0 = server (0: the sender)
                              -> V_OK, V_ENOTFOUND                                       */
     NAME_LIST,            /* seg W <- struct v_name_record[] (the handler's
