@@ -4,6 +4,17 @@ CC      ?= gcc
 HOSTCC  ?= gcc
 QEMU    ?= qemu-system-i386
 
+# Quiet by default: one line a step (`  CC      kernel/ipc.c`), as kbuild does; `make V=1`
+# shows the whole commands; `make -s` shows neither. Warnings and errors show either way.
+# A recipe line begins $(call say,TAG,WHAT) and then the command (which make echoes only
+# with V=1).
+V ?= 0
+ifneq ($(V)$(findstring s,$(firstword -$(MAKEFLAGS))),0)
+say =
+else
+say = @printf '  %-7s %s\n' '$(1)' '$(2)';
+endif
+
 GCCINC  := $(shell $(CC) -m32 -print-file-name=include)
 LIBGCC  := $(shell $(CC) -m32 -print-libgcc-file-name)
 
@@ -39,7 +50,7 @@ LIBV_OBJS   := $(patsubst %,$(BUILD)/u/%.o,$(basename $(LIBV_SRCS)))
 PROGS       := $(notdir $(patsubst %/,%,$(dir $(wildcard servers/*/main.c))))
 PROG_ELFS   := $(PROGS:%=$(BUILD)/user/%.elf)
 
-.PHONY: all deps kernel programs test unit guest-test run bench bench-naming abuse clean help
+.PHONY: all deps kernel programs test unit guest-test run debug bench bench-naming abuse clean help
 all: $(BUILD)/kernel.elf $(PROG_ELFS) host
 kernel: $(BUILD)/kernel.elf
 programs: $(PROG_ELFS)
@@ -48,10 +59,12 @@ help:
 	@echo "make deps    install the Debian packages the project needs (root)"
 	@echo "make         build the kernel and the boot bundle into $(BUILD)/"
 	@echo "make run     set up, build, boot 3 nodes, node 1's shell on this terminal"
+	@echo "make debug   one node halted for gdb: prints the command that attaches (GDBPORT=1234)"
 	@echo "make test    set up, build, and run the whole test suite"
 	@echo "make bench   run the benchmarks (tables on the terminal, JSON in $(BUILD)/bench/)"
 	@echo "make bench-naming  naming by multicast and group Sends on 2..16 nodes (also in bench)"
 	@echo "make unit    the host unit tests (cmocka)"
+	@echo "make V=1     show the whole compiler commands (quiet: one line a file)"
 	@echo "make fuzz    the libFuzzer harnesses, FUZZ_SECONDS (20) each; fuzz-quick: seconds in all"
 	@echo "make abuse   ABUSE_COUNT (30000) hostile system calls of seeds ABUSE_SEEDS (1 2 3) on 2 nodes"
 
@@ -60,16 +73,16 @@ deps:
 
 $(BUILD)/k/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KFLAGS) -c $< -o $@
+	$(call say,CC,$<)$(CC) $(KFLAGS) -c $< -o $@
 $(BUILD)/k/%.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(KFLAGS) -c $< -o $@
+	$(call say,CC,$<)$(CC) $(KFLAGS) -c $< -o $@
 $(BUILD)/u/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(UFLAGS) -c $< -o $@
+	$(call say,CC,$<)$(CC) $(UFLAGS) -c $< -o $@
 $(BUILD)/u/%.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(UFLAGS) -c $< -o $@
+	$(call say,CC,$<)$(CC) $(UFLAGS) -c $< -o $@
 
 $(LWIP_STAMP):
 	@bash tools/fetch-lwip.sh $(LWIP_DIR)
@@ -79,17 +92,17 @@ $(NET_OBJS): KFLAGS += -Inet/lwip -I$(LWIP_DIR)/src/include
 
 $(BUILD)/kernel.elf: $(KERNEL_OBJS) kernel/arch/x86/kernel.ld
 	@test -f "$(LIBGCC)" || { echo "no 32-bit libgcc ($(LIBGCC)): run 'make deps'" >&2; exit 1; }
-	$(CC) $(TLDFLAGS) -T kernel/arch/x86/kernel.ld -o $@ $(KERNEL_OBJS) $(LIBGCC)
+	$(call say,LD,$@)$(CC) $(TLDFLAGS) -T kernel/arch/x86/kernel.ld -o $@ $(KERNEL_OBJS) $(LIBGCC)
 
 $(BUILD)/libv.a: $(LIBV_OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	$(call say,AR,$@)ar rcs $@ $^
 
 # One program per servers/<name>/ folder holding a main.c: every .c there is linked.
 define PROG_template
 $(BUILD)/user/$(1).elf: $(patsubst %,$(BUILD)/u/%.o,$(basename $(wildcard servers/$(1)/*.c))) $(BUILD)/libv.a libv/user.ld
 	@mkdir -p $$(dir $$@)
-	$(CC) $(TLDFLAGS) -T libv/user.ld -o $$@ $$(filter %.o,$$^) $(BUILD)/libv.a $(LIBGCC)
+	$(call say,LD,$$@)$(CC) $(TLDFLAGS) -T libv/user.ld -o $$@ $$(filter %.o,$$^) $(BUILD)/libv.a $(LIBGCC)
 endef
 $(foreach p,$(PROGS),$(eval $(call PROG_template,$(p))))
 
@@ -106,6 +119,13 @@ test: deps
 run: deps
 	@$(MAKE) --no-print-directory all
 	@bash cluster/run-cluster.sh $(RUNARGS)
+
+# One node halted at reset under QEMU's gdb stub (docs/DEBUGGING.md): it prints the gdb
+# command that attaches; the node's shell is this terminal once gdb lets it run.
+GDBPORT ?= 1234
+debug: deps
+	@$(MAKE) --no-print-directory all
+	@bash cluster/run-node.sh --gdb $(GDBPORT) $(RUNARGS)
 
 # The abuse program at length (docs/TESTING.md): make test runs 3,000 calls of seed 1.
 ABUSE_SEEDS ?= 1 2 3

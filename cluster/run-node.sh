@@ -15,6 +15,8 @@
 #   --script FILE     feed FILE to the console ('-' = stdin); else the built-in session
 #   --timeout S       time limit; default none on a terminal, 60 s for a script
 #   --accel tcg|kvm   default tcg, kvm where /sys/module/kvm_intel or kvm_amd exists
+#   --gdb PORT        wait at reset for gdb on 127.0.0.1:PORT (`make debug`); prints
+#                     the command that attaches (docs/DEBUGGING.md)
 # Exit status (scripted): 0 passed; 1 failed (the reason is printed); 2 bad usage.
 set -uo pipefail
 
@@ -28,6 +30,7 @@ INIT=""
 SCRIPT=""
 TIMEOUT=""
 ACCEL=""
+GDBPORT=""
 
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 die() { echo "run-node: $*" >&2; exit 1; }
@@ -42,6 +45,7 @@ while [ $# -gt 0 ]; do
     --script) need "$@"; SCRIPT=$2; shift 2 ;;
     --timeout) need "$@"; TIMEOUT=$2; shift 2 ;;
     --accel) need "$@"; ACCEL=$2; shift 2 ;;
+    --gdb) need "$@"; GDBPORT=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run-node: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -51,6 +55,7 @@ case "$NODE" in ''|*[!0-9]*) die "--node takes a number 1..255" ;; esac
 if [ "$NODE" -lt 1 ] || [ "$NODE" -gt 255 ]; then die "--node takes a number 1..255"; fi
 case "$MEM" in ''|*[!0-9]*) die "--mem takes a number of MB" ;; esac
 case "$TIMEOUT" in *[!0-9]*) die "--timeout takes a number of seconds" ;; esac
+case "$GDBPORT" in *[!0-9]*) die "--gdb takes a TCP port number" ;; esac
 if [ -z "$ACCEL" ]; then
   ACCEL=tcg
   if [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; then ACCEL=kvm; fi
@@ -74,6 +79,11 @@ CMDLINE="node=$NODE"
 QEMU_ARGS=(-accel "$ACCEL" -m "$MEM" -nodefaults -display none -no-reboot
            -device isa-debug-exit,iobase=0xf4,iosize=0x04
            -kernel "$BUILD/kernel.elf" -append "$CMDLINE" -initrd "$BUNDLE")
+if [ -n "$GDBPORT" ]; then
+  QEMU_ARGS+=(-gdb "tcp:127.0.0.1:$GDBPORT" -S)
+  echo "run-node: the node waits for gdb on 127.0.0.1:$GDBPORT; attach from another terminal with:"
+  echo "  gdb -q -x $PWD/tools/gdb/vsys.py -ex 'target remote 127.0.0.1:$GDBPORT'"
+fi
 
 # The QEMU we started, killed by pid on any exit; the terminal's settings, restored.
 QPID=""

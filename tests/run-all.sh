@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/run-all.sh - the whole suite behind `make test` (set-up and build are done by
 # make first): that every command the scripts run is installed (tests/lib/check-deps.sh),
-# host unit tests, the libFuzzer harnesses over their seed corpus (tests/fuzz/,
-# docs/TESTING.md), the in-guest kernel and user tests, and the scripted
+# the quiet build (tests/lib/check-build.sh), host unit tests, the libFuzzer harnesses
+# over their seed corpus (tests/fuzz/, docs/TESTING.md), the in-guest kernel and user
+# tests, gdb attached to a node (tests/guest/gdb.sh), and the scripted
 # shell session of `make run`, the network smoke test, and IPC across 3 nodes (real QEMU
 # nodes with e1000 and with virtio-net, on a bridge in a namespace of their own), and
 # the same nodes booted by PXE (dnsmasq + iPXE, tests/cluster/pxe.sh), the fault tests,
@@ -57,9 +58,11 @@ session() {   # the scripted `make run` sessions: one node, then a 3-node cluste
 
 SECONDS=0
 part deps bash tests/lib/check-deps.sh
+part build bash tests/lib/check-build.sh
 part unit make -s --no-print-directory unit
 part fuzz make -s --no-print-directory fuzz-quick
 part guest bash tests/guest/run-guest.sh "$build"
+part gdb bash tests/guest/gdb.sh "$build"
 part session session
 part vcluster bash tests/cluster/vcluster-lifecycle.sh
 part net bash tests/cluster/net-smoke.sh "$build"

@@ -91,6 +91,7 @@ cpio                  cpio               + tests/bench/linuxpeer/build.sh
 xz                    xz-utils           + tests/bench/linuxpeer/build.sh (kernel modules .ko.xz)
 zstd                  zstd               + tests/bench/linuxpeer/build.sh (kernel modules .ko.zst)
 gnuplot               gnuplot-nox        + tests/bench/naming_report.py (the plots of make bench)
+gdb                   gdb                + tests/guest/gdb.sh, make debug (docs/DEBUGGING.md)
 '
 # Packages that give files rather than commands (checked below, deps_check_files):
 #   gcc-multilib   + 32-bit libgcc and headers for the kernel and programs (gcc -m32)

@@ -29,6 +29,10 @@
 #                      default when not root; no host tool reaches the nodes by IP then)
 #     --pcap           record each node's frames in its run directory (nodeK.pcap)
 #     --pxe            boot the nodes by PXE (iPXE NIC ROMs, dnsmasq); needs root
+#     --gdb K          node K waits at reset for gdb, on 127.0.0.1:(30000 + the cluster's
+#                      byte) inside the namespace (on the host when rootless); `up`
+#                      prints the command that attaches (docs/DEBUGGING.md) and does
+#                      not wait for node K, which boots when gdb lets it continue
 #     --ready auto|boot  what "up" means (default auto): a node is up when it printed
 #                      its shell banner ("vsys shell on node K"), and (auto), once the
 #                      kernel has a network driver, "net: NIC MAC IP/NN up" and it
@@ -38,6 +42,7 @@
 #   Exit status: 0 all up; 1 failed; 2 bad usage.
 cmd_up() {
   N="" NIC=e1000 ACCEL="" MEM=64 APPEND="" INIT="" WAIT=120 PCAP=0 MODE="" READY=auto PXE=0 MTU=1500
+  GDB_NODE="" GDB_PORT=""
   KERNEL=$BUILDABS/kernel.elf
   while [ $# -gt 0 ]; do
     common_opt "$@"; [ "$SHIFT" -gt 0 ] && { shift "$SHIFT"; continue; }
@@ -55,6 +60,7 @@ cmd_up() {
       --pcap) PCAP=1; shift ;;
       --pxe) PXE=1; shift ;;
       --ready) need_value "$@"; READY=$2; shift 2 ;;
+      --gdb) need_value "$@"; GDB_NODE=$2; shift 2 ;;
       *) usage_error "up: unknown argument '$1'" ;;
     esac
   done
@@ -65,6 +71,7 @@ cmd_up() {
   up_check_free
   BYTE=$(pick_byte "$NAME") || die "no free cluster byte under $RUNROOT (250 clusters?)"
   PORT=$(( 20000 + BYTE ))
+  [ -n "$GDB_NODE" ] && GDB_PORT=$(( 30000 + BYTE ))
   STARTED=$(date '+%Y-%m-%d %H:%M:%S')
   mkdir -p "$RUN" || die "cannot create the run directory $RUN"
   rm -f "$RUN"/node*.*
@@ -88,6 +95,10 @@ up_check_args() {
   [[ $WAIT =~ ^[0-9]+$ ]] && [ "$WAIT" -ge 1 ] || usage_error "up: --wait takes a number of seconds"
   case "$NIC" in e1000|virtio) ;; *) usage_error "up: --nic takes e1000 or virtio" ;; esac
   case "$READY" in auto|boot) ;; *) usage_error "up: --ready takes auto or boot" ;; esac
+  if [ -n "$GDB_NODE" ]; then
+    [[ $GDB_NODE =~ ^[0-9]+$ ]] && [ "$GDB_NODE" -ge 1 ] && [ "$GDB_NODE" -le "$N" ] ||
+      usage_error "up: --gdb takes a node number 1..$N"
+  fi
   [[ $MTU =~ ^[0-9]+$ ]] && [ "$MTU" -ge 576 ] && [ "$MTU" -le 9000 ] ||
     usage_error "up: --mtu takes a number 576..9000"
   # Every node learns the MTU from its command line (node_cmdline, and PXE's script).
@@ -167,12 +178,23 @@ up_run() {
   nodes_start || { FAIL_WHY="node $FAILED_NODE's QEMU did not start"; exit "$EX_FAIL"; }
   t2=$(now_ms)
   msg "$NAME: network in $(secs $(( t1 - t0 ))) s, $N QEMUs started in $(secs $(( t2 - t1 ))) s; waiting for the nodes (at most ${WAIT} s)"
+  [ -n "$GDB_NODE" ] && gdb_say
   nodes_wait $(( t2 + WAIT * 1000 )) "$t0" || exit "$EX_FAIL"
   t3=$(now_ms)
   msg "$NAME: all $N nodes up in $(secs $(( t3 - t0 ))) s (network $(secs $(( t1 - t0 ))) s, start $(secs $(( t2 - t1 ))) s, boot $(secs $(( t3 - t2 ))) s)"
   local o=""
   [ "$NAME" != c1 ] && o=" --name $NAME"
   msg "$NAME: vcluster status$o | console K$o (detach Ctrl-]) | logs K$o | exec$o CMD | down$o"
+}
+
+# gdb_say: how to attach gdb to the node that waits for it (--gdb K).
+gdb_say() {
+  local o="" at=""
+  [ "$NAME" != c1 ] && o=" --name $NAME"
+  [ "$MODE" = netns ] && at="$ROOT/cluster/vcluster exec$o "
+  msg "$NAME: node $GDB_NODE waits for gdb on 127.0.0.1:$GDB_PORT$([ "$MODE" = netns ] && echo " in $NS"); attach with:"
+  msg "  ${at}gdb -q -x $ROOT/tools/gdb/vsys.py -ex 'target remote 127.0.0.1:$GDB_PORT'"
+  msg "$NAME: node $GDB_NODE boots when gdb continues; up does not wait for it"
 }
 
 # up_on_exit: at the end of `up`: if it did not finish, say why, show the failing node's

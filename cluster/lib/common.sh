@@ -74,7 +74,7 @@ pick_byte() {
 save_state() {
   local v
   {
-    for v in NAME MODE NS BR BYTE PORT N NIC ACCEL MEM MTU KERNEL INIT APPEND PCAP READY PXE STARTED; do
+    for v in NAME MODE NS BR BYTE PORT N NIC ACCEL MEM MTU KERNEL INIT APPEND PCAP READY PXE GDB_NODE GDB_PORT STARTED; do
       printf '%s=%q\n' "$v" "${!v}"
     done
   } >"$STATE.tmp" && mv "$STATE.tmp" "$STATE"

@@ -50,6 +50,7 @@ node_qemu_args() {
     -netdev "$(net_netdev_args "$k")" \
     -device "$dev,netdev=net0,mac=$(node_mac "$k")"
   [ "$PCAP" = 1 ] && printf '%s\n' -object "filter-dump,id=dump0,netdev=net0,file=$RUN/node$k.pcap"
+  [ "$k" = "${GDB_NODE:-}" ] && printf '%s\n' -gdb "tcp:127.0.0.1:$GDB_PORT" -S
   # Extra QEMU arguments for experiments (word-split): VCLUSTER_QEMU_ARGS="-icount shift=0".
   [ -n "${VCLUSTER_QEMU_ARGS:-}" ] && printf '%s\n' ${VCLUSTER_QEMU_ARGS}
   return 0
@@ -135,7 +136,9 @@ nodes_wait() {
   while :; do
     for (( k = 1; k <= N; k++ )); do
       [ "${ready[k]:-0}" = 1 ] && continue
-      if node_ready "$k"; then
+      if [ "$k" = "${GDB_NODE:-}" ]; then   # it waits for gdb: counted, not waited for
+        ready[k]=1; nready=$(( nready + 1 ))
+      elif node_ready "$k"; then
         ready[k]=1; nready=$(( nready + 1 ))
         msg "$NAME: node $k up ($(node_ip "$k")) after $(secs $(( $(now_ms) - t0 ))) s [$nready/$N]"
       elif why=$(node_boot_failed "$k"); then

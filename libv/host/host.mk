@@ -31,29 +31,31 @@ host: $(HOST_LIB) $(HOST_VCTL) $(HOST_TESTS)
 
 $(HOST_DIR)/include/v:
 	@mkdir -p $(dir $@)
-	ln -sfn $(CURDIR)/libv/include/v $@
+	$(call say,LN,$@)ln -sfn $(CURDIR)/libv/include/v $@
 
 $(HOST_DIR)/o/%.o: %.c | $(HOST_DIR)/include/v
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
+	$(call say,HOSTCC,$<)$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
 $(HOST_DIR)/san/%.o: %.c | $(HOST_DIR)/include/v
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) $(HOST_SAN) -c $< -o $@
+	$(call say,HOSTCC,$< (sanitized))$(HOSTCC) $(HOST_CFLAGS) $(HOST_SAN) -c $< -o $@
 
 $(HOST_LIB): $(HOST_OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	$(call say,AR,$@)ar rcs $@ $^
 $(HOST_SAN_LIB): $(HOST_SAN_OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	$(call say,AR,$@)ar rcs $@ $^
 
 $(HOST_VCTL): $(patsubst %.c,$(HOST_DIR)/o/%.o,$(wildcard tools/vctl/*.c)) $(HOST_LIB)
-	$(HOSTCC) -o $@ $^
+	$(call say,HOSTLD,$@)$(HOSTCC) -o $@ $^
 
-# One test program per tests/host/h*.c, each linked with tests/host/common.c.
+# One test program per tests/host/h*.c, each linked with tests/host/common.c. Their
+# objects are kept (not deleted as intermediates), so that a second make does nothing.
+.SECONDARY: $(patsubst %.c,$(HOST_DIR)/san/%.o,$(wildcard tests/host/*.c))
 $(HOST_DIR)/test/%: $(HOST_DIR)/san/tests/host/%.o $(HOST_DIR)/san/tests/host/common.o $(HOST_SAN_LIB)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_SAN) -o $@ $^
+	$(call say,HOSTLD,$@)$(HOSTCC) $(HOST_SAN) -o $@ $^
 
 host-test: host
 	@bash tests/host/run-host.sh $(HOST_DIR)

@@ -40,7 +40,7 @@ define FUZZ_template
 $(FUZZ_DIR)/fuzz_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/fuzz.h $(fuzz_srcs_$(1)) $(UNIT_HDRS) \
                        tests/fuzz/fuzz.mk | fuzz-toolchain
 	@mkdir -p $$(dir $$@)
-	$(FUZZCC) $(FUZZ_CFLAGS) $(fuzz_flags_$(1)) -o $$@ $$(filter %.c,$$^)
+	$(call say,FUZZCC,$$@)$(FUZZCC) $(FUZZ_CFLAGS) $(fuzz_flags_$(1)) -o $$@ $$(filter %.c,$$^)
 endef
 $(foreach t,$(FUZZ_ALL),$(eval $(call FUZZ_template,$(t))))
 

@@ -48,7 +48,7 @@ UNIT_BINS := $(UNIT_TESTS:%=$(UNIT_DIR)/test_%)
 define UNIT_template
 $(UNIT_DIR)/test_$(1): tests/unit/test_$(1).c $(unit_srcs_$(1)) $(UNIT_HDRS) tests/unit/unit.mk
 	@mkdir -p $$(dir $$@)
-	$(HOSTCC) $(UNIT_CFLAGS) $(unit_flags_$(1)) -o $$@ $$(filter %.c,$$^) $(UNIT_LIBS)
+	$(call say,HOSTCC,$$@)$(HOSTCC) $(UNIT_CFLAGS) $(unit_flags_$(1)) -o $$@ $$(filter %.c,$$^) $(UNIT_LIBS)
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call UNIT_template,$(t))))
 
