@@ -48,6 +48,12 @@ static const char *const err_text[] = {
     [-V_EBUSY]        = "busy",
     [-V_EDEADLOCK]    = "would deadlock",
     [-V_EPERM]        = "not permitted",
+    [-V_EEXIST]       = "exists",
+    [-V_EISDIR]       = "is a directory",
+    [-V_ENOTDIR]      = "not a directory",
+    [-V_EROFS]        = "read-only",
+    [-V_EBADINST]     = "no such instance",
+    [-V_ENOSPC]       = "no space",
 };
 
 _Static_assert(sizeof(err_text) / sizeof(err_text[0]) == 1 - V_ERR_MIN,

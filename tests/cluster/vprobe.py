@@ -35,7 +35,7 @@ DATA_MAX = 6 * MAX_DATA                       # V_PROTO_DATA_MAX: jumbo DATA's 6
 HDR = struct.Struct("!HBBHHIIIIII")      # magic version type flags length txid client server offset aux seq
 MSG = struct.Struct("!HHIIIIIII")        # code flags w0..w4 seg_ptr seg_len
 REASONS = ["ok", "short", "magic", "version", "type", "flags", "length", "payload", "pid"]
-ERR_MIN = -14
+ERR_MIN = -20
 GROUP_BIT = 0x80000000
 KS_NODE_INFO, KS_NET_STATS = 0x10D, 0x113
 KS_PROCESS_INFO, KS_PROCESS_LIST = 0x100, 0x101
@@ -364,7 +364,7 @@ def bad_datagrams(rng):
     out.append(("bad-length", header(NACK, 8, 9, c, s) + struct.pack("!ii", -1, 0)))
     out.append(("bad-length", header(DATA, 4, 9, c, s, aux=100) + bytes(4)))
     out.append(("bad-length", header(WHERE, 4, aux=5) + bytes(4)))
-    for err in (0, 5, -15, -0x7FFFFFFF):
+    for err in (0, 5, -21, -0x7FFFFFFF):
         out.append(("bad-payload", header(NACK, 4, 9, c, s) + struct.pack("!i", err)))
     out.append(("bad-payload", header(DATA, 104, 9, c, s, offset=50, aux=100) + bytes(104)))
     out.append(("bad-payload", header(DATA, 20, 9, c, s, offset=200, aux=100) + bytes(20)))

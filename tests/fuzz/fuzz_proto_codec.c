@@ -47,7 +47,7 @@ static int model_type(const uint8_t *b, uint32_t type, uint32_t n)
         if (n != 4)
             return VPD_LENGTH;
         int64_t code = (int32_t)be32(b + 32);
-        if (code < -14 || code > -1)
+        if (code < -20 || code > -1)
             return VPD_PAYLOAD;
         return proc(client) ? VPD_OK : VPD_PID;
     }

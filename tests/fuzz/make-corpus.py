@@ -34,8 +34,9 @@ def proto_codec():
         'reply_data': packet(2, payload=msg + bytes(range(100)), aux=0x01000105),
         'pending': packet(3),
         'nack': packet(4, payload=struct.pack('>i', -1)),
-        'nack_eperm': packet(4, payload=struct.pack('>i', -14)),          # the last code
-        'nack_past_eperm': packet(4, payload=struct.pack('>i', -15)),
+        'nack_eperm': packet(4, payload=struct.pack('>i', -14)),
+        'nack_enospc': packet(4, payload=struct.pack('>i', -20)),         # the last code
+        'nack_past_enospc': packet(4, payload=struct.pack('>i', -21)),
         'ack': packet(5),
         'data_last': packet(6, 4, b'\x40\x00\x10\x00' + bytes(64), offset=1408, aux=4096),
         'data_whole_move': packet(6, 0, b'\x40\x00\x00\x00' + bytes(100), aux=100),

@@ -84,6 +84,8 @@ static void test_strerror(void **state)
     assert_string_equal(v_strerror(V_ENOPROC), "no such process");
     assert_string_equal(v_strerror(V_EINVAL), "invalid argument");
     assert_string_equal(v_strerror(V_EPERM), "not permitted");
+    assert_string_equal(v_strerror(V_ENOSPC), "no space");
+    assert_int_equal(V_ERR_MIN, V_ENOSPC);
     assert_string_equal(v_strerror(V_ERR_MIN - 1), "unknown error");
     assert_string_equal(v_strerror(1), "unknown error");
     assert_string_equal(v_strerror(-1000), "unknown error");

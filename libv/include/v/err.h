@@ -20,7 +20,15 @@
 #define V_EBUSY        (-12)  /* the object is in use */
 #define V_EDEADLOCK    (-13)  /* the call would block the caller on itself */
 #define V_EPERM        (-14)  /* not allowed (e.g. destroying a kernel pseudo-process) */
-#define V_ERR_MIN      (-14)
+/* The objects of the I/O protocol (v/uio.h, docs/UIO.md). */
+#define V_EEXIST       (-15)  /* it exists already (UIO_CREATE with V_UIO_EXCL) */
+#define V_EISDIR       (-16)  /* it is a directory (a file was wanted) */
+#define V_ENOTDIR      (-17)  /* it is not a directory (a directory was wanted, or a path
+                                 goes through a file) */
+#define V_EROFS        (-18)  /* read-only: the object, the instance or the server */
+#define V_EBADINST     (-19)  /* no such instance (never made, or released) */
+#define V_ENOSPC       (-20)  /* no space left on the server */
+#define V_ERR_MIN      (-20)
 
 const char *v_strerror(int err);
 
