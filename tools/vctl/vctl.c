@@ -56,7 +56,7 @@ static void usage(FILE *f)
             "V_MCAST_IF (the address group Sends leave from; default: ours in VSYS_NET, else\n"
             "the first that is not loopback), V_NAMES (static names, e.g. [pm1]=0x00800101),\n"
             "V_LHOST, V_PORT, V_DEBUG=1 (trace packets on stderr).\n"
-            "Exit status: 0 ok, 1 remote error or no answer, 2 usage.\n",
+            "Exit status: 0 ok, 1 remote error or no answer, 2 usage (--json too).\n",
             VCTL_DEFAULT_TIMEOUT_S);
 }
 
