@@ -76,7 +76,7 @@ gcc                   gcc                the Makefiles (CC, HOSTCC), tests/bench
 clang                 clang              the Makefile (make fuzz, make fuzz-quick: tests/fuzz/)
 ar                    binutils           the Makefiles
 git                   git                tests/bench/ (the commit in the results)
-python3               python3            tests/cluster/*probe.py, tests/bench/*.py, cluster/lib/console.py
+python3               python3            tests/cluster/*probe.py, tests/bench/*.py, cluster/lib/console.py, tests/host/vjson.py
 ip                    iproute2           cluster/lib/, tests/lib/netns.sh, tests/
 bridge                iproute2           tests/cluster/ipc-cluster.sh, tests/cluster/net-smoke.sh
 qemu-system-i386      qemu-system-x86    every test that boots a node (QEMU)

@@ -1,7 +1,9 @@
 /*
  * tests/host/hsrv.c - the host tests' server: a host V process that answers the
  * requests of common.h, or, as "hsrv ks", impersonates a node's kernel server (run it
- * with V_LHOST = node<<7 and V_LOCAL = 1) so that vctl can be tested without QEMU.
+ * with V_LHOST = node<<7 and V_LOCAL = 1) so that vctl can be tested without QEMU: a
+ * fixed 40-process list (process 7's name needs escaping in JSON), node information,
+ * memory, limits, three group memberships, counters, time.
  * Prints "hsrv pid 0x... port N" once it listens; ends after LIFETIME seconds (default
  * 60) whatever happens, so a broken test never leaves it behind.
  * As a group member (join=G,...): joins each group G first (~G: another group that
@@ -180,6 +182,8 @@ static void join_all(char *list)
 /* ---- a kernel server, enough for vctl ---- */
 
 #define KS_PROCS 40             /* 1,760 bytes of table: two pages for a remote client */
+#define KS_ODD 7                /* the process whose name needs escaping in JSON */
+static const char ks_odd_name[] = "odd\"\\\t\x01\xe9\x7f";
 
 static void ks_table(struct v_proc_info *t)
 {
@@ -195,6 +199,40 @@ static void ks_table(struct v_proc_info *t)
         t[i].team_size = 1024 * i;
         snprintf(t[i].name, V_NAME_LEN, "fake%u", i);
     }
+    memcpy(t[KS_ODD].name, ks_odd_name, sizeof ks_odd_name);
+}
+
+/* KS_LIMITS: fixed tables (the used counts also in w0..w2, as the kernel does). */
+static int ks_limits(v_pid_t from, const struct v_msg *m)
+{
+    struct v_limits l = { .procs = 64, .procs_used = 41, .teams = 32, .teams_used = 3,
+                          .groups = 128, .groups_used = 3, .team_procs = 16,
+                          .team_teams = 8, .team_groups = 12, .node_aliens = 24,
+                          .team_proxies = 16 };
+    struct v_msg r = { .code = V_OK, .w = { 41, 3, 3 } };
+
+    if (m->flags & V_MSG_SEG_WRITE)
+        return v_reply_with_segment(&r, from, m->seg_ptr, &l,
+                                    m->seg_len < sizeof l ? m->seg_len : sizeof l);
+    return v_reply(&r, from);
+}
+
+/* KS_GROUP_LIST: three memberships, the first w0 skipped. */
+static int ks_group_list(v_pid_t from, const struct v_msg *m)
+{
+    v_pid_t me = v_my_pid(), lh = v_pid_lhost(me);
+    struct v_group_info g[3] = {
+        { V_GROUP_PROGRAM_MANAGERS, v_pid_make(lh, 0x0101) },
+        { V_GROUP_NAME_HANDLERS, v_pid_make(lh, 0x0103) },
+        { v_group_make(lh, 5), v_pid_make(lh, 0x0104) },
+    };
+    uint32_t first = m->w[0] < 3 ? m->w[0] : 3, n = 3 - first;
+    struct v_msg r = { .code = V_OK, .w = { 3 } };
+
+    if (n > m->seg_len / sizeof g[0])
+        n = m->seg_len / sizeof g[0];
+    r.w[1] = n;
+    return v_reply_with_segment(&r, from, m->seg_ptr, g + first, n * sizeof g[0]);
 }
 
 static int ks_net_stats(v_pid_t from, const struct v_msg *m)
@@ -210,12 +248,27 @@ static int ks_net_stats(v_pid_t from, const struct v_msg *m)
     return v_reply(&r, from);
 }
 
+/* KS_NODE_INFO: node, logical host, 127.0.0.1, uptime; a command line naming the node. */
+static int ks_node_info(v_pid_t from, const struct v_msg *m)
+{
+    uint32_t node = v_lhost_home_node(v_pid_lhost(v_my_pid())), n;
+    struct v_msg r = { .code = V_OK };
+    char cmd[64];
+
+    n = (uint32_t)snprintf(cmd, sizeof cmd, "fake kernel server node=%u", node) + 1;
+    n = n < m->seg_len ? n : m->seg_len;
+    r.w[0] = node;
+    r.w[1] = v_pid_lhost(v_my_pid());
+    r.w[2] = 0x7f000001u;
+    r.w[3] = (uint32_t)(v_time_ns() / 1000000u);
+    return v_reply_with_segment(&r, from, m->seg_ptr, cmd, n);
+}
+
 /* Table-writing requests reply with the segment, as the kernel does (truncated to it). */
 static void ks_serve(v_pid_t from, struct v_msg *m)
 {
     static struct v_proc_info tab[KS_PROCS];
-    uint32_t node = v_lhost_home_node(v_pid_lhost(v_my_pid())), n;
-    char cmd[64];
+    uint32_t n;
     struct v_msg r = { .code = V_OK };
     int rc = V_OK;
 
@@ -242,14 +295,14 @@ static void ks_serve(v_pid_t from, struct v_msg *m)
     case KS_NET_STATS:
         rc = ks_net_stats(from, m);
         break;
+    case KS_LIMITS:
+        rc = ks_limits(from, m);
+        break;
+    case KS_GROUP_LIST:
+        rc = ks_group_list(from, m);
+        break;
     case KS_NODE_INFO:
-        n = (uint32_t)snprintf(cmd, sizeof cmd, "fake kernel server node=%u", node) + 1;
-        n = n < m->seg_len ? n : m->seg_len;
-        r.w[0] = node;
-        r.w[1] = v_pid_lhost(v_my_pid());
-        r.w[2] = 0x7f000001u;
-        r.w[3] = (uint32_t)(v_time_ns() / 1000000u);
-        rc = v_reply_with_segment(&r, from, m->seg_ptr, cmd, n);
+        rc = ks_node_info(from, m);
         break;
     case KS_MEMORY_STATS:
         r.w[0] = 32768; r.w[1] = 30000; r.w[2] = 4096; r.w[3] = 100; r.w[4] = 3;

@@ -4,8 +4,9 @@
 # Each case gets servers of its own on ephemeral ports; the cases run side by side.
 # Nothing leaves loopback: WHERE goes to 127.255.255.255, at the case's own server port,
 # and group Sends go out of 127.0.0.1 (V_MCAST_IF) to members that joined there.
-# Prints PASS/FAIL lines, then `host: N passed, M failed` last. Bounded (about 13 s when
-# all is well, under a minute if everything hung): every program has a timeout, every
+# vctl's --json documents are parsed and checked by vjson.py (python3).
+# Prints PASS/FAIL lines, then `host: N passed, M failed` last. Bounded (about 20 s when
+# all is well, under 5 minutes if everything hung): every program has a timeout, every
 # server a lifetime, and servers are killed by pid when their case ends and on exit.
 set -u
 dir=${1:-build/host}
@@ -103,7 +104,7 @@ case_dead() {
 
 # vctl against an hsrv that impersonates node 5's kernel server (pid 0x02800001). Each
 # run takes well under 2 s (the slowest: an unanswered ping with --timeout 1), so 3 s
-# each keeps the whole case under a minute even if every one hung.
+# each keeps these under a minute even if every one hung.
 vcheck() {        # vcheck NAME WANT_STATUS PATTERN VCTL_ARGS...
   local name=$1 want=$2 pat=$3 rc out; shift 3
   out=$(env V_WHERE_PORT="$srv_port" V_LHOST=51 timeout 3 "$dir/vctl" "$@" 2>&1)
@@ -114,6 +115,105 @@ vcheck() {        # vcheck NAME WANT_STATUS PATTERN VCTL_ARGS...
   else
     echo "FAIL vctl_$name: exit $rc (want $want), output: $(head -3 <<<"$out" | tr '\n' '|')"
   fi
+}
+
+# jcheck NAME WANT_STATUS EXPR [--text] VCTL_ARGS...: `vctl --json VCTL_ARGS` (5 s at most,
+# like the text run: the slowest, a lookup of an unknown name, takes 1.5 s), run with
+# $jenv in its environment, must print one JSON document that tests/host/vjson.py
+# accepts: the rules every document keeps (one line, "exit" = its exit status, "error"
+# exactly on failure, ...), then EXPR (a Python expression on the document d). With
+# --text, vctl's text output of the same command is t in EXPR, so the two must agree.
+H=$(dirname "$0")
+jcheck() {
+  local name=$1 want=$2 expr=$3 rc why f=$logs/json-$1 tf=(); shift 3
+  if [ "${1:-}" = --text ]; then
+    shift
+    tf=("$f.txt")
+    # shellcheck disable=SC2086
+    env $jenv timeout 5 "$dir/vctl" "$@" >"$f.txt" 2>&1
+  fi
+  # shellcheck disable=SC2086
+  env $jenv timeout 5 "$dir/vctl" --json "$@" >"$f.json" 2>"$f.err"
+  rc=$?
+  printf '%s\n' "$ vctl --json $*" "$(cat "$f.json")" >>"$logs/vctl-json.log"
+  if why=$(python3 "$H/vjson.py" "$f.json" "$rc" "$want" "$expr" "${tf[@]}" 2>&1); then
+    echo "PASS vctl_json_$name"
+  else
+    echo "FAIL vctl_json_$name: $why"
+  fi
+}
+
+# The --json documents of every command that hsrv ks can answer, against what the
+# text output says and what hsrv ks holds (tests/host/hsrv.c).
+vctl_json_cases() {
+  local P='d["processes"]' jenv="V_WHERE_PORT=$srv_port V_LHOST=51"
+  jcheck ps 0 "d['node'] == 5 and d['ks_hex'] == '0x02800001' and d['total'] == 40
+    and [p['pid_hex'] for p in $P] == col(t, 0) and [p['state'] for p in $P] == col(t, 2)
+    and [p['priority'] for p in $P] == [int(x) for x in col(t, 3)]
+    and all(p['ticks'] == 10 * i and p['team_size'] == 1024 * i and p['team'] == p['pid']
+            for i, p in enumerate($P))
+    and $P[39]['name'] == 'fake39' and $P[7]['name'] == 'odd\"\\\\\t\x01\u00e9\x7f'" --text ps @5
+  jcheck proc 0 "len($P) == 1 and $P[0]['pid'] == 0x02800105 and $P[0]['name'] == 'fake5'
+    and $P[0]['state'] == col(t, 2)[0] and $P[0]['pid_hex'] == col(t, 0)[0]" --text proc 0x02800105
+  jcheck proc_none 1 "d['command'] == 'proc' and d['name'] == 'V_ENOPROC' and d['code'] == -1
+    and d['error'] == 'no such process' and d['to_hex'] == '0x02800199'" proc 0x02800199
+  jcheck mem 0 "d['total_kib'] == 131072 and d['free_kib'] == 120000 and d['page_size'] == 4096
+    and d['teams'] == 3 and d['team_pages'] == 100
+    and t[0].startswith('total %d KiB, free %d KiB, used by teams %d KiB (%d teams)'
+                        % (d['total_kib'], d['free_kib'], d['team_kib'], d['teams']))
+    and d['limits']['procs'] == 64 and d['limits']['procs_used'] == 41
+    and d['limits']['team_groups'] == 12 and d['limits']['team_proxies'] == 16
+    and 'processes %d of %d' % (d['limits']['procs_used'], d['limits']['procs']) in t[1]" \
+    --text mem @5
+  jcheck info 0 "d['node'] == 5 and d['lhost'] == 0x280 and d['lhost_hex'] == '0x0280'
+    and d['ip'] == '127.0.0.1' and d['test_mode'] is False and d['uptime_ms'] > 0
+    and d['cmdline'] == 'fake kernel server node=5' and 'cmdline: ' + d['cmdline'] in t
+    and t[1] == 'kernel server %s, device server %s' % (d['ks_hex'], d['device_server_hex'])" \
+    --text info @5
+  jcheck stats 0 "[d[k] for k in ('ipc_sends', 'context_switches', 'exceptions',
+    'syscall_errors', 'timer_ticks')] == [1, 2, 3, 4, 5]" stats 5
+  jcheck net 0 "(d['rx'], d['tx'], d['retransmits'], d['give_ups'], d['aliens']) == (10, 11, 3, 6, 8)
+    and d['malformed']['magic'] == 2 and sum(d['malformed'].values()) == 2
+    and len(d['malformed']) == 8 and t[-1] == 'malformed: magic 2'" --text net @5
+  jcheck ping 0 "(d['count'], d['sent'], d['answered']) == (3, 3, 3) and d['ks_hex'] == '0x02800001'
+    and [r['seq'] for r in d['replies']] == [1, 2, 3]
+    and d['rtt_ns']['min'] == min(r['time_ns'] for r in d['replies']) > 0
+    and d['rtt_ns']['max'] == max(r['time_ns'] for r in d['replies'])
+    and d['rtt_ns']['min'] <= d['rtt_ns']['avg'] <= d['rtt_ns']['max']" ping 5 -c 3
+  jcheck send 0 "d['reply_code'] == 0 and d['reply_text'] == 'ok' and d['request_code'] == 0x103
+    and d['replier_hex'] == d['to_hex'] == '0x02800001' and d['words'][2] == 1700000000
+    and d['words_hex'][2] == '0x6553f100' and len(d['words']) == 5" send 0x02800001 0x103
+  jcheck send_remote_error 1 "d['reply_code'] == d['code'] == -9 and d['name'] == 'V_EBADCALL'
+    and d['replier_hex'] == '0x02800001' and d['error'] == 'bad call'" send 0x02800001 0x999 1 2 3
+  jcheck ping_nobody 1 "d['node'] == 9 and d['name'] == 'V_ETIMEOUT' and d['answered'] == 0
+    and d['sent'] == 1 and d['replies'] == [] and d['rtt_ns'] is None" --timeout 1 ping 9
+  jcheck groups 0 "d['node'] == 5 and d['total'] == 3 and [(m['group_hex'], m['member_hex'],
+    m['address']) for m in d['memberships']] == [tuple(l.split()) for l in t[1:-1]]
+    and d['memberships'][0]['group'] == 0x80000002 and d['memberships'][1]['member_hex'] == '0x02800103'
+    and d['memberships'][0]['address'] == '239.86.0.2'" --text groups @5
+  jcheck whoami 0 "d['lhost'] == (254 << 7) | 51 and t[0].startswith('pid %s, logical host %s'
+    % (d['pid_hex'], d['lhost_hex'])) and 0 < d['port'] < 65536" --text whoami
+  jcheck usage_no_node 2 "d['command'] == 'ps' and d['error'] == 'usage: vctl ps @N | @*'
+    and d['name'] == 'V_EINVAL'" ps
+  jcheck usage_bad_number 2 "d['command'] == 'send' and d['error'].startswith('usage: vctl send PID')" \
+    send 0x02800001 12x
+  jcheck usage_unknown 2 "d['command'] is None and 'unknown command' in d['error']" frobnicate
+  jcheck usage_bad_option 2 "d['command'] is None and \"bad option '--bogus'\" in d['error']" \
+    --bogus ps @5
+  jcheck usage_no_command 2 "d['command'] is None and d['error'].startswith('usage: vctl')"
+  jenv+=" V_NAMES=[pm7]=0x00e00101:3"
+  jcheck names_cache 0 "d['node'] is None and d['total'] == 1 and d['entries'] == [{'prefix': '[pm7]',
+    'server': 0x00e00101, 'server_hex': '0x00e00101', 'context': 3, 'source': 'static'}]
+    and col(t, 0) == ['[pm7]'] and col(t, 3) == ['static']" --text names
+  jcheck lookup 0 "d['at'] is None and len(d['results']) == 1 and t[0].startswith(
+    '%s -> server %s context %d prefix %s (%s, ' % tuple(d['results'][0][k] for k in
+    ('query', 'server_hex', 'context', 'prefix', 'source')))
+    and d['results'][0]['source'] == 'static' and d['results'][0]['query'] == '/pm7/x'" \
+    --text lookup /pm7/x
+  jcheck lookup_one_unknown 1 "d['name'] == 'V_ENOTFOUND' and d['results'][0]['prefix'] == '[pm7]'
+    and 'error' not in d['results'][0] and d['results'][1]['query'] == '[nobody-here]'
+    and d['results'][1]['name'] == 'V_ENOTFOUND' and d['results'][1]['time_us'] > 1000000" \
+    lookup /pm7/x '[nobody-here]'
 }
 
 case_vctl() {
@@ -137,6 +237,8 @@ case_vctl() {
     vcheck usage_bad_number 2 'usage: vctl send' send 0x02800001 12x
     vcheck usage_unknown 2 'unknown command' frobnicate
     vcheck help 0 'Exit status: 0 ok, 1 remote error' --help
+    vcheck help_json_is_text 0 '^usage: vctl \[--json\] \[--timeout S\]' --json --help
+    vctl_json_cases
   } >"$logs/vctl.out"
   stop_server
 }
@@ -166,6 +268,28 @@ gcheck() {
   else
     echo "FAIL vctl_$name: exit $rc (want $want) in $t0 ms (max ${max}s), output: $(head -4 <<<"$out" | tr '\n' '|')"
   fi
+}
+
+# group send's --json documents: both answering members' replies, as the text has them;
+# without reply; nobody (V_ETIMEOUT); a usage error. M1 M2: the answering members' pids.
+group_json_cases() {
+  local jenv="V_LHOST=69 V_PEERS=$gpeers"
+  M1=$1 M2=$2 G=$G GNONE=$GNONE
+  export M1 M2 G GNONE
+  jcheck group_send 0 "d['command'] == 'group' and d['group_hex'] == E['G'] and d['no_reply'] is False
+    and d['request_code'] == 0x7001 and d['count'] == len(d['replies']) == 2
+    and sorted(r['replier_hex'] for r in d['replies']) == sorted([E['M1'], E['M2']])
+    and all(r['reply_code'] == 0 and r['words'] == [1 ^ 0xa5a5a5a5, 2 ^ 0xa5a5a5a5,
+            3 ^ 0xa5a5a5a5, 0xa5a5a5a5, 0xa5a5a5a5] for r in d['replies'])
+    and sorted('reply %d (%s) from %s: %s' % (r['reply_code'], r['reply_text'], r['replier_hex'],
+               ' '.join(r['words_hex'])) for r in d['replies']) == sorted(t[:-1])
+    and t[-1] == '(%d replies)' % d['count']" --text group send "$G" 0x7001 1 2 3
+  jcheck group_send_no_reply 0 "d['no_reply'] is True and d['group_hex'] == E['G']
+    and 'replies' not in d" group send --no-reply "$G" 0x7001
+  jcheck group_send_nobody 1 "d['group_hex'] == E['GNONE'] and d['name'] == 'V_ETIMEOUT'
+    and d['error'] == 'timed out' and 'replies' not in d" group send "$GNONE" 0x7001
+  jcheck group_send_usage 2 "d['command'] == 'group' and d['error'].startswith('usage: vctl group send')" \
+    group send 0x00800101 0x7001
 }
 
 case_group() {
@@ -200,6 +324,7 @@ case_group() {
     gcheck lookup_unknown 1 'lookup: \[nobody-here\]: not found' 3 "" lookup '[nobody-here]'
     gcheck lookup_static 0 '^/pm7/x -> server 0x00e00101 context 3 prefix \[pm7\] \(static' 1 \
       "V_NAMES=[pm7]=0x00e00101:3" lookup /pm7/x
+    group_json_cases "${vps[@]:0:2}"
   } >"$logs/group.out"
   for srv_lpid in "${lps[@]}"; do stop_server; done
 }

@@ -12,7 +12,9 @@
 #   - process groups and names: vctl ps @*, lookup (multicast, cache, --at, unknown),
 #     names @N, group send to the kernel servers; a host member (hsrv join=...) that a
 #     guest's group Send reaches, and that answers a host's group Send beside ctest's
-#     server (a guest member); without reply; leaving; a second host program on 4377.
+#     server (a guest member); without reply; leaving; a second host program on 4377;
+#   - vctl --json of those commands, parsed (tests/host/vjson.py) and checked against
+#     the text output and what the nodes say.
 # Prints PASS/FAIL lines, then `hostnet: N passed, M failed` last. About 40 s.
 # Needs build/kernel.elf, build/user/*.elf and build/host (make all). The cluster is
 # always taken down again (also on failure or interrupt).
@@ -166,6 +168,82 @@ vcm groups_of_node 0 "^0x80000002 ${pm2:-none} 239\.86\.0\.2$
 vcm group_send_kernel_servers 0 '^reply 0 \(ok\) from 0x00800001: 
 ^reply 0 \(ok\) from 0x01000001: 
 ^\(2 replies\)$' 3 group send ks 0x103
+
+# vj NAME WANT_STATUS EXPR [--text] VCTL_ARGS...: `vctl --json` from the namespace must
+# print one document that tests/host/vjson.py accepts (the rules of every document, then
+# EXPR on the document d); with --text, the text output of the same command is t.
+vj() {
+  local name=$1 want=$2 expr=$3 rc why f=$logs/json-$1 tf=(); shift 3
+  if [ "${1:-}" = --text ]; then
+    shift
+    tf=("$f.txt")
+    x vctl --timeout 5 "$@" >"$f.txt" 2>&1
+  fi
+  x vctl --json --timeout 5 "$@" >"$f.json" 2>"$f.err"; rc=$?
+  printf '%s\n' "$ vctl --json $*" "$(cat "$f.json")" >>"$logs/vctl.log"
+  if why=$(python3 "$ROOT/tests/host/vjson.py" "$f.json" "$rc" "$want" "$expr" "${tf[@]}" 2>&1); then
+    result "vctl_json_$name" 1
+  else
+    result "vctl_json_$name" 0 "$why"
+  fi
+}
+
+# The --json documents against real kernels: the commands of the sections above, and
+# those only a cluster answers (ps @*, names @N, lookup, groups @N, group send ks).
+# The pm and name lines must be the text's (the rest of a process list may change
+# between two runs); PM2 is node 2's program manager, from ps @2.
+PM2=${pm2:-none}
+export PM2
+vj ps 0 "d['node'] == 1 and d['ks_hex'] == '0x00800001' and d['total'] >= len(d['processes']) > 3
+  and [(p['pid_hex'], p['team_hex']) for p in d['processes'] if p['name'] in ('pm', 'name')]
+   == [(l.split()[0], l.split()[1]) for l in t[1:] if l.split()[-1] in ('pm', 'name')]
+  and any({'pid_hex': '0x00800101', 'team_hex': '0x00800101', 'name': 'pm'}.items()
+          <= p.items() for p in d['processes'])" --text ps @1
+vj ps_all 0 "d['count'] == len(d['nodes']) == 2 and [n['node'] for n in d['nodes']] == [1, 2]
+  and not any('error' in n for n in d['nodes']) and t[-1] == '(%d nodes)' % d['count']
+  and sorted((str(n['node']), p['pid_hex']) for n in d['nodes'] for p in n['processes']
+             if p['name'] in ('pm', 'name'))
+   == sorted((l.split()[0], l.split()[1]) for l in t[1:-1] if l.split()[-1] in ('pm', 'name'))
+  and E['PM2'] in [p['pid_hex'] for p in d['nodes'][1]['processes'] if p['name'] == 'pm']" \
+  --text ps @*
+vj info 0 "d['node'] == 2 and d['lhost_hex'] == '0x0100' and d['ip'] == '10.77.0.12'
+  and d['ks_hex'] == '0x01000001' and 'cmdline: ' + d['cmdline'] in t and d['uptime_ms'] > 0
+  and t[0].startswith('node 2, logical host 0x0100, ip 10.77.0.12, up ')" --text info @2
+vj mem 0 "d['total_kib'] == d['total_pages'] * d['page_size'] // 1024 > d['free_kib'] > 0
+  and t[0].startswith('total %d KiB, free ' % d['total_kib'])
+  and d['limits']['procs'] >= d['limits']['procs_used'] > 0 and re.search(
+   r'processes \d+ of %d \(%d a team\), teams \d+ of %d' % (d['limits']['procs'],
+   d['limits']['team_procs'], d['limits']['teams']), t[1])" --text mem @2
+vj stats 0 "d['node'] == 1 and d['ipc_sends'] > 0 and d['timer_ticks'] > 0" stats @1
+vj net 0 "d['rx'] > 0 and d['tx'] > 0 and len(d['malformed']) == 8" net @1
+vj ping 0 "d['answered'] == d['sent'] == 3 and len(d['replies']) == 3
+  and 0 < d['rtt_ns']['min'] <= d['rtt_ns']['max']" ping 2 -c 3
+vj send 0 "d['reply_code'] == 0 and d['replier_hex'] == '0x01000001'" send 0x01000001 0x103
+vj remote_error 1 "d['reply_code'] == d['code'] == -9 and d['name'] == 'V_EBADCALL'
+  and d['replier_hex'] == '0x00800001'" send 0x00800001 0x999
+vj no_node 1 "d['name'] == 'V_ENOPROC' and d['answered'] == 0 and d['rtt_ns'] is None" ping 9
+vj lookup_multicast_then_cache 0 "[r['source'] for r in d['results']] == ['multicast', 'cache hit']
+  and [r['server_hex'] for r in d['results']] == [E['PM2']] * 2
+  and d['results'][0]['prefix'] == d['results'][1]['prefix'] == '[pm2]'
+  and d['results'][0]['group'] >= 0x80000008 and 'group' not in d['results'][1]" \
+  lookup '[pm2]' /pm2/x
+vj lookup_at_node 0 "d['at'] == 2 and d['results'][0]['source'] == 'unicast'
+  and d['results'][0]['server_hex'] == E['PM2']" lookup --at 2 '[pm2]'
+vj lookup_at_wrong_node 1 "d['at'] == 1 and d['results'][0]['name'] == d['name'] == 'V_ENOTFOUND'
+  and d['results'][0]['no_handler'] is False" lookup --at 1 '[pm2]'
+vj names_of_node 0 "d['node'] == 2 and d['total'] == len(d['entries']) == 3
+  and {e['prefix']: e['server_hex'] for e in d['entries']}['[pm2]'] == E['PM2']
+  and {'[pm2]', '[name2]', '[ks2]'} == {e['prefix'] for e in d['entries']}
+  and sorted((e['prefix'], e['server_hex'], str(e['context'])) for e in d['entries'])
+   == sorted(tuple(l.split()[:3]) for l in t[1:-1])" --text names @2
+vj groups_of_node 0 "d['node'] == 2 and d['total'] == len(d['memberships']) >= 3
+  and [(m['group_hex'], m['member_hex'], m['address']) for m in d['memberships']]
+   == [tuple(l.split()) for l in t[1:-1]]
+  and any({'group_hex': '0x80000002', 'member_hex': E['PM2'], 'address': '239.86.0.2'}.items()
+          <= m.items() for m in d['memberships'])" --text groups @2
+vj group_send_kernel_servers 0 "d['group_hex'] == '0x80000001' and d['count'] == 2
+  and sorted(r['replier_hex'] for r in d['replies']) == ['0x00800001', '0x01000001']
+  and all(r['reply_code'] == 0 for r in d['replies'])" group send ks 0x103
 
 # A host member of G and of ctest's group (CT_GROUP, which ctest's server on node 2
 # joined): a guest's group Send reaches it, and a host's reaches it and ctest's server.
