@@ -163,9 +163,11 @@ void jw_ipv4(const char *key, uint32_t a)
 static const char *const err_names[1 - V_ERR_MIN] = {
     "V_OK", "V_ENOPROC", "V_EBADADDR", "V_ENOACCESS", "V_ERANGE", "V_ENOTAWAITING",
     "V_EDESTROYED", "V_EINVAL", "V_ENOMEM", "V_EBADCALL", "V_ETIMEOUT", "V_ENOTFOUND",
-    "V_EBUSY", "V_EDEADLOCK", "V_EPERM",
+    "V_EBUSY", "V_EDEADLOCK", "V_EPERM", "V_EEXIST", "V_EISDIR", "V_ENOTDIR", "V_EROFS",
+    "V_EBADINST", "V_ENOSPC",
 };
-_Static_assert(V_EPERM == V_ERR_MIN && V_ETIMEOUT == -10, "one name per code of v/err.h");
+_Static_assert(V_ENOSPC == V_ERR_MIN && V_ETIMEOUT == -10 && V_EPERM == -14,
+               "one name per code of v/err.h");
 
 const char *jw_errname(int code)
 {
