@@ -50,7 +50,7 @@ LIBV_OBJS   := $(patsubst %,$(BUILD)/u/%.o,$(basename $(LIBV_SRCS)))
 PROGS       := $(notdir $(patsubst %/,%,$(dir $(wildcard servers/*/main.c))))
 PROG_ELFS   := $(PROGS:%=$(BUILD)/user/%.elf)
 
-.PHONY: all deps kernel programs test unit guest-test run debug bench bench-naming abuse clean help
+.PHONY: all deps kernel programs test unit guest-test run debug bench bench-naming abuse clean help wireshark
 all: $(BUILD)/kernel.elf $(PROG_ELFS) host
 kernel: $(BUILD)/kernel.elf
 programs: $(PROG_ELFS)
@@ -67,9 +67,15 @@ help:
 	@echo "make V=1     show the whole compiler commands (quiet: one line a file)"
 	@echo "make fuzz    the libFuzzer harnesses, FUZZ_SECONDS (20) each; fuzz-quick: seconds in all"
 	@echo "make abuse   ABUSE_COUNT (30000) hostile system calls of seeds ABUSE_SEEDS (1 2 3) on 2 nodes"
+	@echo "make wireshark  install the vsys dissector for Wireshark/tshark (docs/DEBUGGING.md)"
 
 deps:
 	@bash tools/deps.sh
+
+# The Wireshark/tshark dissector of the inter-kernel protocol, linked into the personal
+# Lua plugins folder (~/.local/lib/wireshark/plugins/); docs/DEBUGGING.md.
+wireshark:
+	@bash tools/wireshark/install.sh
 
 $(BUILD)/k/%.o: %.c
 	@mkdir -p $(dir $@)

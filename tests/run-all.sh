@@ -7,7 +7,8 @@
 # shell session of `make run`, the network smoke test, and IPC across 3 nodes (real QEMU
 # nodes with e1000 and with virtio-net, on a bridge in a namespace of their own), and
 # the same nodes booted by PXE (dnsmasq + iPXE, tests/cluster/pxe.sh), the fault tests,
-# 3,000 hostile system calls of the abuse program (tests/cluster/abuse.sh), and Linux
+# 3,000 hostile system calls of the abuse program (tests/cluster/abuse.sh), the
+# Wireshark dissector on a captured cluster (tests/cluster/dissect.sh), and Linux
 # processes as V processes (tests/host/). Each
 # part prints `<part>: N passed, M failed`; the last line sums them as `N passed, M failed`.
 # Exit status 0 only if everything passed.
@@ -74,6 +75,7 @@ part pxe bash tests/cluster/pxe.sh "$build"
 part faults bash tests/cluster/faults.sh "$build"
 part faults-virtio bash tests/cluster/faults.sh "$build" virtio-net-pci
 part abuse bash tests/cluster/abuse.sh "$build" 1 3000
+part dissect bash tests/cluster/dissect.sh "$build"
 part host bash tests/host/run-host.sh "$build/host"
 part hostnet bash tests/host/run-kernel.sh "$build"
 echo

@@ -39,7 +39,7 @@ env                   coreutils          cluster/vcluster (exec), tests/host/
 head                  coreutils          cluster/, tests/
 id                    coreutils          cluster/, tests/, tools/deps.sh
 install               coreutils          tests/bench/linuxpeer/build.sh
-ln                    coreutils          tests/bench/linuxpeer/build.sh, libv/host/host.mk
+ln                    coreutils          tests/bench/linuxpeer/build.sh, libv/host/host.mk, tools/wireshark/install.sh
 ls                    coreutils          cluster/lib/cmd-pxe.sh, tests/
 mkdir                 coreutils          every script, the Makefiles
 mkfifo                coreutils          cluster/lib/nodes.sh, tests/cluster/faults.sh
@@ -92,6 +92,8 @@ xz                    xz-utils           + tests/bench/linuxpeer/build.sh (kerne
 zstd                  zstd               + tests/bench/linuxpeer/build.sh (kernel modules .ko.zst)
 gnuplot               gnuplot-nox        + tests/bench/naming_report.py (the plots of make bench)
 gdb                   gdb                + tests/guest/gdb.sh, make debug (docs/DEBUGGING.md)
+tshark                tshark             + tests/cluster/dissect.sh (capture, and decoding by tools/wireshark/vsys.lua)
+debconf-set-selections debconf           tools/deps.sh (the setuid question of wireshark-common: no)
 '
 # Packages that give files rather than commands (checked below, deps_check_files):
 #   gcc-multilib   + 32-bit libgcc and headers for the kernel and programs (gcc -m32)
@@ -227,6 +229,11 @@ fi
 echo "deps: apt-get update"
 apt-get update -qq
 if [ ${#missing[@]} -gt 0 ]; then
+  if [[ " ${missing[*]} " == *" tshark "* ]]; then
+    # wireshark-common asks whether users outside root may capture; answer no beforehand
+    # so that nothing prompts (docs/DEBUGGING.md)
+    echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+  fi
   echo "deps: installing ${missing[*]}"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
