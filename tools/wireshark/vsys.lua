@@ -47,7 +47,7 @@ local SLOTS_MAX, GROUP_MAX = 6, 32                       -- slots a DATA packet,
 local DATA_MAX = SLOTS_MAX * MAX_DATA                    -- 8,448
 local MAX_DGRAM = HDR + 4 + DATA_MAX                     -- 8,484
 local GROUP_BYTES = GROUP_MAX * MAX_DATA                 -- 45,056
-local ERR_MIN = -14
+local ERR_MIN = -20
 local GROUP_BIT, LHOST_MAX = 0x80000000, 0x7fff
 
 local T = { REQUEST = 1, REPLY = 2, PENDING = 3, NACK = 4, ACK = 5, DATA = 6,
@@ -75,7 +75,9 @@ local ERRORS = {
     [0] = "V_OK", [-1] = "V_ENOPROC", [-2] = "V_EBADADDR", [-3] = "V_ENOACCESS",
     [-4] = "V_ERANGE", [-5] = "V_ENOTAWAITING", [-6] = "V_EDESTROYED", [-7] = "V_EINVAL",
     [-8] = "V_ENOMEM", [-9] = "V_EBADCALL", [-10] = "V_ETIMEOUT", [-11] = "V_ENOTFOUND",
-    [-12] = "V_EBUSY", [-13] = "V_EDEADLOCK", [-14] = "V_EPERM",
+    [-12] = "V_EBUSY", [-13] = "V_EDEADLOCK", [-14] = "V_EPERM", [-15] = "V_EEXIST",
+    [-16] = "V_EISDIR", [-17] = "V_ENOTDIR", [-18] = "V_EROFS", [-19] = "V_EBADINST",
+    [-20] = "V_ENOSPC",
 }
 
 -- Request codes by owner (docs/NUMBERS.md, "Request codes: who owns which range").
@@ -93,6 +95,8 @@ code_range(0x200, { "DEV_WRITE", "DEV_READ", "DEV_QUERY" })
 code_range(0x300, { "V_REQ_EXCEPTION" })
 code_range(0x400, { "PM_RUN", "PM_WAIT", "PM_KILL", "PM_EXIT", "PM_LIST" })
 code_range(0x500, { "NAME_LOOKUP", "NAME_REGISTER", "NAME_UNREGISTER", "NAME_LIST" })
+code_range(0x700, { "UIO_CREATE", "UIO_QUERY", "UIO_READ", "UIO_WRITE", "UIO_SET_SIZE",
+                    "UIO_RELEASE", "UIO_REMOVE" })
 code_range(0x600, { "V_EV_PROCESS_DIED", "V_EV_TEAM_DIED", "V_EV_NODE_UP",
     "V_EV_NODE_DOWN", "V_EV_LHOST_MOVED" })
 
