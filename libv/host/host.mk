@@ -9,7 +9,8 @@
 # stdio.h and stdlib.h, so it is not on the include path: $(BUILD)/host/include/v is a
 # symbolic link to libv/include/v, so that <string.h> is glibc's, <v/ipc.h> is ours, and
 # -MMD still records the v/ headers. The pure protocol modules of net/ are reused as is,
-# and so are libv's name client and cache (host programs resolve names too).
+# and so are libv's name client and cache (host programs resolve names too) and its
+# UIO client (they read and write objects on the nodes too).
 # Test programs link a second copy of the library built with ASan and UBSan.
 
 HOST_DIR    := $(BUILD)/host
@@ -18,7 +19,7 @@ HOST_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -O2 -g -Wall -Wextra -Werror -MMD -MP 
 HOST_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_LIB_SRCS := $(wildcard libv/host/*.c) net/proto_codec.c net/proto_retx.c \
                  net/proto_rcache.c net/proto_window.c net/lhost.c libv/msg.c libv/kclient.c \
-                 libv/name.c libv/name_cache.c
+                 libv/name.c libv/name_cache.c libv/uio.c
 HOST_OBJS     := $(HOST_LIB_SRCS:%.c=$(HOST_DIR)/o/%.o)
 HOST_SAN_OBJS := $(HOST_LIB_SRCS:%.c=$(HOST_DIR)/san/%.o)
 HOST_LIB      := $(HOST_DIR)/libvhost.a

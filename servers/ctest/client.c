@@ -342,6 +342,7 @@ int ct_client(uint32_t rounds)
         ct_test_create();
         ct_test_groups();
         ct_test_naming();
+        ct_test_uio();
         t_events();                      /* last: it halts node 3 */
     }
     printf("ctest: %u passed, %u failed\n", ct_passed, ct_failed);

@@ -6,6 +6,7 @@
  *   client_groups.c  process groups across nodes (ct_test_groups)
  *   client_naming.c  naming by multicast (ct_test_naming)
  *   client_create.c  remote team creation (ct_test_create)
+ *   client_uio.c     a file in node 2's RAM store, from node 1 (ct_test_uio)
  */
 #ifndef CTEST_CLIENT_H
 #define CTEST_CLIENT_H
@@ -29,5 +30,6 @@ int ct_net_stats(struct v_net_stats *st);
 void ct_test_groups(void);
 void ct_test_naming(void);
 void ct_test_create(void);
+void ct_test_uio(void);
 
 #endif

@@ -9,8 +9,9 @@
  * PM_TICK_MS so that teams which vanish without PM_EXIT still release their waiters.
  *
  * Command line: `init=a,b+x+y,c` starts a, then "b x y", then c ('+' stands for a
- * blank inside one program's command line). Without init= it starts "name,shell": the
- * node's name handler, then the shell.
+ * blank inside one program's command line). Without init= it starts "name,shell,tmp":
+ * the node's name handler, the shell, then the RAM store [tmpN] (last, so that the
+ * shell's pid is the same as before the store existed).
  */
 #include <string.h>
 #include <stdio.h>
@@ -64,11 +65,11 @@ static void init_one(char *item)
         printf("pm: cannot start '%s': %s\n", item, v_strerror(rc));
 }
 
-/* Start what the command line's init= names (its last init= counts), else name,shell. */
+/* Start what the command line's init= names (its last init= counts), else name,shell,tmp. */
 static void init_programs(void)
 {
     static char cmdline[CMDLINE_MAX];
-    char list[CMDLINE_MAX] = "name,shell", *p, *item;
+    char list[CMDLINE_MAX] = "name,shell,tmp", *p, *item;
     int rc;
 
     if ((rc = v_ks_node_info(v_kernel_server(), 0, cmdline, sizeof cmdline)) < 0)

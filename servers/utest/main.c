@@ -1,11 +1,13 @@
 /*
  * utest - user-level tests of the V primitives, run in ring 3 by `make test`
- * (kernel command line `test init=utest`). With arguments it plays a part in a test:
- * `utest peer` is a server team, `utest fault KIND` a program that faults.
+ * (kernel command line `test init=name,tmp,utest`: the RAM store tests need [tmp1]). With arguments it plays a part in a test:
+ * `utest peer` is a server team, `utest fault KIND` a program that faults, `utest
+ * uio-open` a program that dies with an instance of the RAM store open (t_uio2.c).
  * At the end it reports its totals to the kernel server, which prints the run's
  * `N passed, M failed` line and ends the node.
  */
 #include "utest.h"
+#include "t_uio.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -91,6 +93,8 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "peer"))
         return peer_main();
+    if (argc > 1 && !strcmp(argv[1], "uio-open"))
+        return uio_child_main();
     if (argc > 2 && !strcmp(argv[1], "fault"))
         return fault_main(argv[2]);
     run_all();

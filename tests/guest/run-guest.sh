@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/guest/run-guest.sh - boot one node in test mode (kernel tests, then the user-level
-# tests of servers/utest), and pass only if QEMU exits with the agreed code 33 AND the
+# tests of servers/utest; init=name,tmp,utest: the RAM store tests need the name handler
+# and [tmp1]), and pass only if QEMU exits with the agreed code 33 AND the
 # serial log ends with "N passed, 0 failed". Prints the PASS/FAIL lines and one summary
 # line `guest: N passed, M failed`.
 #   usage: tests/guest/run-guest.sh [BUILD_DIR]       env: GUEST_TIMEOUT (s, default 240)
@@ -12,7 +13,7 @@ mods=$(bash "$(dirname "$0")/../../tools/bundle.sh" "$build") || exit 1
 
 qemu-system-i386 -accel tcg -m 128 -nodefaults -display none -no-reboot \
   -serial "file:$log" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-  -kernel "$build/kernel.elf" -append "node=1 test init=utest" -initrd "$mods" \
+  -kernel "$build/kernel.elf" -append "node=1 test init=name,tmp,utest" -initrd "$mods" \
   </dev/null >"$build/test/guest.qemu.out" 2>&1 &
 qpid=$!
 . "$(dirname "$0")/../lib/netns.sh"      # netns_kill: TERM, then KILL; bounded
