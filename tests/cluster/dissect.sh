@@ -85,7 +85,7 @@ for k in 3 2 1; do
     -serial "file:$dir/node$k.log" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
     -netdev "tap,id=n0,ifname=tap$k,script=no,downscript=no" \
     -device "e1000,netdev=n0,mac=52:54:00:77:01:1$k" \
-    -kernel "$build/kernel.elf" -append "node=$k ip=10.77.0.1$k/24 mtu=1500 startlimit=3 init=name,ctest" \
+    -kernel "$build/kernel.elf" -append "node=$k ip=10.77.0.1$k/24 mtu=1500 startlimit=3 init=name,tmp,ctest" \
     -initrd "$mods" </dev/null >"$dir/node$k.qemu" 2>&1 &
   pids+=($!)
   client=$!
