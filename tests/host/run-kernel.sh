@@ -161,7 +161,8 @@ vcm lookup_unknown 1 'lookup: \[nosuch\]: not found \(1[4-9][0-9]{5} us\)' 3 loo
 vcm names_of_node 0 "^\[pm2\] +${pm2:-none} +0 
 ^\[name2\] +0x0100[0-9a-f]{4} 
 ^\[ks2\] +0x01000001 
-^\(3 registrations on node 2\)$" 3 names @2
+^\[tmp2\] +0x0100[0-9a-f]{4} 
+^\(4 registrations on node 2\)$" 3 names @2
 vcm groups_of_node 0 "^0x80000002 ${pm2:-none} 239\.86\.0\.2$
 ^0x80000003 0x0100[0-9a-f]{4} 239\.86\.0\.3$
 ^0x80000010 0x0100[0-9a-f]{4} 239\.86\.0\.16$" 3 groups @2
@@ -231,9 +232,9 @@ vj lookup_at_node 0 "d['at'] == 2 and d['results'][0]['source'] == 'unicast'
   and d['results'][0]['server_hex'] == E['PM2']" lookup --at 2 '[pm2]'
 vj lookup_at_wrong_node 1 "d['at'] == 1 and d['results'][0]['name'] == d['name'] == 'V_ENOTFOUND'
   and d['results'][0]['no_handler'] is False" lookup --at 1 '[pm2]'
-vj names_of_node 0 "d['node'] == 2 and d['total'] == len(d['entries']) == 3
+vj names_of_node 0 "d['node'] == 2 and d['total'] == len(d['entries']) == 4
   and {e['prefix']: e['server_hex'] for e in d['entries']}['[pm2]'] == E['PM2']
-  and {'[pm2]', '[name2]', '[ks2]'} == {e['prefix'] for e in d['entries']}
+  and {'[pm2]', '[name2]', '[ks2]', '[tmp2]'} == {e['prefix'] for e in d['entries']}
   and sorted((e['prefix'], e['server_hex'], str(e['context'])) for e in d['entries'])
    == sorted(tuple(l.split()[:3]) for l in t[1:-1])" --text names @2
 vj groups_of_node 0 "d['node'] == 2 and d['total'] == len(d['memberships']) >= 3
